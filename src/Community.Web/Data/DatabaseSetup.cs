@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Community.Web.Data;
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddCommunityDb(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (!options.IsPostgres)
+        {
+            options.ConnectionString = NormaliseSqlite(options.ConnectionString, contentRoot);
+        }
+        services.AddSingleton(options);
+        services.AddDbContextPool<CommunityDb>(db =>
+        {
+            if (options.IsPostgres)
+            {
+                db.UseNpgsql(options.ConnectionString);
+            }
+            else
+            {
+                db.UseSqlite(options.ConnectionString).AddInterceptors(new SqlitePragmas());
+            }
+            // Migrations are hand-written (the EF design package is not available here), so there is
+            // no model snapshot to compare against; MigrationsMatchModel tests guard the schema instead.
+            db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        });
+        return services;
+    }
+
+    /// <summary>Accepts a bare file path or a connection string; makes relative paths relative to the content root and creates the folder.</summary>
+    internal static string NormaliseSqlite(string value, string contentRoot)
+    {
+        var builder = value.Contains('=', StringComparison.Ordinal)
+            ? new SqliteConnectionStringBuilder(value)
+            : new SqliteConnectionStringBuilder { DataSource = value };
+        if (builder.DataSource != ":memory:" && !builder.DataSource.StartsWith("file:", StringComparison.Ordinal))
+        {
+            var path = Path.IsPathRooted(builder.DataSource) ? builder.DataSource : Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            builder.DataSource = path;
+        }
+        builder.Pooling = true;
+        return builder.ToString();
+    }
+
+    /// <summary>Applies migrations; on SQLite switches the file to WAL first (a persistent setting).</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await db.Database.CloseConnectionAsync();
+        }
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,83 @@
+using Community.Web.Data;
+using Community.Web.Infrastructure.Problems;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+
+namespace Community.Web.Features.Accounts;
+
+public static class AccountsModule
+{
+    public static IServiceCollection AddAccounts(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddIdentity<Member, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyz0123456789_-";
+                o.SignIn.RequireConfirmedEmail = true;
+                o.Password.RequiredLength = MemberRules.PasswordMin;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 5;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Accounts:MaxFailedSignIns", 5);
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Accounts:LockoutMinutes", 15));
+            })
+            .AddEntityFrameworkStores<CommunityDb>()
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<CommonPasswordValidator>();
+        services.Configure<DataProtectionTokenProviderOptions>(o =>
+            o.TokenLifespan = TimeSpan.FromMinutes(configuration.GetValue("Accounts:TokenLifetimeMinutes", 24 * 60)));
+
+        // Keys on disk so sign-in cookies survive restarts; several servers share the folder.
+        services.AddDataProtection()
+            .SetApplicationName("Community")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(contentRoot, configuration["DataProtection:KeysFolder"] ?? "data/keys")));
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "community.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromDays(14);
+            o.SlidingExpiration = true;
+            o.LoginPath = "/signin";
+            o.AccessDeniedPath = "/signin";
+            // APIs answer 401/403 with a problem body instead of redirecting to the sign-in page.
+            o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, 401, "Sign in to continue.");
+            o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, 403, "You do not have permission to do that.");
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Moderate, p => p.RequireRole(Roles.Moderator, Roles.Admin))
+            .AddPolicy(Policies.Publish, p => p.RequireRole(Roles.Marketing, Roles.Admin))
+            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
+
+        services.AddScoped<AccountEmails>();
+        services.AddScoped<MemberRegistration>();
+        services.AddScoped<AdminMemberQuery>();
+        return services;
+    }
+
+    private static Task ApiOrRedirect(HttpContext http, string redirect, int status, string detail)
+    {
+        if (http.IsApi() || http.Request.Path.StartsWithSegments("/hubs"))
+        {
+            http.Response.StatusCode = status;
+            return Results.Problem(detail, statusCode: status, title: status == 401 ? "Unauthorized" : "Forbidden").ExecuteAsync(http);
+        }
+        http.Response.Redirect(redirect);
+        return Task.CompletedTask;
+    }
+
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
+    {
+        app.MapAccountEndpoints();
+        app.MapMeEndpoints();
+        app.MapMemberEndpoints();
+        app.MapAdminMemberEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Community.Web.Features.Accounts;
+
+/// <summary>Lets other features take part in sign-up (invite-only checks, referral attribution) without reaching into Accounts.</summary>
+public interface IRegistrationHook
+{
+    /// <summary>Runs before anything is written; add field errors to refuse the sign-up.</summary>
+    Task ValidateAsync(RegisterRequest request, HttpContext http, Infrastructure.Problems.FieldErrors errors, CancellationToken ct);
+
+    /// <summary>Runs inside the sign-up transaction, after the member exists.</summary>
+    Task OnRegisteredAsync(Member member, RegisterRequest request, HttpContext http, CancellationToken ct);
+}
+
+/// <summary>Creates members with a unique handle and the Member role.</summary>
+public sealed class MemberRegistration(UserManager<Member> users, TimeProvider clock)
+{
+    public async Task<(Member? Member, IdentityResult Result)> CreateAsync(string email, string displayName, string password, bool emailConfirmed, params string[] extraRoles)
+    {
+        var member = new Member
+        {
+            Email = email.Trim(),
+            DisplayName = displayName.Trim(),
+            UserName = await FreeHandleAsync(MemberRules.HandleFrom(displayName)),
+            JoinedAt = clock.GetUtcNow().UtcDateTime,
+            EmailConfirmed = emailConfirmed,
+        };
+        var result = await users.CreateAsync(member, password);
+        if (!result.Succeeded) return (null, result);
+        result = await users.AddToRolesAsync(member, [Roles.Member, .. extraRoles]);
+        return (result.Succeeded ? member : null, result);
+    }
+
+    /// <summary>ana_lima, then ana_lima2, ana_lima3, ... — the first free one.</summary>
+    public async Task<string> FreeHandleAsync(string handle)
+    {
+        var normalized = users.NormalizeName(handle);
+        var taken = await users.Users.Where(u => u.NormalizedUserName!.StartsWith(normalized!))
+            .Select(u => u.NormalizedUserName!).ToListAsync();
+        if (!taken.Contains(normalized!)) return handle;
+        for (var n = 2; ; n++)
+        {
+            var candidate = handle + n.ToString(CultureInfo.InvariantCulture);
+            if (!taken.Contains(users.NormalizeName(candidate)!)) return candidate;
+        }
+    }
+}

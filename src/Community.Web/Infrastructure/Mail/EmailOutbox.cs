@@ -1,0 +1,38 @@
+using Community.Web.Data;
+
+namespace Community.Web.Infrastructure.Mail;
+
+/// <summary>Queues email in the caller's unit of work; the dispatcher sends it after commit.</summary>
+public sealed class EmailOutbox(CommunityDb db, TimeProvider clock, OutboxSignal signal)
+{
+    /// <summary>Adds the message to the context; it is stored by the caller's SaveChanges.</summary>
+    public void Enqueue(string recipient, string subject, string textBody)
+    {
+        db.Add(new OutboxMessage
+        {
+            Recipient = recipient,
+            Subject = subject,
+            TextBody = textBody,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        });
+        signal.Pulse();
+    }
+}
+
+/// <summary>Wakes the dispatcher early instead of waiting for its next poll.</summary>
+public sealed class OutboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Pulse()
+    {
+        if (_semaphore.CurrentCount == 0)
+        {
+            try { _semaphore.Release(); } catch (SemaphoreFullException) { /* already pulsed */ }
+        }
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _semaphore.WaitAsync(timeout, ct);
+
+    public void Dispose() => _semaphore.Dispose();
+}

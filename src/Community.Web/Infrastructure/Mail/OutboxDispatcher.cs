@@ -1,0 +1,63 @@
+using Community.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Community.Web.Infrastructure.Mail;
+
+/// <summary>Delivers outbox messages in order, retrying failures with a growing delay.</summary>
+internal sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, IMailTransport transport, OutboxSignal signal, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const int MaxAttempts = 8;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DispatchBatchAsync(stoppingToken) > 0) { }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogDispatchFailed(logger, ex);
+            }
+            try { await signal.WaitAsync(TimeSpan.FromSeconds(5), stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    internal async Task<int> DispatchBatchAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        var pending = await db.Set<OutboxMessage>()
+            .Where(m => m.SentAt == null && m.Attempts < MaxAttempts)
+            .OrderBy(m => m.Id).Take(50).ToListAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sent = 0;
+        foreach (var message in pending)
+        {
+            // Back off exponentially between attempts (1 s, 2 s, 4 s, ...).
+            if (message.Attempts > 0 && message.CreatedAt.AddSeconds(Math.Pow(2, message.Attempts)) > now) continue;
+            try
+            {
+                await transport.SendAsync(message, ct);
+                message.SentAt = now;
+                sent++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                message.Attempts++;
+                message.LastError = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
+                LogSendFailed(logger, message.Id, message.Attempts, ex.Message);
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        return sent;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox dispatch failed")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending outbox message {Id} failed (attempt {Attempt}): {Error}")]
+    private static partial void LogSendFailed(ILogger logger, long id, int attempt, string error);
+}

@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Community.Web.Infrastructure.Mail;
+
+/// <summary>An email waiting to be sent. Written in the same transaction as the change that causes it.</summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+    public required string Recipient { get; set; }
+    public required string Subject { get; set; }
+    public required string TextBody { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("OutboxMessages");
+        builder.Property(m => m.Recipient).HasMaxLength(256);
+        builder.Property(m => m.Subject).HasMaxLength(300);
+        builder.Property(m => m.LastError).HasMaxLength(1000);
+        builder.HasIndex(m => m.SentAt);
+    }
+}

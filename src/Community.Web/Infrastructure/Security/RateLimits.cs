@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Community.Web.Infrastructure.Security;
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Sign-in, registration and password-reset requests per client address per window.</summary>
+    public int AuthPerWindow { get; set; } = 10;
+    public int AuthWindowSeconds { get; set; } = 60;
+    /// <summary>Outgoing emails a member may trigger (invites, resends) per hour.</summary>
+    public int EmailPerHour { get; set; } = 10;
+}
+
+public static class RateLimits
+{
+    public const string Auth = "auth";
+    public const string Email = "email";
+
+    public static IServiceCollection AddCommunityRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(options);
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (ctx, ct) =>
+            {
+                var seconds = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? (int)Math.Ceiling(retry.TotalSeconds) : 60;
+                ctx.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await Results.Problem($"Too many attempts. Try again in {seconds} seconds.", statusCode: 429, title: "Too many requests",
+                    extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds }).ExecuteAsync(ctx.HttpContext);
+            };
+            limiter.AddPolicy(Auth, http => RateLimitPartition.GetFixedWindowLimiter(
+                ClientKey(http), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.AuthPerWindow,
+                    Window = TimeSpan.FromSeconds(options.AuthWindowSeconds),
+                    QueueLimit = 0,
+                }));
+            limiter.AddPolicy(Email, http => RateLimitPartition.GetFixedWindowLimiter(
+                UserKey(http), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.EmailPerHour,
+                    Window = TimeSpan.FromHours(1),
+                    QueueLimit = 0,
+                }));
+        });
+        return services;
+    }
+
+    /// <summary>The client address (after forwarded-header processing when enabled).</summary>
+    public static string ClientKey(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "local";
+
+    /// <summary>The signed-in member, or the client address for anonymous callers.</summary>
+    public static string UserKey(HttpContext http) =>
+        http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id ? "u:" + id : "ip:" + ClientKey(http);
+}

@@ -1,0 +1,76 @@
+using Community.Web.Data;
+using Community.Web.Features.Accounts;
+using Community.Web.Features.Demo;
+using Community.Web.Features.Health;
+using Community.Web.Features.Home;
+using Community.Web.Infrastructure;
+using Community.Web.Infrastructure.Mail;
+using Community.Web.Infrastructure.Pages;
+using Community.Web.Infrastructure.Problems;
+using Community.Web.Infrastructure.Security;
+using Microsoft.AspNetCore.HttpOverrides;
+
+var builder = WebApplication.CreateBuilder(args);
+var config = builder.Configuration;
+var root = builder.Environment.ContentRootPath;
+
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.AddServerHeader = false;
+    k.Limits.MaxRequestBodySize = 12 * 1024 * 1024; // image uploads are the largest requests
+});
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddSingleton(config.GetSection(SiteOptions.Section).Get<SiteOptions>() ?? new SiteOptions());
+builder.Services.AddSingleton<AssetUrls>();
+builder.Services.AddSingleton<PageLayout>();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
+builder.Services.AddOpenApi();
+builder.Services.AddCommunityProblems();
+builder.Services.AddCommunityCsrf();
+builder.Services.AddCommunityRateLimits(config);
+builder.Services.AddCommunityDb(config, root);
+builder.Services.AddMailOutbox(config, root);
+builder.Services.AddAccounts(config, root);
+builder.Services.Configure<ForwardedHeadersOptions>(o =>
+{
+    o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+    o.KnownIPNetworks.Clear();
+    o.KnownProxies.Clear();
+});
+
+var app = builder.Build();
+
+if (config.GetValue("ForwardedHeaders:Enabled", false)) app.UseForwardedHeaders();
+app.UseExceptionHandler();
+app.UseApiStatusProblems();
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing")) app.UseHsts();
+app.UseRequestLog();
+app.UseRouting();
+app.UseApiBodyLimits();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.UseCsrfProtection();
+
+app.MapStaticAssets();
+app.MapOpenApi();
+app.MapHealth();
+app.MapCsrfToken();
+app.MapAccounts();
+app.MapHomePages();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Community.Startup");
+    await DatabaseSetup.MigrateAsync(scope.ServiceProvider);
+    await AccountBootstrap.EnsureRolesAsync(scope.ServiceProvider);
+    await AccountBootstrap.EnsureConfiguredAdminAsync(scope.ServiceProvider, config, logger);
+    if (config.GetValue("Demo:Seed", false)) await DemoSeed.RunAsync(scope.ServiceProvider, logger);
+}
+
+await app.RunAsync();
+
+/// <summary>Entry point type, public for WebApplicationFactory.</summary>
+public partial class Program;

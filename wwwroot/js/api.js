@@ -1,0 +1,168 @@
+// The one fetch wrapper: JSON in and out, the anti-forgery header on every write,
+// and ProblemDetails (RFC 9457) errors surfaced as ApiError with per-field messages.
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `Request failed (${status})`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+  /** Field errors as { field: [messages] } (validation problems and 409s carry them). */
+  get fieldErrors() { return this.problem.errors || {}; }
+  get retryAfter() { return this.problem.retryAfterSeconds; }
+}
+
+let csrf = null;
+
+async function csrfToken(refresh = false) {
+  if (!csrf || refresh) {
+    const res = await fetch('/api/antiforgery', { credentials: 'same-origin' });
+    csrf = (await res.json()).token;
+  }
+  return csrf;
+}
+
+/** Forget the token: it is bound to the signed-in user, so it changes on sign-in and sign-out. */
+export function resetCsrf() { csrf = null; }
+
+export async function request(method, url, body, { retry = true, raw = false } = {}) {
+  const headers = { Accept: 'application/json' };
+  const write = method !== 'GET' && method !== 'HEAD';
+  if (write) headers['X-CSRF-TOKEN'] = await csrfToken();
+  let payload;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) { headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body); }
+  let res;
+  try {
+    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, { title: 'Network error', detail: 'Could not reach the server. Check your connection and try again.' });
+  }
+  if (res.status === 403 && write && retry && res.headers.get('content-type')?.includes('problem')) {
+    const problem = await res.clone().json();
+    if (problem.type?.endsWith('/csrf')) { await csrfToken(true); return request(method, url, body, { retry: false, raw }); }
+  }
+  if (raw && res.ok) return res;
+  if (res.status === 204) return null;
+  const type = res.headers.get('content-type') || '';
+  const data = type.includes('json') ? await res.json() : null;
+  if (!res.ok) throw new ApiError(res.status, data || { title: res.statusText });
+  return data;
+}
+
+export const api = {
+  get: (url) => request('GET', url),
+  post: (url, body) => request('POST', url, body ?? {}),
+  put: (url, body) => request('PUT', url, body ?? {}),
+  patch: (url, body) => request('PATCH', url, body ?? {}),
+  del: (url) => request('DELETE', url),
+  upload: (url, formData) => request('POST', url, formData),
+};
+
+let me;
+/** The signed-in member, or null. Cached for the page's life; pass true after sign-in/out. */
+export function currentUser(refresh = false) {
+  if (!me || refresh) me = request('GET', '/api/me').catch((e) => { if (e.status === 401) return null; throw e; });
+  return me;
+}
+
+/** Builds an element. Text children become text nodes: user text is never parsed as HTML here. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Initials avatar, or the member's image when they have one. */
+export function avatar(member, size = '') {
+  const span = el('span', { class: `avatar ${size}`.trim(), 'aria-hidden': 'true' });
+  if (member?.avatarUrl) span.append(el('img', { src: member.avatarUrl, alt: '' }));
+  else span.textContent = (member?.displayName || '?').split(/\s+/).map((p) => p[0]).join('').slice(0, 2).toUpperCase();
+  return span;
+}
+
+export function formatDate(value) {
+  return new Date(value).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+// ---- forms ----------------------------------------------------------------
+
+function errorSlot(form, field) {
+  let slot = form.querySelector(`[data-error-for="${field}"]`);
+  const input = form.elements.namedItem(field);
+  if (!slot && input instanceof HTMLElement) {
+    slot = el('p', { class: 'field-error', 'data-error-for': field, id: `${form.id || 'form'}-${field}-error` });
+    input.insertAdjacentElement('afterend', slot);
+  }
+  return { slot, input: input instanceof HTMLElement ? input : null };
+}
+
+export function clearProblems(form) {
+  form.querySelectorAll('.field-error').forEach((n) => { n.textContent = ''; });
+  form.querySelectorAll('[aria-invalid]').forEach((n) => n.removeAttribute('aria-invalid'));
+  const summary = form.querySelector('.form-status');
+  if (summary) { summary.textContent = ''; summary.className = 'form-status alert'; }
+}
+
+/** Puts each field error next to its input (aria-invalid + aria-describedby) and the detail in the form's status. */
+export function showProblem(form, error) {
+  clearProblems(form);
+  let first = null;
+  const unplaced = [];
+  for (const [field, messages] of Object.entries(error.fieldErrors || {})) {
+    const { slot, input } = errorSlot(form, field);
+    if (!slot) { unplaced.push(...messages); continue; }
+    slot.textContent = messages.join(' ');
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), slot.id].filter(Boolean).join(' '));
+      first ??= input;
+    }
+  }
+  const summary = form.querySelector('.form-status');
+  if (summary) {
+    summary.className = 'form-status alert error';
+    summary.textContent = [error.message, ...unplaced].join(' ');
+  }
+  (first || summary)?.focus?.();
+}
+
+export function showStatus(form, message, kind = 'success') {
+  const summary = form.querySelector('.form-status');
+  if (summary) { summary.className = `form-status alert ${kind}`; summary.textContent = message; }
+}
+
+/** Wires a form: collects its named fields, disables the submit button while busy, and shows problems. */
+export function bindForm(form, handler) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button[type="submit"]');
+    const data = {};
+    for (const [key, value] of new FormData(form).entries()) data[key] = typeof value === 'string' ? value : value;
+    form.querySelectorAll('input[type="checkbox"][name]').forEach((box) => { data[box.name] = box.checked; });
+    clearProblems(form);
+    button?.setAttribute('aria-busy', 'true');
+    if (button) button.disabled = true;
+    try {
+      await handler(data);
+    } catch (error) {
+      if (error instanceof ApiError) showProblem(form, error);
+      else { showProblem(form, new ApiError(0, { detail: 'Something went wrong. Please try again.' })); console.error(error); }
+    } finally {
+      button?.removeAttribute('aria-busy');
+      if (button) button.disabled = false;
+    }
+  });
+}
+
+export function param(name) { return new URLSearchParams(location.search).get(name); }

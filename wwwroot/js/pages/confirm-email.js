@@ -1,0 +1,14 @@
+import { api, param } from '../api.js';
+
+const status = document.getElementById('confirm-status');
+const title = document.getElementById('confirm-title');
+try {
+  const result = await api.post('/api/account/confirm-email', { userId: param('userId'), token: param('token') });
+  title.textContent = 'Email confirmed';
+  status.className = 'alert success';
+  status.textContent = result.message;
+} catch (error) {
+  title.textContent = 'We could not confirm your email';
+  status.className = 'alert error';
+  status.textContent = error.message;
+}

@@ -1,0 +1,25 @@
+import { api, bindForm, currentUser, showStatus } from '../api.js';
+
+const me = await currentUser();
+if (!me) location.replace('/signin?returnUrl=/settings');
+
+const profile = document.getElementById('profile-form');
+profile.elements.displayName.value = me.displayName;
+profile.elements.userName.value = me.userName;
+profile.elements.bio.value = me.bio || '';
+document.getElementById('email-address').textContent = me.email;
+
+bindForm(profile, async (data) => {
+  const updated = await api.put('/api/me', data);
+  showStatus(profile, 'Your profile is saved.');
+  const who = document.querySelector('[data-testid="me"] span:last-child');
+  if (who) who.textContent = updated.displayName;
+  document.querySelector('[data-testid="me"]')?.setAttribute('href', `/u/${encodeURIComponent(updated.userName)}`);
+});
+
+const password = document.getElementById('password-form');
+bindForm(password, async (data) => {
+  await api.post('/api/me/password', data);
+  password.reset();
+  showStatus(password, 'Your password is changed.');
+});
