@@ -48,6 +48,7 @@ app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing")) app.UseHsts();
 app.UseRequestLog();
 app.UseRouting();
+app.UseImmutableFingerprintedAssets();
 app.UseApiBodyLimits();
 app.UseAuthentication();
 app.UseRateLimiter();

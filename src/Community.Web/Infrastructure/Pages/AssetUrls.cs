@@ -28,3 +28,25 @@ public sealed class AssetUrls(EndpointDataSource endpoints)
         return map.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }
+
+public static class ImmutableAssets
+{
+    /// <summary>
+    /// Fingerprinted asset URLs never change content, so browsers may keep them for a year. MapStaticAssets only
+    /// says so from a published manifest; this sets it for build manifests too (dotnet run, tests).
+    /// </summary>
+    public static IApplicationBuilder UseImmutableFingerprintedAssets(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<StaticAssetDescriptor>() is { } d
+            && d.Properties.FirstOrDefault(p => p.Name == "fingerprint")?.Value is { } fingerprint
+            && d.Route.Contains(fingerprint, StringComparison.Ordinal))
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode is 200 or 304) context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                return Task.CompletedTask;
+            });
+        }
+        return next(context);
+    });
+}
