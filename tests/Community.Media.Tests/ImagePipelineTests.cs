@@ -40,6 +40,23 @@ public class ImagePipelineTests
 
         Assert.Equal(2, result.Renditions.Count);
         Assert.All(result.Renditions, r => Assert.Equal(200, r.Width));
+        var jpeg = result.Renditions.Single(r => r.ContentType == ImagePipeline.JpegContentType);
+        Assert.True(TestImages.RightHalfMean(jpeg.Bytes) > 250, "the transparent half should be white");
+    }
+
+    [Fact]
+    public void Parallel_uploads_are_processed_independently()
+    {
+        var uploads = Enumerable.Range(0, 8).Select(i => TestImages.Jpeg(300 + (i * 50), 200)).ToArray();
+
+        var results = new ProcessedImage[uploads.Length];
+        Parallel.For(0, uploads.Length, i => results[i] = pipeline.Process(uploads[i], ImageKind.Story));
+
+        for (var i = 0; i < uploads.Length; i++)
+        {
+            Assert.Equal(300 + (i * 50), results[i].Width);
+            Assert.Equal(300 + (i * 50), results[i].Renditions.Max(r => r.Width));
+        }
     }
 
     [Fact]

@@ -96,6 +96,26 @@ internal static partial class TestImages
         }
     }
 
+    /// <summary>Mean sample value of the right half of an encoded image, decoded by libvips.</summary>
+    public static unsafe double RightHalfMean(byte[] encoded)
+    {
+        var format = ImageFormatSniffer.Sniff(encoded) ?? throw new ArgumentException("not an image", nameof(encoded));
+        fixed (byte* p = encoded)
+        {
+            using var image = Vips.LoadHeader(format, p, (nuint)encoded.Length);
+            var width = Vips.Width(image);
+            if (vips_crop(image, out var half, width / 2, 0, width - (width / 2), Vips.Height(image), 0) != 0)
+            {
+                throw Vips.TakeError("crop");
+            }
+
+            using (half)
+            {
+                return vips_avg(half, out var mean, 0) == 0 ? mean : throw Vips.TakeError("avg");
+            }
+        }
+    }
+
     public static bool Contains(byte[] haystack, string needle) => haystack.AsSpan().IndexOf(Encoding.ASCII.GetBytes(needle)) >= 0;
 
     private static VipsImageHandle FromMemory(byte[] pixels, int width, int height, int bands)
@@ -189,6 +209,12 @@ internal static partial class TestImages
 
         return ~crc;
     }
+
+    [LibraryImport("libvips.so.42")]
+    private static partial int vips_crop(VipsImageHandle input, out VipsImageHandle output, int left, int top, int width, int height, nint terminator);
+
+    [LibraryImport("libvips.so.42")]
+    private static partial int vips_avg(VipsImageHandle input, out double mean, nint terminator);
 
     [LibraryImport("libvips.so.42")]
     private static unsafe partial VipsImageHandle vips_image_new_from_memory_copy(byte* data, nuint size, int width, int height, int bands, int format);
