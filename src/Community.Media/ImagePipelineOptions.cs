@@ -25,6 +25,19 @@ public sealed class ImagePipelineOptions
     /// <summary>Width of the blurred placeholder inlined as a data URI.</summary>
     public int PlaceholderWidth { get; set; } = 20;
 
+    /// <summary>A copy the pipeline keeps, so later edits to the caller's instance cannot bypass validation.</summary>
+    internal ImagePipelineOptions Snapshot() => new()
+    {
+        MaxBytes = MaxBytes,
+        MaxPixels = MaxPixels,
+        Widths = [.. Widths],
+        AvatarSizes = [.. AvatarSizes],
+        AvatarCrop = AvatarCrop,
+        WebPQuality = WebPQuality,
+        JpegQuality = JpegQuality,
+        PlaceholderWidth = PlaceholderWidth,
+    };
+
     internal void Validate()
     {
         if (MaxBytes <= 0 || MaxPixels <= 0)

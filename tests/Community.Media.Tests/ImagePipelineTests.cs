@@ -252,6 +252,14 @@ public class ImagePipelineTests
     }
 
     [Fact]
+    public void Nonsense_options_are_refused_when_the_pipeline_is_built()
+    {
+        Assert.Throws<ArgumentException>(() => new ImagePipeline(new ImagePipelineOptions { Widths = [320, 0] }));
+        Assert.Throws<ArgumentException>(() => new ImagePipeline(new ImagePipelineOptions { WebPQuality = 101 }));
+        Assert.Throws<ArgumentException>(() => new ImagePipeline(new ImagePipelineOptions { MaxBytes = 0 }));
+    }
+
+    [Fact]
     public void Pixel_limit_is_configurable()
     {
         var strict = new ImagePipeline(new ImagePipelineOptions { MaxPixels = 100 * 100 });
