@@ -1,0 +1,221 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Community.Media.Tests;
+
+/// <summary>Builds test uploads in memory with libvips itself, plus a few hand-made byte layouts.</summary>
+internal static partial class TestImages
+{
+    /// <summary>A smooth gradient with a little texture, encoded by libvips in the given format.</summary>
+    public static byte[] Make(int width, int height, string format, int bands = 3)
+    {
+        var pixels = new byte[width * height * bands];
+        var random = new Random(width * 31 + height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var i = (y * width + x) * bands;
+                var noise = random.Next(-6, 7);
+                pixels[i] = (byte)Math.Clamp(x * 255 / width + noise, 0, 255);
+                if (bands > 1)
+                {
+                    pixels[i + 1] = (byte)Math.Clamp(y * 255 / height + noise, 0, 255);
+                    pixels[i + 2] = (byte)((x / 40 + y / 40) % 2 == 0 ? 200 : 60);
+                }
+
+                if (bands == 4)
+                {
+                    pixels[i + 3] = (byte)(x < width / 2 ? 255 : 0);
+                }
+            }
+        }
+
+        Vips.EnsureInitialized();
+        using var image = FromMemory(pixels, width, height, bands);
+        return Vips.WriteToBuffer(image, format);
+    }
+
+    public static byte[] Jpeg(int width, int height, int quality = 90) => Make(width, height, $".jpg[Q={quality}]");
+
+    /// <summary>A JPEG carrying an EXIF block with an orientation tag and GPS coordinates.</summary>
+    public static byte[] JpegWithExif(int width, int height, ushort orientation)
+    {
+        var jpeg = Jpeg(width, height);
+        var exif = ExifSegment(orientation);
+        return [.. jpeg.AsSpan(0, 2), .. exif, .. jpeg.AsSpan(2)];
+    }
+
+    /// <summary>A PNG whose header declares width x height but whose data is a few hundred bytes.</summary>
+    public static byte[] PngBomb(int width, int height)
+    {
+        var row = new byte[1 + width * 3];
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                zlib.Write(row);
+            }
+        }
+
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = 2; // RGB
+        using var png = new MemoryStream();
+        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        WriteChunk(png, "IHDR", ihdr);
+        WriteChunk(png, "IDAT", compressed.ToArray());
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    /// <summary>Whether libvips finds an EXIF block in an encoded image.</summary>
+    public static unsafe bool HasExif(byte[] encoded)
+    {
+        var format = ImageFormatSniffer.Sniff(encoded) ?? throw new ArgumentException("not an image", nameof(encoded));
+        fixed (byte* p = encoded)
+        {
+            using var image = Vips.LoadHeader(format, p, (nuint)encoded.Length);
+            return Vips.HasField(image, "exif-data");
+        }
+    }
+
+    /// <summary>The orientation tag libvips reads from an encoded image, if any.</summary>
+    public static unsafe int? Orientation(byte[] encoded)
+    {
+        var format = ImageFormatSniffer.Sniff(encoded) ?? throw new ArgumentException("not an image", nameof(encoded));
+        fixed (byte* p = encoded)
+        {
+            using var image = Vips.LoadHeader(format, p, (nuint)encoded.Length);
+            return Vips.GetInt(image, "orientation");
+        }
+    }
+
+    /// <summary>Mean sample value of the right half of an encoded image, decoded by libvips.</summary>
+    public static unsafe double RightHalfMean(byte[] encoded)
+    {
+        var format = ImageFormatSniffer.Sniff(encoded) ?? throw new ArgumentException("not an image", nameof(encoded));
+        fixed (byte* p = encoded)
+        {
+            using var image = Vips.LoadHeader(format, p, (nuint)encoded.Length);
+            var width = Vips.Width(image);
+            if (vips_crop(image, out var half, width / 2, 0, width - (width / 2), Vips.Height(image), 0) != 0)
+            {
+                throw Vips.TakeError("crop");
+            }
+
+            using (half)
+            {
+                return vips_avg(half, out var mean, 0) == 0 ? mean : throw Vips.TakeError("avg");
+            }
+        }
+    }
+
+    public static bool Contains(byte[] haystack, string needle) => haystack.AsSpan().IndexOf(Encoding.ASCII.GetBytes(needle)) >= 0;
+
+    private static VipsImageHandle FromMemory(byte[] pixels, int width, int height, int bands)
+    {
+        unsafe
+        {
+            fixed (byte* p = pixels)
+            {
+                var image = vips_image_new_from_memory_copy(p, (nuint)pixels.Length, width, height, bands, 0);
+                return image.IsInvalid ? throw Vips.TakeError("new_from_memory_copy") : image;
+            }
+        }
+    }
+
+    // TIFF little-endian: IFD0 { Orientation, GPS IFD pointer }, GPS IFD { lat/long refs and values }.
+    private static byte[] ExifSegment(ushort orientation)
+    {
+        var tiff = new byte[140];
+        var t = tiff.AsSpan();
+        "II"u8.CopyTo(t);
+        BinaryPrimitives.WriteUInt16LittleEndian(t[2..], 42);
+        BinaryPrimitives.WriteUInt32LittleEndian(t[4..], 8);
+
+        BinaryPrimitives.WriteUInt16LittleEndian(t[8..], 2);
+        Entry(t[10..], 0x0112, 3, 1, orientation);
+        Entry(t[22..], 0x8825, 4, 1, 38);
+        BinaryPrimitives.WriteUInt32LittleEndian(t[34..], 0);
+
+        BinaryPrimitives.WriteUInt16LittleEndian(t[38..], 4);
+        Entry(t[40..], 0x0001, 2, 2, 'N');
+        Entry(t[52..], 0x0002, 5, 3, 92);
+        Entry(t[64..], 0x0003, 2, 2, 'E');
+        Entry(t[76..], 0x0004, 5, 3, 116);
+        BinaryPrimitives.WriteUInt32LittleEndian(t[88..], 0);
+
+        uint[] latitude = [52, 1, 22, 1, 3075, 100];
+        uint[] longitude = [4, 1, 53, 1, 4560, 100];
+        for (var i = 0; i < 6; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(t[(92 + i * 4)..], latitude[i]);
+            BinaryPrimitives.WriteUInt32LittleEndian(t[(116 + i * 4)..], longitude[i]);
+        }
+
+        var segment = new byte[4 + 6 + tiff.Length];
+        segment[0] = 0xFF;
+        segment[1] = 0xE1;
+        BinaryPrimitives.WriteUInt16BigEndian(segment.AsSpan(2), (ushort)(2 + 6 + tiff.Length));
+        "Exif\0\0"u8.CopyTo(segment.AsSpan(4));
+        tiff.CopyTo(segment.AsSpan(10));
+        return segment;
+
+        static void Entry(Span<byte> at, ushort tag, ushort type, uint count, uint value)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(at, tag);
+            BinaryPrimitives.WriteUInt16LittleEndian(at[2..], type);
+            BinaryPrimitives.WriteUInt32LittleEndian(at[4..], count);
+            if (type == 3)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(at[8..], (ushort)value);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(at[8..], value);
+            }
+        }
+    }
+
+    private static void WriteChunk(Stream png, string type, byte[] data)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        png.Write(length);
+        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        png.Write(typed);
+        Span<byte> crc = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
+        png.Write(crc);
+    }
+
+    private static uint Crc32(byte[] bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
+    [LibraryImport("libvips.so.42")]
+    private static partial int vips_crop(VipsImageHandle input, out VipsImageHandle output, int left, int top, int width, int height, nint terminator);
+
+    [LibraryImport("libvips.so.42")]
+    private static partial int vips_avg(VipsImageHandle input, out double mean, nint terminator);
+
+    [LibraryImport("libvips.so.42")]
+    private static unsafe partial VipsImageHandle vips_image_new_from_memory_copy(byte* data, nuint size, int width, int height, int bands, int format);
+}
