@@ -3,6 +3,7 @@ using Community.Web.Features.Accounts;
 using Community.Web.Features.Demo;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
+using Community.Web.Features.Publishing;
 using Community.Web.Infrastructure;
 using Community.Web.Infrastructure.Mail;
 using Community.Web.Infrastructure.Pages;
@@ -32,6 +33,7 @@ builder.Services.AddCommunityRateLimits(config);
 builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
+builder.Services.AddPublishing(config, root);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -61,6 +63,7 @@ app.MapHealth();
 app.MapCsrfToken();
 app.MapAccounts();
 app.MapHomePages();
+app.MapPublishing();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
