@@ -59,10 +59,12 @@ public sealed partial class StoryMarkdown(MediaLibrary media)
     {
         foreach (var container in document.Descendants<CustomContainer>())
         {
-            if (container.Info is null || !Containers.Contains(container.Info))
-            {
-                container.Info = null;
-            }
+            // The parser has already turned the info string into a class attribute: rebuild it from the allow-list.
+            var allowed = container.Info is not null && Containers.Contains(container.Info) ? container.Info : null;
+            var attributes = new HtmlAttributes();
+            if (allowed is not null) attributes.AddClass("callout " + allowed);
+            container.SetAttributes(attributes);
+            container.Info = allowed;
             container.Arguments = null;
         }
         foreach (var link in document.Descendants<LinkInline>().ToList())
