@@ -4,6 +4,7 @@ using Community.Web.Features.Demo;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
 using Community.Web.Infrastructure;
+using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Mail;
 using Community.Web.Infrastructure.Pages;
 using Community.Web.Infrastructure.Problems;
@@ -32,6 +33,7 @@ builder.Services.AddCommunityRateLimits(config);
 builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
+builder.Services.AddLive();
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -60,6 +62,7 @@ app.MapOpenApi();
 app.MapHealth();
 app.MapCsrfToken();
 app.MapAccounts();
+app.MapLive();
 app.MapHomePages();
 
 await using (var scope = app.Services.CreateAsyncScope())
