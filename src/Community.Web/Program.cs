@@ -13,7 +13,10 @@ using Microsoft.AspNetCore.HttpOverrides;
 
 var builder = WebApplication.CreateBuilder(args);
 var config = builder.Configuration;
-var root = builder.Environment.ContentRootPath;
+var root = AppRoot.Resolve(config, builder.Environment.ContentRootPath);
+
+// Serve compressed asset variants from the build output too (dotnet run, tests); a no-op for published output.
+builder.WebHost.UseStaticWebAssets();
 
 builder.WebHost.ConfigureKestrel(k =>
 {
