@@ -5,6 +5,7 @@ using Community.Web.Features.Health;
 using Community.Web.Features.Home;
 using Community.Web.Features.Publishing;
 using Community.Web.Infrastructure;
+using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Mail;
 using Community.Web.Infrastructure.Pages;
 using Community.Web.Infrastructure.Problems;
@@ -13,7 +14,10 @@ using Microsoft.AspNetCore.HttpOverrides;
 
 var builder = WebApplication.CreateBuilder(args);
 var config = builder.Configuration;
-var root = builder.Environment.ContentRootPath;
+var root = AppRoot.Resolve(config, builder.Environment.ContentRootPath);
+
+// Serve compressed asset variants from the build output too (dotnet run, tests); a no-op for published output.
+builder.WebHost.UseStaticWebAssets();
 
 builder.WebHost.ConfigureKestrel(k =>
 {
@@ -33,6 +37,7 @@ builder.Services.AddCommunityRateLimits(config);
 builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
+builder.Services.AddLive();
 builder.Services.AddPublishing(config, root);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
@@ -62,6 +67,7 @@ app.MapOpenApi();
 app.MapHealth();
 app.MapCsrfToken();
 app.MapAccounts();
+app.MapLive();
 app.MapHomePages();
 app.MapPublishing();
 

@@ -8,6 +8,8 @@ profile.elements.displayName.value = me.displayName;
 profile.elements.userName.value = me.userName;
 profile.elements.bio.value = me.bio || '';
 document.getElementById('email-address').textContent = me.email;
+// Enabled only once filled in, so nothing typed early is overwritten.
+document.getElementById('profile-fields').disabled = false;
 
 bindForm(profile, async (data) => {
   const updated = await api.put('/api/me', data);
