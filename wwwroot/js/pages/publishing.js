@@ -5,9 +5,6 @@ const parts = location.pathname.split('/').filter(Boolean); // ['publishing', ..
 const list = document.getElementById('story-list');
 const editor = document.getElementById('story-editor');
 
-if (parts.length === 1) showList();
-else showEditor();
-
 async function showList() {
   list.hidden = false;
   const tbody = document.getElementById('stories');
@@ -244,3 +241,6 @@ async function loadRevisions() {
       showStatus(form, `Restored version #${r.number}.`);
     }) }, `Restore #${r.number}`))));
 }
+
+if (parts.length === 1) showList();
+else showEditor();

@@ -41,10 +41,10 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
         if (s.Kind == StoryKinds.Spotlight && !string.IsNullOrWhiteSpace(s.Quote))
         {
             sb.Append("<figure class=\"story-quote\"><blockquote><p>").Append(E.Encode(s.Quote)).Append("</p></blockquote><figcaption>");
-            if (s.PersonName is not null) sb.Append(E.Encode(s.PersonName));
-            if (s.PersonRole is not null) sb.Append(", ").Append(E.Encode(s.PersonRole));
+            if (!string.IsNullOrWhiteSpace(s.PersonName)) sb.Append(E.Encode(s.PersonName));
+            if (!string.IsNullOrWhiteSpace(s.PersonRole)) sb.Append(", ").Append(E.Encode(s.PersonRole));
             if (s.Customer.Length > 0) sb.Append(" at ").Append(E.Encode(s.Customer));
-            if (s.FeaturedMember is not null)
+            if (!string.IsNullOrWhiteSpace(s.FeaturedMember))
             {
                 sb.Append(" · <a href=\"/u/").Append(Uri.EscapeDataString(s.FeaturedMember)).Append("\">See their community profile</a>");
             }
@@ -79,7 +79,7 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
         var list = StoryKinds.ListPath(s.Kind);
         void Tag(string param, string? value)
         {
-            if (value is null) return;
+            if (string.IsNullOrWhiteSpace(value)) return;
             sb.Append(" · <a class=\"tag\" href=\"").Append(list).Append('?').Append(param).Append('=').Append(E.Encode(Uri.EscapeDataString(value))).Append("\">")
                 .Append(E.Encode(value)).Append("</a>");
         }
@@ -195,7 +195,7 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
         sb.Append("<p class=\"story-kind muted\">").Append(StoryKinds.Label(s.Kind)).Append(" · ").Append(E.Encode(s.Customer)).Append("</p>");
         sb.Append("<h3><a href=\"").Append(s.Path).Append("\">").Append(E.Encode(s.Title)).Append("</a></h3>");
         if (s.Summary.Length > 0) sb.Append("<p>").Append(E.Encode(s.Summary)).Append("</p>");
-        var tags = new[] { s.Industry, s.CompanySize, s.ProductArea }.Where(t => t is not null).ToList();
+        var tags = new[] { s.Industry, s.CompanySize, s.ProductArea }.Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
         if (tags.Count > 0)
         {
             sb.Append("<p class=\"tags\">");
