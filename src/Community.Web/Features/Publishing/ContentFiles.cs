@@ -162,7 +162,8 @@ public sealed partial class ContentFiles : IDisposable
             ProductArea = matter.Tags?.ProductArea,
             FeaturedMember = matter.FeaturedMember,
             CreditReferralCode = matter.ReferralCode,
-            Status = matter.Draft ? StoryStatus.Draft : StoryStatus.Scheduled,
+            // A dated file goes live on its date (check-on-read); an undated one is live as soon as it is loaded.
+            Status = matter.Draft ? StoryStatus.Draft : matter.Date is null ? StoryStatus.Published : StoryStatus.Scheduled,
             PublishAt = date,
             PublishedAt = null,
             UpdatedAt = date,
