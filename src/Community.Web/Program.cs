@@ -36,7 +36,7 @@ builder.Services.AddCommunityRateLimits(config);
 builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
-builder.Services.AddLive();
+builder.Services.AddLive(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
