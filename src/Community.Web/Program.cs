@@ -37,7 +37,7 @@ builder.Services.AddCommunityRateLimits(config);
 builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
-builder.Services.AddLive();
+builder.Services.AddLive(config);
 builder.Services.AddPublishing(config, root);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {

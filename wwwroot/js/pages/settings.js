@@ -1,4 +1,4 @@
-import { api, bindForm, currentUser, showStatus } from '../api.js';
+import { api, bindForm, currentUser, resetCsrf, showStatus } from '../api.js';
 
 const me = await currentUser();
 if (!me) location.replace('/signin?returnUrl=/settings');
@@ -24,4 +24,11 @@ bindForm(password, async (data) => {
   await api.post('/api/me/password', data);
   password.reset();
   showStatus(password, 'Your password is changed.');
+});
+
+const erase = document.getElementById('erase-form');
+bindForm(erase, async (data) => {
+  await api.post('/api/me/erase', data);
+  resetCsrf();
+  location.href = '/';
 });
