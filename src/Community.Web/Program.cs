@@ -3,6 +3,7 @@ using Community.Web.Features.Accounts;
 using Community.Web.Features.Demo;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
+using Community.Web.Features.Referrals;
 using Community.Web.Infrastructure;
 using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Mail;
@@ -34,6 +35,7 @@ builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
 builder.Services.AddLive();
+builder.Services.AddReferrals(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -64,6 +66,7 @@ app.MapCsrfToken();
 app.MapAccounts();
 app.MapLive();
 app.MapHomePages();
+app.MapReferrals();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

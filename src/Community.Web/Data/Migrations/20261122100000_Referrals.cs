@@ -112,6 +112,8 @@ public sealed class Referrals : Migration
                 Id = table.Column<long>(nullable: false).Identity(),
                 ReferralId = table.Column<long>(nullable: false),
                 EventId = table.Column<string>(maxLength: 200, nullable: false),
+                Kind = table.Column<string>(maxLength: 16, nullable: false),
+                RefundsEventId = table.Column<string>(maxLength: 200, nullable: true),
                 Amount = table.Column<long>(nullable: false),
                 Currency = table.Column<string>(maxLength: 3, nullable: false),
                 Plan = table.Column<string>(maxLength: 100, nullable: true),
@@ -122,22 +124,6 @@ public sealed class Referrals : Migration
                 table.PrimaryKey("PK_ReferralConversions", x => x.Id);
                 table.ForeignKey("FK_ReferralConversions_Referrals_ReferralId", x => x.ReferralId, "Referrals", "Id", onDelete: ReferentialAction.Cascade);
             });
-
-        migrationBuilder.CreateTable(
-            name: "RewardGrants",
-            columns: table => new
-            {
-                Id = table.Column<long>(nullable: false).Identity(),
-                RuleKey = table.Column<string>(maxLength: 64, nullable: false),
-                ReferralId = table.Column<long>(nullable: false),
-                BeneficiaryId = table.Column<string>(maxLength: 450, nullable: false),
-                SourceEventId = table.Column<string>(maxLength: 200, nullable: false),
-                Amount = table.Column<long>(nullable: false),
-                Outcome = table.Column<string>(maxLength: 32, nullable: false),
-                LedgerEntryId = table.Column<long>(nullable: true),
-                CreatedAt = table.Column<DateTime>(nullable: false),
-            },
-            constraints: table => table.PrimaryKey("PK_RewardGrants", x => x.Id));
 
         migrationBuilder.CreateTable(
             name: "LedgerEntries",
@@ -156,6 +142,26 @@ public sealed class Referrals : Migration
                 ActorId = table.Column<string>(maxLength: 450, nullable: true),
             },
             constraints: table => table.PrimaryKey("PK_LedgerEntries", x => x.Id));
+
+        migrationBuilder.CreateTable(
+            name: "RewardGrants",
+            columns: table => new
+            {
+                Id = table.Column<long>(nullable: false).Identity(),
+                RuleKey = table.Column<string>(maxLength: 64, nullable: false),
+                ReferralId = table.Column<long>(nullable: false),
+                BeneficiaryId = table.Column<string>(maxLength: 450, nullable: false),
+                SourceEventId = table.Column<string>(maxLength: 200, nullable: false),
+                Amount = table.Column<long>(nullable: false),
+                Outcome = table.Column<string>(maxLength: 32, nullable: false),
+                LedgerEntryId = table.Column<long>(nullable: true),
+                CreatedAt = table.Column<DateTime>(nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("PK_RewardGrants", x => x.Id);
+                table.ForeignKey("FK_RewardGrants_LedgerEntries_LedgerEntryId", x => x.LedgerEntryId, "LedgerEntries", "Id", onDelete: ReferentialAction.Restrict);
+            });
 
         migrationBuilder.CreateTable(
             name: "ReferralApiKeys",
@@ -226,6 +232,7 @@ public sealed class Referrals : Migration
             ["RuleKey", "ReferralId", "BeneficiaryId", "SourceEventId"], unique: true);
         migrationBuilder.CreateIndex("IX_RewardGrants_BeneficiaryId_CreatedAt", "RewardGrants", ["BeneficiaryId", "CreatedAt"]);
         migrationBuilder.CreateIndex("IX_RewardGrants_ReferralId", "RewardGrants", "ReferralId");
+        migrationBuilder.CreateIndex("IX_RewardGrants_LedgerEntryId", "RewardGrants", "LedgerEntryId");
         migrationBuilder.CreateIndex("IX_LedgerEntries_MemberId_AvailableAt", "LedgerEntries", ["MemberId", "AvailableAt"]);
         migrationBuilder.CreateIndex("IX_LedgerEntries_ReferralId", "LedgerEntries", "ReferralId");
         migrationBuilder.CreateIndex("IX_LedgerEntries_ReversesEntryId", "LedgerEntries", "ReversesEntryId");
@@ -263,8 +270,8 @@ public sealed class Referrals : Migration
         migrationBuilder.DropTable("ReferralInvites");
         migrationBuilder.DropTable("IdempotencyRecords");
         migrationBuilder.DropTable("ReferralApiKeys");
-        migrationBuilder.DropTable("LedgerEntries");
         migrationBuilder.DropTable("RewardGrants");
+        migrationBuilder.DropTable("LedgerEntries");
         migrationBuilder.DropTable("ReferralConversions");
         migrationBuilder.DropTable("Referrals");
         migrationBuilder.DropTable("ReferralClicks");

@@ -95,12 +95,16 @@ public sealed class Referral
     public DateTime? ReviewedAt { get; set; }
 }
 
-/// <summary>A payment reported for a referral; refunds and chargebacks are measured against it.</summary>
+/// <summary>A payment event reported for a referral (conversion, refund or chargeback), each recorded once.</summary>
 public sealed class ReferralConversion
 {
     public long Id { get; set; }
     public long ReferralId { get; set; }
     public string EventId { get; set; } = "";
+    /// <summary>conversion, refund, chargeback.</summary>
+    public string Kind { get; set; } = "";
+    /// <summary>Refunds and chargebacks: the conversion event they take money back from.</summary>
+    public string? RefundsEventId { get; set; }
     public long Amount { get; set; }
     public string Currency { get; set; } = "";
     public string? Plan { get; set; }
@@ -120,6 +124,7 @@ public sealed class RewardGrant
     /// <summary>granted, over_cap, test_referral, ...</summary>
     public string Outcome { get; set; } = "";
     public long? LedgerEntryId { get; set; }
+    public LedgerEntry? LedgerEntry { get; set; }
     public DateTime CreatedAt { get; set; }
 }
 
@@ -262,6 +267,8 @@ internal sealed class ReferralConversionConfiguration : IEntityTypeConfiguration
     {
         b.ToTable("ReferralConversions");
         b.Property(c => c.EventId).HasMaxLength(200);
+        b.Property(c => c.Kind).HasMaxLength(16);
+        b.Property(c => c.RefundsEventId).HasMaxLength(200);
         b.Property(c => c.Currency).HasMaxLength(3);
         b.Property(c => c.Plan).HasMaxLength(100);
         b.HasIndex(c => new { c.ReferralId, c.EventId }).IsUnique();
@@ -281,6 +288,7 @@ internal sealed class RewardGrantConfiguration : IEntityTypeConfiguration<Reward
         b.HasIndex(g => new { g.RuleKey, g.ReferralId, g.BeneficiaryId, g.SourceEventId }).IsUnique();
         b.HasIndex(g => new { g.BeneficiaryId, g.CreatedAt });
         b.HasIndex(g => g.ReferralId);
+        b.HasOne(g => g.LedgerEntry).WithMany().HasForeignKey(g => g.LedgerEntryId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
