@@ -11,8 +11,13 @@ public interface IReferralPrivacy
     Task EraseAsync(string memberId, CancellationToken ct);
 }
 
-internal sealed class ReferralPrivacy(CommunityDb db, CodeDirectory directory, TimeProvider clock) : IReferralPrivacy
+/// <summary>Also the "referrals" section of the member's own data export and account erase (<see cref="IMemberDataSection"/>).</summary>
+internal sealed class ReferralPrivacy(CommunityDb db, CodeDirectory directory, TimeProvider clock) : IReferralPrivacy, IMemberDataSection
 {
+    public string Name => "referrals";
+
+    async Task<object?> IMemberDataSection.ExportAsync(string memberId, CancellationToken ct) => await ExportAsync(memberId, ct);
+
     public async Task<object> ExportAsync(string memberId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -30,7 +35,8 @@ internal sealed class ReferralPrivacy(CommunityDb db, CodeDirectory directory, T
 
     public async Task EraseAsync(string memberId, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The account erase runs every section inside its own transaction; the admin endpoint has none.
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var codes = await db.Set<ReferralCode>().Where(c => c.OwnerId == memberId).ToListAsync(ct);
         var codeIds = codes.Select(c => c.Id).ToList();
         await db.Set<ReferralClick>().Where(c => codeIds.Contains(c.CodeId)).ExecuteDeleteAsync(ct);
@@ -50,7 +56,7 @@ internal sealed class ReferralPrivacy(CommunityDb db, CodeDirectory directory, T
             .SetProperty(r => r.ReferredMemberId, (string?)null).SetProperty(r => r.CustomerEmail, (string?)null)
             .SetProperty(r => r.ExternalCustomerId, (string?)null).SetProperty(r => r.DeviceId, (string?)null).SetProperty(r => r.IpHash, (string?)null), ct);
         await db.Set<AdvocateSettings>().Where(s => s.MemberId == memberId).ExecuteDeleteAsync(ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
     }
 }
 

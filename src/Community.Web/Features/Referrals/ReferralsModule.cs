@@ -26,7 +26,9 @@ public static class ReferralsModule
         services.AddScoped<Ledger>();
         services.AddScoped<ReferralAttribution>();
         services.AddScoped<ReferralMaintenance>();
-        services.AddScoped<IReferralPrivacy, ReferralPrivacy>();
+        services.AddScoped<ReferralPrivacy>();
+        services.AddScoped<IReferralPrivacy>(sp => sp.GetRequiredService<ReferralPrivacy>());
+        services.AddScoped<IMemberDataSection>(sp => sp.GetRequiredService<ReferralPrivacy>());
         services.AddScoped<IRegistrationHook, ReferralRegistrationHook>();
         services.AddScoped<IDemoContent, ReferralDemoContent>();
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(AdvocateEndpoints.ShareRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
