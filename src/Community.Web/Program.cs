@@ -3,6 +3,7 @@ using Community.Web.Features.Accounts;
 using Community.Web.Features.Demo;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
+using Community.Web.Features.Publishing;
 using Community.Web.Features.Referrals;
 using Community.Web.Infrastructure;
 using Community.Web.Infrastructure.Live;
@@ -38,7 +39,8 @@ builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
 builder.Services.AddLive(config);
-builder.Services.AddReferrals(config);
+builder.Services.AddPublishing(config, root);
+builder.Services.AddReferrals(config, root);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -69,6 +71,7 @@ app.MapCsrfToken();
 app.MapAccounts();
 app.MapLive();
 app.MapHomePages();
+app.MapPublishing();
 app.MapReferrals();
 
 await using (var scope = app.Services.CreateAsyncScope())

@@ -226,7 +226,7 @@ internal static class AdminEndpoints
         var errors = new FieldErrors();
         errors.Text("reason", request.Reason, 3, 500, "Reason");
         if (errors.Any) return errors.ToProblem();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var referral = await db.Set<Referral>().FirstOrDefaultAsync(r => r.Id == id, ct);
         if (referral is null) return Problems.NotFound("No such referral.");
         if (referral.Decision is not (ReferralDecision.Review or ReferralDecision.Block))

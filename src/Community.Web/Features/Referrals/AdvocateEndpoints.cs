@@ -231,7 +231,7 @@ internal static class AdvocateEndpoints
         Ledger ledger, EmailOutbox outbox, ReferralOptions options, TimeProvider clock, CancellationToken ct)
     {
         var id = MemberId(user);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var available = (await ledger.BalancesAsync(id, ct)).Available;
         var amount = request.Amount ?? available;
         if (available <= 0) return new FieldErrors().Add("amount", "You have no available credits to redeem yet.").ToProblem();
@@ -272,7 +272,7 @@ internal static class AdvocateEndpoints
         if (code is null) return new FieldErrors().Add("code", "We don't recognise this code. Check it with the person who invited you.").ToProblem();
         if (code.Unusable(now) is not null) return new FieldErrors().Add("code", "This code is no longer active.").ToProblem();
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         ReferralRewards? rewards;
         try { rewards = await attribution.AttributeAsync(code, "claim", id, member.Email, http, null, ct); }
         catch (DbUpdateException ex) when (Db.IsUniqueViolation(ex)) { return Problems.Conflict("Your account is already linked to a referral."); }

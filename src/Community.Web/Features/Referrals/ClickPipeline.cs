@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Community.Web.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Community.Web.Features.Referrals;
 
@@ -131,7 +132,9 @@ internal sealed partial class ClickFlusher(
         try
         {
             var connection = db.Database.GetDbConnection();
-            await using var tx = await connection.BeginTransactionAsync(ct);
+            // Queue behind other writers of this process rather than colliding with them.
+            await using var write = await db.BeginWriteAsync(ct);
+            var tx = db.Database.CurrentTransaction!.GetDbTransaction();
             await using (var insert = connection.CreateCommand())
             {
                 insert.Transaction = tx;
@@ -174,7 +177,7 @@ internal sealed partial class ClickFlusher(
                     await count.ExecuteNonQueryAsync(ct);
                 }
             }
-            await tx.CommitAsync(ct);
+            await write.CommitAsync(ct);
         }
         finally { await db.Database.CloseConnectionAsync(); }
     }

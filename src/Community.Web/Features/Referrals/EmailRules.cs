@@ -32,16 +32,12 @@ public static class EmailRules
 }
 
 /// <summary>The shipped list of disposable email domains, re-read when the file's time stamp changes.</summary>
-public sealed class DisposableDomains(ReferralOptions options, IWebHostEnvironment env, TimeProvider clock)
+public sealed class DisposableDomains(ReferralOptions options, TimeProvider clock)
 {
     private FrozenSet<string> _domains = FrozenSet<string>.Empty;
     private DateTime _loadedStamp = DateTime.MinValue;
-    private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
+    private long _checkedAt = long.MinValue;
     private readonly Lock _lock = new();
-
-    private string Path => System.IO.Path.IsPathRooted(options.DisposableDomainsFile)
-        ? options.DisposableDomainsFile
-        : System.IO.Path.Combine(env.ContentRootPath, options.DisposableDomainsFile);
 
     public bool Contains(string? email)
     {
@@ -58,35 +54,22 @@ public sealed class DisposableDomains(ReferralOptions options, IWebHostEnvironme
 
     private FrozenSet<string> Current()
     {
-        var now = clock.GetUtcNow();
-        if (now - _checkedAt < TimeSpan.FromSeconds(10) && now >= _checkedAt) return _domains;
+        // Checked against the real elapsed time (not the injectable clock) at most every few seconds.
+        var now = clock.GetTimestamp();
+        if (_checkedAt != long.MinValue && clock.GetElapsedTime(_checkedAt, now) < TimeSpan.FromSeconds(5)) return _domains;
         lock (_lock)
         {
             _checkedAt = now;
-            var path = Path;
-            if (!File.Exists(ResolveFile(path))) return _domains;
-            var stamp = File.GetLastWriteTimeUtc(ResolveFile(path));
+            var path = options.DisposableDomainsFile;
+            if (!File.Exists(path)) return _domains;
+            var stamp = File.GetLastWriteTimeUtc(path);
             if (stamp == _loadedStamp) return _domains;
-            _domains = File.ReadLines(ResolveFile(path))
+            _domains = File.ReadLines(path)
                 .Select(l => l.Trim().ToLowerInvariant())
                 .Where(l => l.Length > 0 && !l.StartsWith('#'))
                 .ToFrozenSet(StringComparer.Ordinal);
             _loadedStamp = stamp;
             return _domains;
         }
-    }
-
-    // The content folder sits at the repository root; the app may run from src/Community.Web or from bin.
-    private static string ResolveFile(string path)
-    {
-        if (File.Exists(path)) return path;
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        var relative = path;
-        for (; dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "content", "referrals", System.IO.Path.GetFileName(relative));
-            if (File.Exists(candidate)) return candidate;
-        }
-        return path;
     }
 }

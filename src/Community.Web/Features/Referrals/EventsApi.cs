@@ -69,7 +69,7 @@ internal static partial class EventsApi
             var rewards = new ReferralRewards(db, clock, programs);
             try
             {
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await using var tx = await db.BeginWriteAsync(ct);
                 if (idempotencyKey.Length > 0)
                 {
                     var seen = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.ApiKeyId == keyId && r.Key == idempotencyKey, ct);

@@ -35,8 +35,8 @@ internal sealed class ReferralPrivacy(CommunityDb db, CodeDirectory directory, T
 
     public async Task EraseAsync(string memberId, CancellationToken ct)
     {
-        // The account erase runs every section inside its own transaction; the admin endpoint has none.
-        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        // Inside the account erase this joins its transaction; from the admin endpoint it is its own.
+        await using var tx = await db.BeginWriteAsync(ct);
         var codes = await db.Set<ReferralCode>().Where(c => c.OwnerId == memberId).ToListAsync(ct);
         var codeIds = codes.Select(c => c.Id).ToList();
         await db.Set<ReferralClick>().Where(c => codeIds.Contains(c.CodeId)).ExecuteDeleteAsync(ct);
@@ -56,7 +56,7 @@ internal sealed class ReferralPrivacy(CommunityDb db, CodeDirectory directory, T
             .SetProperty(r => r.ReferredMemberId, (string?)null).SetProperty(r => r.CustomerEmail, (string?)null)
             .SetProperty(r => r.ExternalCustomerId, (string?)null).SetProperty(r => r.DeviceId, (string?)null).SetProperty(r => r.IpHash, (string?)null), ct);
         await db.Set<AdvocateSettings>().Where(s => s.MemberId == memberId).ExecuteDeleteAsync(ct);
-        if (tx is not null) await tx.CommitAsync(ct);
+        await tx.CommitAsync(ct);
     }
 }
 

@@ -9,9 +9,10 @@ namespace Community.Web.Features.Referrals;
 
 public static class ReferralsModule
 {
-    public static IServiceCollection AddReferrals(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddReferrals(this IServiceCollection services, IConfiguration configuration, string root)
     {
         var options = configuration.GetSection(ReferralOptions.Section).Get<ReferralOptions>() ?? new ReferralOptions();
+        options.DisposableDomainsFile = Path.GetFullPath(options.DisposableDomainsFile, root);
         services.AddSingleton(options);
         services.AddSingleton<ProgramStore>();
         services.AddSingleton<CodeDirectory>();
