@@ -6,6 +6,8 @@ const root = document.getElementById('refer');
 const me = await currentUser();
 const number = new Intl.NumberFormat();
 
+function plural(n, word) { return `${number.format(n)} ${word}${n === 1 ? '' : 's'}`; }
+
 function credits(value) { return `${value > 0 ? '' : value < 0 ? '−' : ''}${number.format(Math.abs(value))}`; }
 
 function setBalances(b) {
@@ -44,7 +46,7 @@ function renderReferrals(referrals) {
 async function renderLeaderboard() {
   const rows = await api.get('/api/referrals/leaderboard');
   document.getElementById('leaderboard').replaceChildren(...(rows.length ? rows.map((r) => el('li', { class: r.isYou ? 'you' : '' },
-    el('span', {}, r.displayName, r.isYou ? ' (you)' : ''), el('span', { class: 'muted' }, `${r.conversions} customers · ${r.signups} sign-ups`)))
+    el('span', {}, r.displayName, r.isYou ? ' (you)' : ''), el('span', { class: 'muted' }, `${plural(r.conversions, 'customer')} · ${plural(r.signups, 'sign-up')}`)))
     : [el('li', { class: 'empty' }, 'No referrals yet. Be the first!')]));
 }
 
