@@ -36,6 +36,7 @@ public sealed class ReferralJourneyTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("me")).ToContainTextAsync("Ada Advocate");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Refer & earn" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("referral-link")).ToHaveValueAsync(new Regex("/r/[a-z0-9]+$"));
+        await Assertions.Expect(page.Locator("#refer[data-live=connected]")).ToHaveCountAsync(1); // live updates flow from here on
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy link" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Link copied.")).ToBeVisibleAsync();
         var link = await page.EvaluateAsync<string>("navigator.clipboard.readText()");
@@ -74,6 +75,7 @@ public sealed class ReferralJourneyTests(BrowserFixture browser)
             // After the hold the same credits are available: nothing ran, the clock moved.
             await page.ReloadAsync();
             await Assertions.Expect(page.GetByTestId("balance-available")).ToHaveTextAsync("2,500");
+            await Assertions.Expect(page.Locator("#refer[data-live=connected]")).ToHaveCountAsync(1);
             await Assertions.Expect(page.GetByTestId("balance-pending")).ToHaveTextAsync("0");
 
             // A 30% refund reverses 30% of the conversion credit, live.

@@ -151,7 +151,9 @@ if (!me) {
       : `${credits(entry.amount)} credits — ${entry.explanation}.`;
     if (entry.reversesEntryId) load(); // the original entry's state changes too
   });
-  // After a reconnect, catch up on anything announced while we were away.
-  let first = true;
-  whenConnected(() => { if (first) { first = false; return undefined; } return load(); });
+  // On every (re)connect, catch up on anything announced before the connection was up.
+  whenConnected(async () => {
+    await load();
+    root.dataset.live = 'connected';
+  });
 }
