@@ -1,0 +1,187 @@
+using System.Threading.Channels;
+using Community.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Community.Web.Features.Referrals;
+
+/// <summary>The in-memory queue between /r/{code} and the database. Counters let the bench compare redirects with stored clicks.</summary>
+public sealed class ClickBuffer(ReferralOptions options)
+{
+    private readonly Channel<ReferralClick> _channel = Channel.CreateBounded<ReferralClick>(new BoundedChannelOptions(Math.Max(1000, options.ClickBufferCapacity))
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private long _redirects, _enqueued, _stored, _failed;
+
+    public ChannelReader<ReferralClick> Reader => _channel.Reader;
+
+    public ValueTask RecordAsync(ReferralClick click, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _enqueued);
+        // A full buffer slows redirects down rather than dropping clicks.
+        return _channel.Writer.TryWrite(click) ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(click, ct);
+    }
+
+    public void Redirected() => Interlocked.Increment(ref _redirects);
+    internal void Stored(int n) => Interlocked.Add(ref _stored, n);
+    internal void Failed(int n) => Interlocked.Add(ref _failed, n);
+
+    public ClickStats Stats() => new(Interlocked.Read(ref _redirects), Interlocked.Read(ref _enqueued), Interlocked.Read(ref _stored),
+        Interlocked.Read(ref _failed), _channel.Reader.Count);
+}
+
+public sealed record ClickStats(long Redirects, long ClicksEnqueued, long ClicksStored, long ClicksFailed, int ClicksBuffered);
+
+/// <summary>
+/// Writes buffered clicks in batches (every <see cref="ReferralOptions.ClickFlushMilliseconds"/> or
+/// <see cref="ReferralOptions.ClickBatchSize"/> clicks) in one transaction, and drains the buffer on a graceful stop:
+/// once when this service stops and again after the web server has finished its last requests.
+/// </summary>
+internal sealed partial class ClickFlusher(
+    ClickBuffer buffer, IServiceScopeFactory scopes, ReferralOptions options, IHostApplicationLifetime lifetime, ILogger<ClickFlusher> logger)
+    : BackgroundService
+{
+    private static readonly string[] Columns = ["code", "at", "landing", "referrer", "source", "medium", "campaign", "ua", "ip", "device"];
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
+    public override void Dispose()
+    {
+        _writing.Dispose();
+        base.Dispose();
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Hosted services stop before Kestrel finishes in-flight requests; catch their clicks too.
+        lifetime.ApplicationStopped.Register(() => DrainAsync(CancellationToken.None).GetAwaiter().GetResult());
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = buffer.Reader;
+        var delay = TimeSpan.FromMilliseconds(Math.Max(10, options.ClickFlushMilliseconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await reader.WaitToReadAsync(stoppingToken)) break;
+                if (reader.Count < options.ClickBatchSize) await Task.Delay(delay, stoppingToken);
+            }
+            catch (OperationCanceledException) { break; }
+            await FlushAvailableAsync(stoppingToken.IsCancellationRequested ? CancellationToken.None : stoppingToken);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await DrainAsync(CancellationToken.None);
+    }
+
+    public Task DrainAsync(CancellationToken ct) => FlushAvailableAsync(ct);
+
+    private async Task FlushAvailableAsync(CancellationToken ct)
+    {
+        await _writing.WaitAsync(ct);
+        try
+        {
+            var batch = new List<ReferralClick>(options.ClickBatchSize);
+            while (true)
+            {
+                batch.Clear();
+                while (batch.Count < options.ClickBatchSize && buffer.Reader.TryRead(out var click)) batch.Add(click);
+                if (batch.Count == 0) return;
+                await WriteWithRetryAsync(batch, ct);
+            }
+        }
+        finally { _writing.Release(); }
+    }
+
+    private async Task WriteWithRetryAsync(List<ReferralClick> batch, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await WriteAsync(batch, ct);
+                buffer.Stored(batch.Count);
+                return;
+            }
+            catch (Exception ex) when (attempt < 5 && ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+            {
+                await Task.Delay(100 * attempt, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+            {
+                buffer.Failed(batch.Count);
+                LogLost(logger, batch.Count, ex);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Plain ADO.NET with one prepared INSERT: ten times cheaper than change tracking for thousands of rows.</summary>
+    private async Task WriteAsync(List<ReferralClick> batch, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            // Queue behind other writers of this process rather than colliding with them.
+            await using var write = await db.BeginWriteAsync(ct);
+            var tx = db.Database.CurrentTransaction!.GetDbTransaction();
+            await using (var insert = connection.CreateCommand())
+            {
+                insert.Transaction = tx;
+                insert.CommandText = """
+                    INSERT INTO "ReferralClicks" ("CodeId", "At", "Landing", "Referrer", "UtmSource", "UtmMedium", "UtmCampaign", "UserAgentFamily", "IpHash", "DeviceId")
+                    VALUES (@code, @at, @landing, @referrer, @source, @medium, @campaign, @ua, @ip, @device)
+                    """;
+                var p = Columns.Select(name =>
+                {
+                    var parameter = insert.CreateParameter();
+                    parameter.ParameterName = "@" + name;
+                    insert.Parameters.Add(parameter);
+                    return parameter;
+                }).ToArray();
+                foreach (var c in batch)
+                {
+                    p[0].Value = c.CodeId;
+                    p[1].Value = DateTime.SpecifyKind(c.At, DateTimeKind.Utc);
+                    p[2].Value = (object?)c.Landing ?? DBNull.Value;
+                    p[3].Value = (object?)c.Referrer ?? DBNull.Value;
+                    p[4].Value = (object?)c.UtmSource ?? DBNull.Value;
+                    p[5].Value = (object?)c.UtmMedium ?? DBNull.Value;
+                    p[6].Value = (object?)c.UtmCampaign ?? DBNull.Value;
+                    p[7].Value = (object?)c.UserAgentFamily ?? DBNull.Value;
+                    p[8].Value = (object?)c.IpHash ?? DBNull.Value;
+                    p[9].Value = (object?)c.DeviceId ?? DBNull.Value;
+                    await insert.ExecuteNonQueryAsync(ct);
+                }
+            }
+            await using (var count = connection.CreateCommand())
+            {
+                count.Transaction = tx;
+                count.CommandText = """UPDATE "ReferralCodes" SET "ClickCount" = "ClickCount" + @n WHERE "Id" = @id""";
+                var n = count.CreateParameter(); n.ParameterName = "@n"; count.Parameters.Add(n);
+                var id = count.CreateParameter(); id.ParameterName = "@id"; count.Parameters.Add(id);
+                foreach (var group in batch.GroupBy(c => c.CodeId))
+                {
+                    n.Value = (long)group.Count();
+                    id.Value = group.Key;
+                    await count.ExecuteNonQueryAsync(ct);
+                }
+            }
+            await write.CommitAsync(ct);
+        }
+        finally { await db.Database.CloseConnectionAsync(); }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store {Count} referral clicks")]
+    private static partial void LogLost(ILogger logger, int count, Exception ex);
+}

@@ -1,0 +1,117 @@
+using Community.Web.Data;
+using Community.Web.Features.Accounts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Community.Web.Features.Referrals;
+
+/// <summary>Reason codes: stable machine words stored on referrals and grants; the wording lives in <see cref="Reasons"/>.</summary>
+public static class ReasonCodes
+{
+    public const string SelfReferral = "self_referral";
+    public const string SameDevice = "same_device";
+    public const string DisposableEmail = "disposable_email";
+    public const string Velocity = "velocity";
+    public const string NoPriorAttribution = "no_prior_attribution";
+    public const string SharedIp = "shared_ip";
+    public const string OverCap = "over_cap";
+    public const string TestReferral = "test_referral";
+    public const string AlreadyReferred = "already_referred";
+    public const string ExpiredCode = "expired_code";
+    public const string Rejected = "rejected";
+    public const string NoFriendAccount = "no_friend_account";
+}
+
+/// <summary>Kind words for advocates, precise words for admins.</summary>
+public static class Reasons
+{
+    public static string ForAdmin(string code) => code switch
+    {
+        ReasonCodes.SelfReferral => "Self-referral: same account or same email after normalising.",
+        ReasonCodes.SameDevice => "Same device cookie as the advocate.",
+        ReasonCodes.DisposableEmail => "Disposable email domain.",
+        ReasonCodes.Velocity => "Velocity: too many sign-ups on this code in the last hour.",
+        ReasonCodes.NoPriorAttribution => "Conversion reported with no prior attribution.",
+        ReasonCodes.SharedIp => "Same IP (hashed) as the advocate today — offices and homes share IPs, so this only raises the score.",
+        ReasonCodes.OverCap => "Advocate reached the monthly or lifetime cap.",
+        ReasonCodes.TestReferral => "Test referral: never pays.",
+        ReasonCodes.Rejected => "Rejected in review.",
+        ReasonCodes.NoFriendAccount => "The new customer has no community account to credit.",
+        _ => code,
+    };
+
+    public static string ForAdvocate(string code) => code switch
+    {
+        ReasonCodes.SelfReferral => "Referring yourself doesn't earn credits — share your link with friends and colleagues instead.",
+        ReasonCodes.SameDevice => "This sign-up came from a device you use, so we're taking a quick look before crediting it.",
+        ReasonCodes.DisposableEmail => "This person used a temporary email address, so we're checking it before crediting.",
+        ReasonCodes.Velocity => "Lots of people joined through your link at once — great! We're double-checking before crediting.",
+        ReasonCodes.NoPriorAttribution => "We couldn't see this person arrive through your link, so the team is reviewing it.",
+        ReasonCodes.SharedIp => "This person shares a network with you; that's fine on its own.",
+        ReasonCodes.OverCap => "You've reached this period's reward limit — thank you! New credits resume when the limit resets.",
+        ReasonCodes.TestReferral => "Test referral — for trying your link out; it never pays.",
+        ReasonCodes.Rejected => "After review this referral didn't qualify for a reward.",
+        ReasonCodes.NoFriendAccount => "Your friend hasn't joined the community yet, so only your reward applies.",
+        _ => "This referral didn't qualify for a reward.",
+    };
+}
+
+public sealed record FraudAssessment(int Score, IReadOnlyList<string> Reasons, ReferralDecision Decision);
+
+/// <summary>Scores a referral from independent signals. Only strong signals block; a shared IP alone never does.</summary>
+public sealed class FraudSignals(CommunityDb db, DisposableDomains disposable, ReferralOptions options, TimeProvider clock)
+{
+    private static readonly Dictionary<string, int> Weights = new(StringComparer.Ordinal)
+    {
+        [ReasonCodes.SelfReferral] = 100,
+        [ReasonCodes.SameDevice] = 60,
+        [ReasonCodes.DisposableEmail] = 50,
+        [ReasonCodes.Velocity] = 50,
+        [ReasonCodes.NoPriorAttribution] = 40,
+        [ReasonCodes.SharedIp] = 20,
+    };
+
+    public async Task<FraudAssessment> AssessAsync(CodeInfo code, string? memberId, string? email, string? deviceId, string? ipHash,
+        int velocityPerHour, bool noPriorAttribution, CancellationToken ct)
+    {
+        var reasons = new List<string>();
+        if (code.OwnerId is { } advocateId)
+        {
+            var advocate = await db.Users.AsNoTracking().Where(u => u.Id == advocateId).Select(u => new { u.Email }).FirstOrDefaultAsync(ct);
+            if (memberId == advocateId || (email is not null && advocate?.Email is { } advocateEmail && EmailRules.Normalise(email) == EmailRules.Normalise(advocateEmail)))
+                reasons.Add(ReasonCodes.SelfReferral);
+            var settings = await db.Set<AdvocateSettings>().AsNoTracking().FirstOrDefaultAsync(s => s.MemberId == advocateId, ct);
+            if (deviceId is not null && settings is not null && settings.DeviceIds.Split(',').Contains(deviceId, StringComparer.Ordinal))
+                reasons.Add(ReasonCodes.SameDevice);
+            if (ipHash is not null && settings?.LastIpHash == ipHash) reasons.Add(ReasonCodes.SharedIp);
+        }
+        if (email is not null && disposable.Contains(email)) reasons.Add(ReasonCodes.DisposableEmail);
+        var hourAgo = clock.GetUtcNow().UtcDateTime.AddHours(-1);
+        if (velocityPerHour > 0 && await db.Set<Referral>().CountAsync(r => r.CodeId == code.Id && r.CreatedAt > hourAgo && !r.IsTest, ct) >= velocityPerHour)
+            reasons.Add(ReasonCodes.Velocity);
+        if (noPriorAttribution) reasons.Add(ReasonCodes.NoPriorAttribution);
+        var score = reasons.Sum(r => Weights[r]);
+        var decision = score >= options.BlockScore ? ReferralDecision.Block : score >= options.ReviewScore ? ReferralDecision.Review : ReferralDecision.Allow;
+        return new FraudAssessment(score, reasons, decision);
+    }
+
+    /// <summary>Remembers the advocate's device and today's IP hash, so a sign-up from the same device can be recognised.</summary>
+    public async Task RememberAdvocateAsync(string memberId, string? deviceId, string? ipHash, CancellationToken ct)
+    {
+        var settings = await db.Set<AdvocateSettings>().FirstOrDefaultAsync(s => s.MemberId == memberId, ct);
+        if (settings is null) db.Add(settings = new AdvocateSettings { MemberId = memberId });
+        var devices = settings.DeviceIds.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var changed = false;
+        if (deviceId is not null && !devices.Contains(deviceId, StringComparer.Ordinal))
+        {
+            devices.Insert(0, deviceId);
+            settings.DeviceIds = string.Join(',', devices.Take(10));
+            changed = true;
+        }
+        if (ipHash is not null && settings.LastIpHash != ipHash) { settings.LastIpHash = ipHash; changed = true; }
+        if (changed || db.Entry(settings).State == EntityState.Added)
+        {
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateException) { db.ChangeTracker.Clear(); } // a parallel request recorded it
+        }
+    }
+}

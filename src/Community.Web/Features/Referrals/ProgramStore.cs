@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Community.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Community.Web.Features.Referrals;
+
+/// <summary>The program settings row, cached in memory and replaced on every save.</summary>
+public sealed class ProgramStore(IServiceScopeFactory scopes, ReferralOptions options, TimeProvider clock) : IDisposable
+{
+    private volatile ReferralProgram? _current;
+    private readonly SemaphoreSlim _loading = new(1, 1);
+
+    public async ValueTask<ReferralProgram> GetAsync(CancellationToken ct = default)
+    {
+        if (_current is { } current) return current;
+        await _loading.WaitAsync(ct);
+        try
+        {
+            if (_current is { } loaded) return loaded;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+            var row = await db.Set<ReferralProgram>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == 1, ct);
+            if (row is null)
+            {
+                row = new ReferralProgram
+                {
+                    InviteOnly = options.InviteOnly,
+                    IpSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                    UpdatedAt = clock.GetUtcNow().UtcDateTime,
+                };
+                db.Add(row);
+                try { await db.SaveChangesAsync(ct); }
+                catch (DbUpdateException)
+                {
+                    // Another server created it first.
+                    row = await db.Set<ReferralProgram>().AsNoTracking().FirstAsync(p => p.Id == 1, ct);
+                }
+            }
+            return _current = row;
+        }
+        finally { _loading.Release(); }
+    }
+
+    public void Invalidate() => _current = null;
+
+    public void Dispose() => _loading.Dispose();
+
+    public static IReadOnlyList<(int Count, long Credits)> ParseMilestones(string? text)
+    {
+        var list = new List<(int, long)>();
+        foreach (var part in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pair = part.Split(':', StringSplitOptions.TrimEntries);
+            if (pair.Length == 2 && int.TryParse(pair[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                && long.TryParse(pair[1], NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c >= 0)
+            {
+                list.Add((n, c));
+            }
+            else
+            {
+                return [];
+            }
+        }
+        return list.OrderBy(m => m.Item1).ToList();
+    }
+}
+
+/// <summary>IP addresses become an HMAC under a salt derived from the program secret and the UTC day, so hashes cannot be joined across days.</summary>
+public sealed class IpHasher(ProgramStore program, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, byte[]> _salts = new(StringComparer.Ordinal);
+
+    public async ValueTask<string?> HashAsync(System.Net.IPAddress? ip, CancellationToken ct = default)
+    {
+        if (ip is null) return null;
+        var p = await program.GetAsync(ct);
+        var day = clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (_salts.Count > 4) _salts.Clear();
+        var salt = _salts.GetOrAdd(day, d => HMACSHA256.HashData(Encoding.UTF8.GetBytes(p.IpSecret), Encoding.UTF8.GetBytes("ip-salt:" + d)));
+        Span<byte> hash = stackalloc byte[32];
+        HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(ip.ToString()), hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
+}
+
+/// <summary>What the redirect needs to know about a code, held in memory.</summary>
+public sealed record CodeInfo(long Id, string Code, string? OwnerId, CodeKind Kind, bool Disabled, DateTime? ExpiresAt, int? UsageLimit, int UsedCount, string? CampaignTag)
+{
+    public string? Unusable(DateTime now) =>
+        Disabled ? "disabled"
+        : ExpiresAt is { } e && e <= now ? "expired"
+        : UsageLimit is { } limit && UsedCount >= limit ? "exhausted"
+        : null;
+}
+
+/// <summary>Code lookups for the hot path. Entries are dropped whenever a code changes.</summary>
+public sealed class CodeDirectory(IServiceScopeFactory scopes)
+{
+    private const int MaxEntries = 200_000;
+    private readonly ConcurrentDictionary<string, CodeInfo?> _cache = new(StringComparer.Ordinal);
+
+    public async ValueTask<CodeInfo?> FindAsync(string? code, CancellationToken ct = default)
+    {
+        var key = Codes.Normalise(code);
+        if (key.Length is 0 or > 64) return null;
+        if (_cache.TryGetValue(key, out var hit)) return hit;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        var info = await db.Set<ReferralCode>().AsNoTracking().Where(c => c.Code == key)
+            .Select(c => new CodeInfo(c.Id, c.Code, c.OwnerId, c.Kind, c.Disabled, c.ExpiresAt, c.UsageLimit, c.UsedCount, c.CampaignTag))
+            .FirstOrDefaultAsync(ct);
+        // Unknown codes are remembered too (bounded), so a flood of bad links costs no queries.
+        if (_cache.Count >= MaxEntries) _cache.Clear();
+        _cache[key] = info;
+        return info;
+    }
+
+    public void Invalidate(string code) => _cache.TryRemove(Codes.Normalise(code), out _);
+}
