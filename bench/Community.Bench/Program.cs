@@ -14,7 +14,9 @@ await using (var server = await Server.StartAsync(options.Repo, options.Port))
     await Task.Delay(2000);
     if (options.Wants("site")) await SiteScenario.RunAsync(server, report, options.Seconds);
     if (options.Wants("publishing")) await PublishingScenario.RunAsync(server, report, options.Seconds);
+    if (options.Wants("referrals")) await ReferralsScenario.RunAsync(server, report, options.Seconds);
     if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
+    if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
 }
 
 Console.WriteLine();

@@ -79,8 +79,9 @@ await using (var scope = app.Services.CreateAsyncScope())
     var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Community.Startup");
     await DatabaseSetup.MigrateAsync(scope.ServiceProvider);
     await AccountBootstrap.EnsureRolesAsync(scope.ServiceProvider);
-    await AccountBootstrap.EnsureConfiguredAdminAsync(scope.ServiceProvider, config, logger);
+    // Demo first: it only seeds an empty database, and a configured admin would make it non-empty.
     if (config.GetValue("Demo:Seed", false)) await DemoSeed.RunAsync(scope.ServiceProvider, logger);
+    await AccountBootstrap.EnsureConfiguredAdminAsync(scope.ServiceProvider, config, logger);
 }
 
 await app.RunAsync();

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Community.Bench;
+
+/// <summary>Issue #4: redirects with click logging (none lost), signed events with idempotency, the advocate dashboard.</summary>
+internal static class ReferralsScenario
+{
+    public static async Task RunAsync(Server server, Report report, int seconds)
+    {
+        using var admin = await BenchClient.SignInAsync(server.Url, Server.AdminEmail, Server.AdminPassword);
+        var code = (await admin.Http.GetFromJsonElementAsync("/api/referrals/me")).GetProperty("code").GetString()!;
+        var key = await admin.PostJsonAsync("/api/admin/referrals/keys", new { name = "bench" });
+        var signer = new Signer(key.GetProperty("id").GetString()!, key.GetProperty("secret").GetString()!);
+
+        // The advocate's history: 10,000 clicks on their link, then (through the events API) 1,000+ referred sign-ups.
+        await ClicksAsync(server.Url + "/r/" + code, 10_000);
+        await EventsAsync(server, signer, code, report, seconds);
+        await DashboardAsync(admin, report);
+        await RedirectsAsync(server, admin, report, seconds);
+    }
+
+    private static async Task ClicksAsync(string url, int count)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 32 });
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) <= count) using (await http.GetAsync(url)) { }
+        })));
+    }
+
+    private static async Task EventsAsync(Server server, Signer signer, string code, Report report, int seconds)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 32 }) { BaseAddress = new Uri(server.Url) };
+        var latencies = new ConcurrentBag<double>();
+        var failures = new ConcurrentBag<string>();
+        var sequence = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(seconds, 5) * Stopwatch.Frequency);
+        var run = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline || Volatile.Read(ref sequence) < 2000)
+            {
+                var n = Interlocked.Increment(ref sequence);
+                // Alternate: a referred sign-up, then that customer's first payment.
+                var customer = $"cus_bench_{(n + 1) / 2}";
+                var body = n % 2 == 1
+                    ? JsonSerializer.Serialize(new { id = $"evt_{n}", type = "signup", customer = new { externalId = customer }, code })
+                    : JsonSerializer.Serialize(new { id = $"evt_{n}", type = "conversion", customer = new { externalId = customer }, amount = 4900, currency = "USD", plan = "team" });
+                var start = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(signer.Request(body, $"idem_{n}"));
+                if (response.StatusCode == HttpStatusCode.OK) latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                else failures.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        })));
+        var elapsed = run.Elapsed.TotalSeconds;
+        var sorted = latencies.OrderBy(x => x).ToList();
+        var rate = sorted.Count / elapsed;
+        report.Add("Referrals", "signed events API (HMAC + Idempotency-Key), 16 concurrent senders", "≥ 2,000 events/s",
+            $"{Report.F(rate, "0")}/s, p99 {Report.F(Percentiles.Of(sorted, 99), "0.0")} ms{(failures.IsEmpty ? "" : $", {failures.Count} failed: {failures.First()}")}",
+            rate >= 2000 && failures.IsEmpty);
+    }
+
+    private static async Task DashboardAsync(BenchClient advocate, Report report)
+    {
+        var first = await advocate.Http.GetFromJsonElementAsync("/api/referrals/me");
+        var funnel = first.GetProperty("funnel");
+        var times = new List<double>();
+        for (var i = 0; i < 50; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await advocate.Http.GetAsync("/api/referrals/me");
+            await response.Content.ReadAsByteArrayAsync();
+            response.EnsureSuccessStatusCode();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        var p99 = Percentiles.Of(times, 99);
+        report.Add("Referrals", $"advocate dashboard ({funnel.GetProperty("clicks")} clicks, {funnel.GetProperty("signups")} sign-ups)", "≤ 50 ms",
+            $"p50 {Report.F(Percentiles.Of(times, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms", p99 <= 50);
+    }
+
+    private static async Task RedirectsAsync(Server server, BenchClient admin, Report report, int seconds)
+    {
+        var before = await StatsAsync(admin);
+        var r = await Wrk.RunAsync(server.Url + "/r/launch2026", seconds: seconds);
+        await Task.Delay(1500); // one flush interval and then some
+        var after = await StatsAsync(admin);
+        var answered = after.Redirects - before.Redirects;
+        var stored = after.InDatabase - before.InDatabase;
+        report.Add("Referrals", "GET /r/{code} with click logging, wrk 32 connections", "≥ 20,000 redirects/s",
+            $"{Report.F(r.RequestsPerSecond, "0")} redirects/s, p99 {Report.F(r.P99Ms, "0.00")} ms{(r.Errors > 0 ? $", {r.Errors} non-2xx/3xx" : "")}",
+            r.RequestsPerSecond >= 20_000 && r.Errors == 0);
+        report.Add("Referrals", "clicks stored = redirects answered", "equal",
+            $"{stored:N0} stored / {answered:N0} answered", stored == answered);
+    }
+
+    /// <summary>The last check of the run: redirects right up to a SIGTERM, then count the rows once the server has gone.</summary>
+    public static async Task GracefulStopAsync(Server server, Report report)
+    {
+        using var admin = await BenchClient.SignInAsync(server.Url, Server.AdminEmail, Server.AdminPassword);
+        await Wrk.RunAsync(server.Url + "/r/launch2026", seconds: 3);
+        var stats = await StatsAsync(admin);
+        await server.StopAsync();
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.Folder, "bench.db")}");
+        await db.OpenAsync();
+        await using var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM ReferralClicks";
+        var rows = Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        // Rows = demo clicks + every redirect this server answered; the demo clicks are the rows not counted as redirects.
+        var demo = stats.InDatabase - stats.Stored;
+        report.Add("Referrals", "graceful stop (SIGTERM) straight after a redirect burst: clicks lost", "0",
+            $"{rows - demo:N0} stored / {stats.Redirects:N0} answered", rows - demo == stats.Redirects);
+    }
+
+    private sealed record Stats(long Redirects, long Stored, long InDatabase);
+
+    private static async Task<Stats> StatsAsync(BenchClient admin)
+    {
+        var s = await admin.Http.GetFromJsonElementAsync("/api/admin/referrals/stats");
+        return new Stats(s.GetProperty("redirects").GetInt64(), s.GetProperty("clicksStored").GetInt64(), s.GetProperty("clicksInDatabase").GetInt64());
+    }
+
+    private sealed class Signer(string keyId, string secret)
+    {
+        private readonly byte[] _secret = Encoding.UTF8.GetBytes(secret);
+
+        public HttpRequestMessage Request(string body, string idempotencyKey)
+        {
+            var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            var signature = Convert.ToHexStringLower(HMACSHA256.HashData(_secret, Encoding.UTF8.GetBytes(t + "." + body)));
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/referrals/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Community-Key", keyId);
+            request.Headers.Add("X-Community-Signature", $"t={t},v1={signature}");
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return request;
+        }
+    }
+}
+
+internal static class HttpJson
+{
+    public static async Task<JsonElement> GetFromJsonElementAsync(this HttpClient http, string url)
+    {
+        using var response = await http.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {url} → {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
