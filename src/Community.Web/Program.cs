@@ -1,6 +1,7 @@
 using Community.Web.Data;
 using Community.Web.Features.Accounts;
 using Community.Web.Features.Demo;
+using Community.Web.Features.Forums;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
 using Community.Web.Infrastructure;
@@ -34,6 +35,7 @@ builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
 builder.Services.AddLive();
+builder.Services.AddForums(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -64,6 +66,7 @@ app.MapCsrfToken();
 app.MapAccounts();
 app.MapLive();
 app.MapHomePages();
+app.MapForums();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
