@@ -38,6 +38,7 @@ public sealed record ResolveFlagsRequest(IReadOnlyList<long>? Ids, string? Actio
 public sealed record SanctionRequest(string? Kind, int? Days, string? Reason);
 public sealed record CategoryRequest(string? Name, string? Slug, string? Description, int? Position, bool? IsQa, IReadOnlyList<string>? ReadRoles);
 
+public sealed record PostSource(string Body);
 public sealed record RevisionDto(string Body, DateTime CreatedAt, string EditorName);
 public sealed record FlagDto(long Id, long PostId, long ThreadId, int Seq, string ThreadTitle, string Url, string Excerpt, AuthorDto PostAuthor,
     string FlaggedBy, string Reason, DateTime CreatedAt, bool PostHidden);

@@ -77,7 +77,7 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
             Description = description,
             Head = head.ToString(),
             Body = body.ToString(),
-            Scripts = ["js/forums/thread.js", "js/forums/notifications.js"],
+            Scripts = ["js/forums/thread.js"],
             Name = "forums",
         });
     }

@@ -138,6 +138,11 @@ public static class ForumsModule
         });
         member.MapPut("/posts/{id:long}", async (long id, PostBodyRequest request, HttpContext http, ForumWriter w, CancellationToken ct) =>
             TypedResults.Ok(await w.EditAsync(ForumViewer.From(http.User), id, request, ct)));
+        member.MapGet("/posts/{id:long}/source", async (long id, HttpContext http, Moderation m, CancellationToken ct) =>
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            return TypedResults.Ok(await m.SourceAsync(ForumViewer.From(http.User), id, ct));
+        });
         member.MapDelete("/posts/{id:long}", async (long id, HttpContext http, ForumWriter w, CancellationToken ct) =>
         {
             await w.DeletePostAsync(ForumViewer.From(http.User), id, ct);

@@ -140,6 +140,15 @@ public sealed class Moderation(CommunityDb db, ForumReader reader, ForumWriter w
                orderby a.Id descending
                select new ModActionDto(a.Id, u.DisplayName, a.Action, a.Target, a.Reason, a.CreatedAt)).Take(200).ToListAsync(ct);
 
+    /// <summary>The Markdown of a post, for its author (or a moderator) to edit.</summary>
+    public async Task<PostSource> SourceAsync(ForumViewer viewer, long postId, CancellationToken ct)
+    {
+        var post = await db.Set<ForumPost>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == postId, ct) ?? throw ForumProblemException.NotFound("post");
+        _ = await reader.ThreadAsync(post.ThreadId, viewer, ct) ?? throw ForumProblemException.NotFound("post");
+        if (post.AuthorId != viewer.MemberId && !viewer.IsModerator) throw ForumProblemException.Forbidden("You can only edit your own posts.");
+        return new PostSource(post.Body);
+    }
+
     public async Task<List<RevisionDto>> RevisionsAsync(ForumViewer viewer, long postId, CancellationToken ct)
     {
         var post = await db.Set<ForumPost>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == postId, ct) ?? throw ForumProblemException.NotFound("post");
