@@ -14,7 +14,10 @@ using Microsoft.AspNetCore.HttpOverrides;
 
 var builder = WebApplication.CreateBuilder(args);
 var config = builder.Configuration;
-var root = builder.Environment.ContentRootPath;
+var root = AppRoot.Resolve(config, builder.Environment.ContentRootPath);
+
+// Serve compressed asset variants from the build output too (dotnet run, tests); a no-op for published output.
+builder.WebHost.UseStaticWebAssets();
 
 builder.WebHost.ConfigureKestrel(k =>
 {
@@ -34,7 +37,7 @@ builder.Services.AddCommunityRateLimits(config);
 builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
-builder.Services.AddLive();
+builder.Services.AddLive(config);
 builder.Services.AddForums(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {

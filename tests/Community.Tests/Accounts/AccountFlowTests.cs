@@ -110,3 +110,28 @@ public sealed class AccountFlowTests(CommunityFactory factory) : IClassFixture<C
         Assert.Contains("invalid or has expired", forged.Detail, StringComparison.Ordinal);
     }
 }
+
+public sealed class MemberDataTests(CommunityFactory factory) : IClassFixture<CommunityFactory>
+{
+    [Fact]
+    public async Task A_member_downloads_their_data_and_erasing_removes_email_and_name()
+    {
+        using var client = await factory.MemberAsync("Gina Export");
+        var email = client.Current!.Email;
+        var export = await client.GetAsync("/api/me/export");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Contains("attachment", export.Content.Headers.ContentDisposition?.ToString() ?? export.Headers.ToString(), StringComparison.Ordinal);
+        Assert.Contains(email, await export.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var wrong = await ApiClient.ProblemAsync(await client.PostAsync("/api/me/erase", new { password = "not it" }), HttpStatusCode.BadRequest);
+        Assert.Contains("password", wrong.Errors!.Keys);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/me/erase", new { password = ApiClient.DefaultPassword })).StatusCode);
+        await ApiClient.ProblemAsync(await client.GetAsync("/api/me"), HttpStatusCode.Unauthorized);
+        using var other = factory.CreateApiClient();
+        await ApiClient.ProblemAsync(await other.PostAsync("/api/account/signin", new { email, password = ApiClient.DefaultPassword }), HttpStatusCode.Unauthorized);
+        await ApiClient.ProblemAsync(await other.GetAsync($"/api/members/{client.Current.UserName}"), HttpStatusCode.NotFound);
+        // The address is free again for a new account.
+        await other.RegisterAsync(email, "Gina Again");
+    }
+}

@@ -1,4 +1,4 @@
-import { api, bindForm, currentUser, showStatus } from '../api.js';
+import { api, bindForm, currentUser, resetCsrf, showStatus } from '../api.js';
 
 const me = await currentUser();
 if (!me) location.replace('/signin?returnUrl=/settings');
@@ -8,6 +8,8 @@ profile.elements.displayName.value = me.displayName;
 profile.elements.userName.value = me.userName;
 profile.elements.bio.value = me.bio || '';
 document.getElementById('email-address').textContent = me.email;
+// Enabled only once filled in, so nothing typed early is overwritten.
+document.getElementById('profile-fields').disabled = false;
 
 bindForm(profile, async (data) => {
   const updated = await api.put('/api/me', data);
@@ -22,4 +24,11 @@ bindForm(password, async (data) => {
   await api.post('/api/me/password', data);
   password.reset();
   showStatus(password, 'Your password is changed.');
+});
+
+const erase = document.getElementById('erase-form');
+bindForm(erase, async (data) => {
+  await api.post('/api/me/erase', data);
+  resetCsrf();
+  location.href = '/';
 });

@@ -78,6 +78,7 @@ public static class AccountsModule
         app.MapMeEndpoints();
         app.MapMemberEndpoints();
         app.MapAdminMemberEndpoints();
+        app.MapMemberDataEndpoints();
         return app;
     }
 }

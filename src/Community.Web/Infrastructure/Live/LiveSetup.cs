@@ -2,14 +2,29 @@ namespace Community.Web.Infrastructure.Live;
 
 public static class LiveSetup
 {
-    public static IServiceCollection AddLive(this IServiceCollection services)
+    /// <summary><c>Live:Bus</c>: <c>InProcess</c> (one server) or <c>Postgres</c> (several servers sharing one database);
+    /// defaults to Postgres whenever the database is PostgreSQL.</summary>
+    public static IServiceCollection AddLive(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSignalR(o =>
         {
             o.MaximumReceiveMessageSize = 8 * 1024; // clients only send small presence/typing calls
             o.EnableDetailedErrors = false;
         });
-        services.AddSingleton<ILiveBus, InProcessLiveBus>();
+        var database = configuration.GetSection(Data.DatabaseOptions.Section).Get<Data.DatabaseOptions>() ?? new Data.DatabaseOptions();
+        var bus = configuration["Live:Bus"] ?? (database.IsPostgres ? "Postgres" : "InProcess");
+        if (bus.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!database.IsPostgres) throw new InvalidOperationException("Live:Bus=Postgres needs Database:Provider=Postgres.");
+            services.AddSingleton(new DatabaseConnection(database.ConnectionString));
+            services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(database.ConnectionString));
+            services.AddSingleton<ILiveBus, PostgresLiveBus>();
+            services.AddHostedService<PostgresLiveListener>();
+        }
+        else
+        {
+            services.AddSingleton<ILiveBus, InProcessLiveBus>();
+        }
         return services;
     }
 

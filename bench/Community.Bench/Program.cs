@@ -1,0 +1,47 @@
+using Community.Bench;
+
+// Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--only site,media,forums,referrals,publishing] [--out file.md]
+var options = Options.Parse(args);
+var report = new Report();
+Console.WriteLine($"Community bench on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+if (options.Wants("media")) MediaScenario.Run(report);
+
+await using (var server = await Server.StartAsync(options.Repo, options.Port))
+{
+    // Let start-up work (JIT, caches, demo seeding) settle before measuring memory and throughput.
+    using (var warm = new HttpClient()) for (var i = 0; i < 200; i++) await warm.GetAsync(server.Url + "/");
+    await Task.Delay(2000);
+    if (options.Wants("site")) await SiteScenario.RunAsync(server, report, options.Seconds);
+}
+
+Console.WriteLine();
+var table = report.ToMarkdown();
+Console.WriteLine(table);
+if (options.Out is not null) await File.WriteAllTextAsync(options.Out, table);
+return report.AllMet ? 0 : 1;
+
+internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, string? Out, int Port)
+{
+    public bool Wants(string area) => Only is null || Only.Contains(area);
+
+    public static Options Parse(string[] args)
+    {
+        string repo = Directory.GetCurrentDirectory(), only = "", output = "";
+        int seconds = 10, port = 5710;
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            switch (args[i])
+            {
+                case "--repo": repo = args[++i]; break;
+                case "--seconds": seconds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--only": only = args[++i]; break;
+                case "--out": output = args[++i]; break;
+                case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+            }
+        }
+        return new Options(Path.GetFullPath(repo), seconds,
+            only.Length == 0 ? null : only.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            output.Length == 0 ? null : output, port);
+    }
+}

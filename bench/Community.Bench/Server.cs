@@ -1,0 +1,97 @@
+using System.Diagnostics;
+
+namespace Community.Bench;
+
+/// <summary>The real site, Release build, on its own port and temp folder, started and stopped by the bench.</summary>
+internal sealed class Server : IAsyncDisposable
+{
+    public const string AdminEmail = "bench-admin@bench.local";
+    public const string AdminPassword = "bench admin passphrase 2026";
+
+    private readonly Process _process;
+    public string Url { get; }
+    public string Folder { get; }
+    public int Pid => _process.Id;
+
+    private Server(Process process, string url, string folder)
+    {
+        _process = process;
+        Url = url;
+        Folder = folder;
+    }
+
+    public static async Task<Server> StartAsync(string repo, int port, params string[] extra)
+    {
+        var folder = Directory.CreateTempSubdirectory("community-bench").FullName;
+        var url = $"http://127.0.0.1:{port}";
+        var dll = Path.Combine(repo, "src/Community.Web/bin/Release/net10.0/Community.Web.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = repo,
+        };
+        foreach (var arg in new[]
+        {
+            dll, "--contentRoot", Path.Combine(repo, "src/Community.Web"), "--urls", url,
+            $"--Database:ConnectionString=Data Source={Path.Combine(folder, "bench.db")}",
+            $"--Mail:PickupFolder={Path.Combine(folder, "mail")}",
+            $"--DataProtection:KeysFolder={Path.Combine(folder, "keys")}",
+            $"--Media:Root={Path.Combine(folder, "media")}",
+            "--Demo:Seed=true",
+            $"--Admin:Email={AdminEmail}", $"--Admin:Password={AdminPassword}",
+            "--RateLimits:AuthPerWindow=100000",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Community.RequestLog=Warning",
+        }.Concat(extra))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Log.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log.Add(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new Server(process, url, folder);
+        using var http = new HttpClient();
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync(url + "/healthz")).IsSuccessStatusCode) return server;
+            }
+            catch (HttpRequestException) { }
+            if (process.HasExited) throw new InvalidOperationException("The server exited:\n" + string.Join("\n", Log.TakeLast(40)));
+            await Task.Delay(500);
+        }
+        throw new TimeoutException("The server did not become healthy.");
+    }
+
+    public static List<string> Log { get; } = [];
+
+    /// <summary>Resident memory of the server process, in MiB.</summary>
+    public double RssMiB()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        }
+        return double.NaN;
+    }
+
+    /// <summary>SIGTERM and wait: a graceful stop, like a deploy.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await StopAsync(); } catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+        _process.Dispose();
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+    }
+}

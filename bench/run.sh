@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The benchmark: builds Release, starts the real site on a temp database, drives it with wrk and the
+# project's own HTTP / SignalR WebSocket clients, and prints a table (also written to artifacts/bench.md).
+#   bench/run.sh [--seconds 10] [--only site,media,forums,referrals,publishing]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/prereqs.sh
+need_dotnet
+need_packages libvips42 wrk
+dotnet build src/Community.Web/Community.Web.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/Community.Bench/Community.Bench.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
+mkdir -p artifacts
+exec dotnet bench/Community.Bench/bin/Release/net10.0/Community.Bench.dll --repo "$PWD" --out artifacts/bench.md "$@"
