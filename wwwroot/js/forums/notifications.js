@@ -6,8 +6,8 @@ let bell;
 let panel;
 
 function renderBell() {
-  bell.replaceChildren('🔔', state.unread ? el('span', { class: 'bell-count' }, String(state.unread)) : null);
-  bell.setAttribute('aria-label', state.unread ? `Notifications, ${state.unread} unread` : 'Notifications');
+  bell.replaceChildren(el('span', { 'aria-hidden': 'true' }, '🔔'), el('span', { class: 'visually-hidden' }, state.unread ? 'Notifications, ' : 'Notifications'),
+    ...(state.unread ? [el('span', { class: 'bell-count' }, String(state.unread)), el('span', { class: 'visually-hidden' }, ' unread')] : []));
 }
 
 function renderPanel() {

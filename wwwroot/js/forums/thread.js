@@ -39,8 +39,9 @@ function reactionBar(post) {
     if (!count && !me) continue;
     const button = el('button', {
       type: 'button', class: `reaction${count ? '' : ' unused'}`, 'aria-pressed': String(pressed),
-      'aria-label': `${kind} (${count})`, 'data-kind': kind, disabled: !me || post.hidden || post.deleted,
-    }, emoji, count ? el('span', { class: 'count' }, String(count)) : null);
+      'data-kind': kind, disabled: !me || post.hidden || post.deleted,
+    }, el('span', { 'aria-hidden': 'true' }, emoji), el('span', { class: 'visually-hidden' }, count ? `${kind}, ` : kind),
+    count ? el('span', { class: 'count' }, String(count)) : null);
     button.addEventListener('click', () => react(post, kind, !mine.has(`${post.seq}:${kind}`)));
     bar.append(button);
   }
@@ -133,10 +134,10 @@ function renderTools() {
   const tools = document.getElementById('thread-tools');
   tools.replaceChildren();
   const badges = document.getElementById('thread-badges');
-  badges.replaceChildren(
+  badges.replaceChildren(...[
     thread.pinned ? el('span', { class: 'badge' }, 'Pinned') : null,
     thread.locked ? el('span', { class: 'badge' }, 'Locked') : null,
-    thread.acceptedSeq ? el('a', { class: 'badge answered', href: `#p${thread.acceptedSeq}` }, 'Answered') : null);
+    thread.acceptedSeq ? el('a', { class: 'badge answered', href: `#p${thread.acceptedSeq}` }, 'Answered') : null].filter(Boolean));
   document.getElementById('thread-title').textContent = thread.title;
   document.getElementById('reply-count').textContent = `${thread.lastSeq - 1} ${thread.lastSeq === 2 ? 'reply' : 'replies'}`;
   if (!me) return;
