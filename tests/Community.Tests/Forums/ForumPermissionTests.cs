@@ -218,3 +218,26 @@ public sealed class ForumPermissionTests(ForumFactory factory) : IClassFixture<F
         Assert.False(refused.IsSuccessStatusCode);
     }
 }
+
+public sealed class ForumMemberDataTests(ForumFactory factory) : IClassFixture<ForumFactory>
+{
+    [Fact]
+    public async Task Export_includes_forum_posts_and_erase_empties_them_keeping_the_sequence()
+    {
+        using var admin = await factory.MemberAsync("Admin Data", "Admin");
+        using var leaver = await factory.MemberAsync("Leaving Lee");
+        var category = await Forum.CategoryAsync(admin);
+        var created = await Forum.ThreadAsync(admin, category.Id);
+        await Forum.ReplyAsync(leaver, created.Thread.Id, "my personal story");
+        await Forum.ReplyAsync(admin, created.Thread.Id, "after");
+
+        var export = await (await leaver.GetAsync("/api/me/export")).Content.ReadAsStringAsync();
+        Assert.Contains("my personal story", export, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await leaver.PostAsync("/api/me/erase", new { password = ApiClient.DefaultPassword })).StatusCode);
+
+        var window = await Forum.WindowAsync(admin, created.Thread.Id);
+        Assert.Equal([1, 2, 3], window.Posts.Select(p => p.Seq));
+        Assert.True(window.Posts[1].Deleted);
+        Assert.Equal("", window.Posts[1].Html);
+    }
+}

@@ -27,6 +27,7 @@ public static class ForumsModule
         services.AddScoped<ForumPages>();
         services.AddScoped<CategoryAdmin>();
         services.AddScoped<IDemoContent, ForumDemoContent>();
+        services.AddScoped<IMemberDataSection, ForumMemberData>();
         services.Configure<HubOptions<LiveHub>>(o => o.AddFilter<PresenceHubFilter>());
         services.AddSingleton<PresenceHubFilter>();
         return services;
