@@ -86,9 +86,27 @@ public sealed class ForumReader(IServiceScopeFactory scopes, Microsoft.Extension
                 th.CreatedAt, th.LastPostAt, th.LastSeq, th.IsLocked, th.IsPinned, th.AcceptedSeq, th.Version, th.Summary);
         }, 2048);
         if (thread is null) return null;
+        if (_lastHeaders.Count > 20_000) _lastHeaders.Clear(); // a bound, not an LRU: it only saves early refusals a query
+        _lastHeaders[id] = thread;
         var cats = await CategoriesAsync(ct);
         if (!cats.TryGetValue(thread.Category.Id, out var cat) || !viewer.CanRead(cat)) return null;
         return (thread, cat);
+    }
+
+    /// <summary>The last header loaded for a thread, whatever its generation: good enough for early refusals on the write path.</summary>
+    public ThreadDto? CachedThread(long id) => _lastHeaders.TryGetValue(id, out var t) ? t : null;
+
+    private readonly ConcurrentDictionary<long, ThreadDto> _lastHeaders = new();
+
+    public async Task<AuthorDto> AuthorAsync(string memberId, CancellationToken ct)
+    {
+        return (await GetOrCreateAsync(("author", memberId), async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+            var u = await db.Users.AsNoTracking().Where(x => x.Id == memberId).Select(x => new { x.UserName, x.DisplayName, x.AvatarUrl }).FirstOrDefaultAsync(ct);
+            return u is null ? new AuthorDto("deleted", "Deleted member", null) : new AuthorDto(u.UserName!, u.DisplayName, u.AvatarUrl);
+        }, 256))!;
     }
 
     public static string ThreadUrl(long id, string slug) => $"/t/{id}/{slug}";

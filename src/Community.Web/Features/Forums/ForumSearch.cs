@@ -12,7 +12,7 @@ namespace Community.Web.Features.Forums;
 /// </summary>
 public interface IForumSearch
 {
-    Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct);
+    Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct, bool isNew = false);
     Task RemoveAsync(CommunityDb db, long postId, CancellationToken ct);
     Task RemoveThreadAsync(CommunityDb db, long threadId, CancellationToken ct);
     Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct);
@@ -55,9 +55,9 @@ internal static partial class SearchText
 /// <summary>SQLite FTS5 (the ForumSearch virtual table created by the Forums migration).</summary>
 internal sealed class SqliteForumSearch : IForumSearch
 {
-    public async Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct)
+    public async Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct, bool isNew = false)
     {
-        await RemoveAsync(db, post.Id, ct);
+        if (!isNew) await RemoveAsync(db, post.Id, ct);
         var text = Infrastructure.Markdown.MarkdownRenderer.PlainText(post.Html, 70_000);
         await db.Database.ExecuteSqlAsync($"INSERT INTO ForumSearch (title, body, post_id, thread_id, category_id) VALUES ({title ?? ""}, {text}, {post.Id}, {post.ThreadId}, {categoryId})", ct);
     }
@@ -106,7 +106,7 @@ internal sealed class SqliteForumSearch : IForumSearch
 /// <summary>PostgreSQL: case-insensitive substring match (a tsvector index can replace it without changing callers).</summary>
 internal sealed class PostgresForumSearch : IForumSearch
 {
-    public Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct) => Task.CompletedTask;
+    public Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct, bool isNew = false) => Task.CompletedTask;
     public Task RemoveAsync(CommunityDb db, long postId, CancellationToken ct) => Task.CompletedTask;
     public Task RemoveThreadAsync(CommunityDb db, long threadId, CancellationToken ct) => Task.CompletedTask;
     public Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct) => Task.CompletedTask;

@@ -16,7 +16,7 @@ namespace Community.Web.Features.Forums;
 /// already-built payload. Throws <see cref="ForumProblemException"/> for refusals.
 /// </summary>
 public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiveBus bus, TimeProvider clock, PostingLimiter limiter,
-    IForumSearch search, ForumOptions options)
+    IForumSearch search, ForumOptions options, ForumWriteGate gate)
 {
     public const int TitleMin = 3, TitleMax = 200;
 
@@ -38,7 +38,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var now = Now;
         var title = request.Title!.Trim();
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await gate.BeginAsync(db, ct);
         var thread = new ForumThread
         {
             CategoryId = category.Id, AuthorId = author.Id, Title = title, Slug = Slugify(title), Summary = MarkdownRenderer.PlainText(html, 300),
@@ -53,7 +53,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var notes = Notify(mentioned.Where(m => m.Id != author.Id).Select(m => m.Id), "mention", thread, 1, $"{author.DisplayName} mentioned you in “{title}”", now);
         await db.SaveChangesAsync(ct);
         await db.Database.ExecuteSqlAsync($"""UPDATE "ForumCategories" SET "ThreadCount" = "ThreadCount" + 1, "PostCount" = "PostCount" + 1, "LastActivityAt" = {now} WHERE "Id" = {category.Id}""", ct);
-        await search.IndexAsync(db, post, title, category.Id, ct);
+        await search.IndexAsync(db, post, title, category.Id, ct, isNew: true);
         await tx.CommitAsync(ct);
 
         reader.ThreadChanged(thread.Id);
@@ -71,6 +71,10 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         public int LastSeq { get; set; }
         public long Version { get; set; }
         public bool IsLocked { get; set; }
+        public bool IsPinned { get; set; }
+        public int? AcceptedSeq { get; set; }
+        public string AuthorId { get; set; } = "";
+        public DateTime CreatedAt { get; set; }
         public int CategoryId { get; set; }
         public string Title { get; set; } = "";
         public string Slug { get; set; } = "";
@@ -86,18 +90,23 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var errors = new FieldErrors();
         errors.Text("body", request.Body, 1, int.MaxValue, "Reply");
         if (errors.Any) throw ForumProblemException.Invalid(errors);
-        var found = await reader.ThreadAsync(threadId, viewer, ct) ?? throw ForumProblemException.NotFound();
-        if (found.Thread.Locked && !viewer.IsModerator) throw ForumProblemException.Conflict("This thread is locked: no new replies.");
+        // The hot path: no thread header read. Visibility and the lock are checked on the row the UPDATE returns,
+        // inside the transaction; refusing there rolls the sequence number back.
+        var categories = await reader.CategoriesAsync(ct);
+        var cached = reader.CachedThread(threadId);
+        if (cached is not null && (!categories.TryGetValue(cached.Category.Id, out var seen) || !viewer.CanRead(seen))) throw ForumProblemException.NotFound();
+        if (cached is { Locked: true } && !viewer.IsModerator) throw ForumProblemException.Conflict("This thread is locked: no new replies.");
         var author = await ActorAsync(viewer, posting: true, ct);
         var (html, mentioned) = await RenderAsync(request.Body!, ct);
         var now = Now;
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await gate.BeginAsync(db, ct);
         var row = (await db.Database.SqlQuery<SeqRow>($"""
             UPDATE "ForumThreads" SET "LastSeq" = "LastSeq" + 1, "Version" = "Version" + 1, "LastPostAt" = {now}
             WHERE "Id" = {threadId} AND NOT "IsDeleted"
-            RETURNING "LastSeq", "Version", "IsLocked", "CategoryId", "Title", "Slug"
+            RETURNING "LastSeq", "Version", "IsLocked", "IsPinned", "AcceptedSeq", "CategoryId", "Title", "Slug", "AuthorId", "CreatedAt"
             """).ToListAsync(ct)).FirstOrDefault() ?? throw ForumProblemException.NotFound();
+        if (!categories.TryGetValue(row.CategoryId, out var category) || !viewer.CanRead(category)) throw ForumProblemException.NotFound();
         if (row.IsLocked && !viewer.IsModerator) throw ForumProblemException.Conflict("This thread is locked: no new replies.");
         var post = new ForumPost { ThreadId = threadId, Seq = row.LastSeq, AuthorId = author.Id, Body = request.Body!, Html = html, CreatedAt = now, Version = row.Version };
         db.Add(post);
@@ -111,16 +120,17 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
             await db.Database.ExecuteSqlAsync($"""INSERT INTO "ForumThreadWatches" ("ThreadId", "MemberId") VALUES ({threadId}, {author.Id}) ON CONFLICT DO NOTHING""", ct);
         await MarkReadAsync(author.Id, threadId, row.LastSeq, ct);
         await db.Database.ExecuteSqlAsync($"""UPDATE "ForumCategories" SET "PostCount" = "PostCount" + 1, "LastActivityAt" = {now} WHERE "Id" = {row.CategoryId}""", ct);
-        await search.IndexAsync(db, post, null, row.CategoryId, ct);
+        await search.IndexAsync(db, post, null, row.CategoryId, ct, isNew: true);
         await tx.CommitAsync(ct);
 
         reader.ThreadChanged(threadId);
         var authorDto = new AuthorDto(author.UserName!, author.DisplayName, author.AvatarUrl);
         var dto = new PostDto(post.Id, threadId, row.LastSeq, authorDto, html, now, null, false, false, Empty, row.Version);
         await bus.PublishAsync(ForumLive.Thread(threadId), ForumLive.PostCreated, dto, ct);
-        var t = found.Thread;
+        var threadAuthor = row.AuthorId == author.Id ? authorDto : cached?.Author ?? await reader.AuthorAsync(row.AuthorId, ct);
         await bus.PublishAsync(ForumLive.Category(row.CategoryId), ForumLive.ThreadActivity, new CategoryThreadEvent(row.CategoryId,
-            new ThreadSummary(threadId, row.Title, t.Url, t.Author, t.CreatedAt, now, row.LastSeq, row.IsLocked, t.Pinned, t.AcceptedSeq is not null, 0)), ct);
+            new ThreadSummary(threadId, row.Title, ForumReader.ThreadUrl(threadId, row.Slug), threadAuthor, row.CreatedAt, now, row.LastSeq, row.IsLocked,
+                row.IsPinned, row.AcceptedSeq is not null, 0)), ct);
         await PublishNotesAsync(notes, ct);
         return dto;
     }
@@ -138,7 +148,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         if (post.Body == request.Body) return await ForumReader.PostAsync(db, post.Id, ct);
         var (html, _) = await RenderAsync(request.Body!, ct);
         var now = Now;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await gate.BeginAsync(db, ct);
         db.Add(new PostRevision { PostId = post.Id, EditorId = editor.Id, Body = post.Body, CreatedAt = now });
         post.Body = request.Body!;
         post.Html = html;
@@ -159,7 +169,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var (post, _) = await PostForWriteAsync(viewer, postId, ct);
         if (post.AuthorId != viewer.MemberId && !viewer.IsModerator) throw ForumProblemException.Forbidden("You can only delete your own posts.");
         if (post.IsDeleted) throw ForumProblemException.Conflict("This post is already deleted.");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await gate.BeginAsync(db, ct);
         post.IsDeleted = true;
         post.Version = await BumpAsync(post.ThreadId, ct);
         await db.SaveChangesAsync(ct);
@@ -176,7 +186,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var (post, found) = await PostForWriteAsync(viewer, postId, ct);
         if (post.IsDeleted) throw ForumProblemException.Conflict("This post was deleted.");
         if (post.IsHidden == hidden) throw ForumProblemException.Conflict(hidden ? "This post is already hidden." : "This post is not hidden.");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await gate.BeginAsync(db, ct);
         post.IsHidden = hidden;
         post.Version = await BumpAsync(post.ThreadId, ct);
         Audit(viewer, hidden ? "hide-post" : "unhide-post", PostTarget(post), reason);
@@ -201,7 +211,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var (post, _) = await PostForWriteAsync(viewer, postId, ct);
         if (post.IsDeleted || post.IsHidden) throw ForumProblemException.Conflict("This post is not visible.");
         var me = viewer.MemberId!;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await gate.BeginAsync(db, ct);
         var existing = await db.Set<PostReaction>().FirstOrDefaultAsync(r => r.PostId == postId && r.MemberId == me && r.Kind == kind, ct);
         if (add)
         {
@@ -232,7 +242,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var actor = await ActorAsync(viewer, posting: false, ct);
         if (found.Thread.Author.UserName != actor.UserName && !viewer.IsModerator) throw ForumProblemException.Forbidden("Only the person who asked can accept an answer.");
         if (!found.Category.IsQa) throw ForumProblemException.Conflict("Answers can only be accepted in Q&A categories.");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await gate.BeginAsync(db, ct);
         var version = await BumpAsync(threadId, ct);
         var thread = await db.Set<ForumThread>().FirstAsync(t => t.Id == threadId, ct);
         ForumPost? answer = null;
@@ -273,7 +283,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
             if (!categories.TryGetValue(cid, out target) || !viewer.CanRead(target)) errors.Add("categoryId", "No such category.");
         }
         if (errors.Any) throw ForumProblemException.Invalid(errors);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await gate.BeginAsync(db, ct);
         var version = await BumpAsync(threadId, ct);
         var thread = await db.Set<ForumThread>().FirstAsync(t => t.Id == threadId, ct);
         var reason = request.Reason?.Trim() ?? "";
@@ -310,7 +320,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var isAuthor = found.Thread.Author.UserName == actor.UserName;
         if (!viewer.IsModerator && !(isAuthor && found.Thread.LastSeq == 1))
             throw ForumProblemException.Forbidden(isAuthor ? "This thread has replies; ask a moderator to remove it." : "You can only delete your own threads.");
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await gate.BeginAsync(db, ct);
         var version = await BumpAsync(threadId, ct);
         var thread = await db.Set<ForumThread>().FirstAsync(t => t.Id == threadId, ct);
         thread.IsDeleted = true;

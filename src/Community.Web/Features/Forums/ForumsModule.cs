@@ -17,6 +17,7 @@ public static class ForumsModule
         services.AddSingleton(options);
         services.AddSingleton<ForumReader>();
         services.AddSingleton<PostingLimiter>();
+        services.AddSingleton<ForumWriteGate>();
         services.AddSingleton<IThreadPresence, InMemoryThreadPresence>();
         services.AddHostedService<ViewerCountBroadcaster>();
         if (database.IsPostgres) services.AddSingleton<IForumSearch, PostgresForumSearch>();
