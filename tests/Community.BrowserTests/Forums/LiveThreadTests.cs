@@ -172,4 +172,45 @@ public sealed class LiveThreadTests(BrowserFixture browser)
         await Assertions.Expect(Post(page, 40)).ToContainTextAsync("Reply body 40");
         Assert.Matches(new Regex("#p97$"), page.Url);
     }
+
+    [Fact]
+    public async Task An_admin_creates_a_category_a_member_starts_a_thread_and_a_flag_reaches_the_moderator_queue_live()
+    {
+        var admin = await PersonAsync("Category Admin", Roles.Admin);
+        var chloe = await PersonAsync("Chloe Starter");
+        var mo = await PersonAsync("Mo Queue", Roles.Moderator);
+        var name = "Integrations " + Guid.NewGuid().ToString("N")[..6];
+
+        var a = await browser.NewPersonAsync();
+        await SignInAsync(a, admin, "/forums");
+        await a.GetByLabel("Name").FillAsync(name);
+        await a.GetByLabel("Description").FillAsync("Webhooks, APIs and connectors.");
+        await a.GetByRole(AriaRole.Button, new() { Name = "Save category" }).ClickAsync();
+        await Assertions.Expect(a.GetByText($"Saved “{name}”.")).ToBeVisibleAsync();
+        await Assertions.Expect(a.GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync();
+        await a.AssertAccessibleAsync();
+
+        var c = await browser.NewPersonAsync();
+        await SignInAsync(c, chloe, "/forums");
+        await c.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await c.GetByLabel("Title").FillAsync("Webhook retries after a 500?");
+        await c.GetByLabel("Post").FillAsync("Does the **webhook** retry when my endpoint answers 500?");
+        await c.GetByRole(AriaRole.Button, new() { Name = "Post thread" }).ClickAsync();
+        await Assertions.Expect(c.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Webhook retries after a 500?");
+        var threadUrl = c.Url;
+
+        var m = await browser.NewPersonAsync();
+        await SignInAsync(m, mo, "/mod");
+        await Assertions.Expect(m.GetByRole(AriaRole.Heading, new() { Name = "Moderation", Level = 1 })).ToBeVisibleAsync();
+        await m.AssertAccessibleAsync();
+
+        var postId = (await ApiClient.ReadAsync<JsonElement>(await admin.Api.GetAsync(
+            $"/api/threads/{threadUrl.Split("/t/")[1].Split('/')[0]}/posts?after=0&limit=1"))).GetProperty("posts")[0].GetProperty("id").GetInt64();
+        await ApiClient.ReadAsync<JsonElement>(await admin.Api.PostAsync($"/api/posts/{postId}/flags", new { reason = "Looks like a duplicate" }), System.Net.HttpStatusCode.Created);
+        await Assertions.Expect(m.Locator("#flags")).ToContainTextAsync("Looks like a duplicate");
+        await m.GetByRole(AriaRole.Checkbox, new() { Name = "Select flag on “Webhook retries after a 500?” post 1" }).CheckAsync();
+        await m.GetByRole(AriaRole.Button, new() { Name = "Dismiss selected flags" }).ClickAsync();
+        await Assertions.Expect(m.Locator("#queue-status")).ToContainTextAsync("1 flag(s) dismissed");
+        await Assertions.Expect(m.Locator("#flags")).Not.ToContainTextAsync("Looks like a duplicate");
+    }
 }

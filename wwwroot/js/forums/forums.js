@@ -1,5 +1,5 @@
 // The forum index: categories with counts and unread numbers (kept live), and search.
-import { api, el, formatDate } from '../api.js';
+import { api, bindForm, currentUser, el, formatDate, showStatus } from '../api.js';
 import { on, whenConnected, invoke } from '../live.js';
 
 const listNode = document.getElementById('categories');
@@ -57,3 +57,38 @@ form.addEventListener('submit', async (event) => {
     return el('li', {}, title, el('span', { class: 'muted' }, ` in ${h.category}`), snippet);
   }));
 });
+
+// ---- admins: create and edit categories -----------------------------------------
+const me = await currentUser().catch(() => null);
+if (me?.roles.includes('Admin')) {
+  const section = document.getElementById('category-admin');
+  const adminForm = document.getElementById('category-form');
+  const pick = adminForm.elements.namedItem('pick');
+  const field = (name) => adminForm.elements.namedItem(name);
+  const roles = ['Moderator', 'Marketing', 'Admin'];
+  const fillPick = () => {
+    pick.replaceChildren(el('option', { value: '' }, 'New category'), ...categories.map((c) => el('option', { value: String(c.id) }, c.name)));
+  };
+  section.hidden = false;
+  fillPick();
+  pick.addEventListener('change', async () => {
+    const c = categories.find((x) => String(x.id) === pick.value);
+    field('name').value = c?.name ?? '';
+    field('slug').value = c?.slug ?? '';
+    field('description').value = c?.description ?? '';
+    field('position').value = String(c?.position ?? 0);
+    field('isQa').checked = Boolean(c?.isQa);
+    for (const r of roles) field(`role-${r}`).checked = Boolean(c?.readRoles?.includes(r));
+  });
+  bindForm(adminForm, async (data) => {
+    const body = {
+      name: data.name, slug: data.slug || undefined, description: data.description, position: Number(data.position) || 0,
+      isQa: data.isQa, readRoles: roles.filter((r) => data[`role-${r}`]),
+    };
+    const saved = pick.value ? await api.patch(`/api/categories/${pick.value}`, body) : await api.post('/api/categories', body);
+    await load();
+    fillPick();
+    pick.value = String(saved.id);
+    showStatus(adminForm, `Saved “${saved.name}”.`);
+  });
+}

@@ -15,7 +15,7 @@ public sealed record ThreadSummary(long Id, string Title, string Url, AuthorDto 
     bool Locked, bool Pinned, bool Answered, int Unread);
 
 public sealed record CategoryDto(int Id, string Slug, string Name, string Description, int Position, bool IsQa, bool IsPrivate,
-    int ThreadCount, int PostCount, DateTime? LastActivityAt, int Unread);
+    IReadOnlyList<string> ReadRoles, int ThreadCount, int PostCount, DateTime? LastActivityAt, int Unread);
 
 /// <summary>What the signed-in reader needs on top of the shared window: never cached across members.</summary>
 public sealed record ViewerState(int LastReadSeq, bool Watching, IReadOnlyList<MyReaction> Reactions, bool CanModerate, bool CanReply, string? UserName);
