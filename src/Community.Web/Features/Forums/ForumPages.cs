@@ -67,7 +67,6 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
             .Append("<button type=\"button\" class=\"secondary load-later\" id=\"load-later\" hidden>Load more posts</button>\n")
             .Append("<p class=\"typing muted\" id=\"typing\" aria-live=\"polite\"></p>\n")
             .Append("<div class=\"visually-hidden\" id=\"announcer\" role=\"status\" aria-live=\"polite\"></div>\n")
-            .Append("<button type=\"button\" class=\"new-replies\" id=\"new-replies\" hidden></button>\n")
             .Append("<section id=\"composer-area\" class=\"composer-area\" aria-label=\"Reply\"><p class=\"muted\"><a href=\"/signin?returnUrl=")
             .Append(Html.Encode(Uri.EscapeDataString(t.Url))).Append("\">Sign in</a> to reply.</p></section>\n")
             .Append("</article>\n");

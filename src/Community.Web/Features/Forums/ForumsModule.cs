@@ -5,6 +5,7 @@ using Community.Web.Features.Demo;
 using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Markdown;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Forums;
 
@@ -77,7 +78,7 @@ public static class ForumsModule
             var window = await reader.WindowAsync(id, after, before, size, ct);
             var hidden = window.Posts.Where(p => p.Hidden && !p.Deleted).Select(p => p.Id).ToList();
             if (hidden.Count == 0) return TypedResults.Ok(window);
-            var html = db.Set<ForumPost>().Where(p => hidden.Contains(p.Id)).ToDictionary(p => p.Id, p => p.Html);
+            var html = await db.Set<ForumPost>().AsNoTracking().Where(p => hidden.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Html, ct);
             return TypedResults.Ok(window with { Posts = [.. window.Posts.Select(p => html.TryGetValue(p.Id, out var h) ? p with { Html = h } : p)] });
         });
         api.MapGet("/threads/{id:long}/me", async Task<Results<Ok<ViewerState>, ProblemHttpResult>> (long id, int? from, int? to, HttpContext http, ForumReader reader, CommunityDb db, CancellationToken ct) =>

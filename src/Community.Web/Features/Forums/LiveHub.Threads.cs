@@ -21,15 +21,13 @@ public sealed partial class LiveHub
     }
 
     /// <summary>Tells the others in the thread that the caller is typing (throttled; members only).</summary>
-    public async Task Typing(long threadId, IThreadPresence presence, ILiveBus bus, TimeProvider clock, ForumOptions options,
-        Data.CommunityDb db)
+    public async Task Typing(long threadId, IThreadPresence presence, ILiveBus bus, TimeProvider clock, ForumOptions options, ForumReader reader)
     {
         var viewer = ForumViewer.From(Context.User);
         if (viewer.MemberId is null || !presence.IsViewing(Context.ConnectionId, threadId)) return;
         if (!presence.TryType(Context.ConnectionId, threadId, TimeSpan.FromMilliseconds(options.TypingThrottleMilliseconds), clock.GetUtcNow())) return;
-        var member = await db.Users.FindAsync(viewer.MemberId);
-        if (member is null) return;
-        await bus.PublishAsync(ForumLive.Thread(threadId), ForumLive.Typing, new TypingEvent(threadId, member.UserName!, member.DisplayName));
+        var member = await reader.AuthorAsync(viewer.MemberId, Context.ConnectionAborted);
+        await bus.PublishAsync(ForumLive.Thread(threadId), ForumLive.Typing, new TypingEvent(threadId, member.UserName, member.DisplayName));
     }
 
     public async Task JoinCategory(int categoryId, ForumReader reader)
