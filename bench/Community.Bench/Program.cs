@@ -13,6 +13,8 @@ await using (var server = await Server.StartAsync(options.Repo, options.Port))
     using (var warm = new HttpClient()) for (var i = 0; i < 200; i++) await warm.GetAsync(server.Url + "/");
     await Task.Delay(2000);
     if (options.Wants("site")) await SiteScenario.RunAsync(server, report, options.Seconds);
+    if (options.Wants("publishing")) await PublishingScenario.RunAsync(server, report, options.Seconds);
+    if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
 }
 
 Console.WriteLine();

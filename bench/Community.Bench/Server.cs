@@ -41,6 +41,8 @@ internal sealed class Server : IAsyncDisposable
             "--Demo:Seed=true",
             $"--Admin:Email={AdminEmail}", $"--Admin:Password={AdminPassword}",
             "--RateLimits:AuthPerWindow=100000",
+            // The bench writes far faster than any person may; production limits stay as configured.
+            "--Forums:PostsPerMinute=1000000", "--Forums:NewMemberPostsPerMinute=1000000",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Community.RequestLog=Warning",
         }.Concat(extra))
         {

@@ -4,6 +4,7 @@ using Community.Web.Features.Demo;
 using Community.Web.Features.Forums;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
+using Community.Web.Features.Publishing;
 using Community.Web.Infrastructure;
 using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Mail;
@@ -39,6 +40,7 @@ builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
 builder.Services.AddLive(config);
 builder.Services.AddForums(config);
+builder.Services.AddPublishing(config, root);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -70,6 +72,7 @@ app.MapAccounts();
 app.MapLive();
 app.MapHomePages();
 app.MapForums();
+app.MapPublishing();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

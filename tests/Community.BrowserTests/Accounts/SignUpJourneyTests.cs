@@ -48,6 +48,15 @@ public sealed partial class SignUpJourneyTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("me")).ToContainTextAsync("Nina B.");
         await page.AssertAccessibleAsync();
 
+        // A profile picture: the upload is cropped square and shows in the header.
+        await page.GetByLabel("Choose an image").SetInputFilesAsync(new FilePayload
+        {
+            Name = "me.png", MimeType = "image/png", Buffer = Community.Tests.Publishing.StoryImages.Png(600, 400),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload picture" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Your picture is updated.")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("me").Locator("img")).ToHaveAttributeAsync("src", new Regex("^/media/"));
+
         await page.GetByTestId("me").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Nina B.");
         await Assertions.Expect(page.GetByText("I answer billing questions.")).ToBeVisibleAsync();

@@ -1,4 +1,4 @@
-import { api, bindForm, currentUser, resetCsrf, showStatus } from '../api.js';
+import { api, avatar, bindForm, currentUser, resetCsrf, showStatus } from '../api.js';
 
 const me = await currentUser();
 if (!me) location.replace('/signin?returnUrl=/settings');
@@ -31,4 +31,19 @@ bindForm(erase, async (data) => {
   await api.post('/api/me/erase', data);
   resetCsrf();
   location.href = '/';
+});
+
+const avatarForm = document.getElementById('avatar-form');
+const preview = document.getElementById('avatar-preview');
+preview.replaceChildren(avatar(me, 'large'));
+bindForm(avatarForm, async () => {
+  const file = avatarForm.elements.file.files[0];
+  if (!file) { showStatus(avatarForm, 'Choose an image first.', 'error'); return; }
+  const body = new FormData();
+  body.append('file', file);
+  await api.upload('/api/me/avatar', body);
+  const updated = await currentUser(true);
+  preview.replaceChildren(avatar(updated, 'large'));
+  document.querySelector('[data-testid="me"] .avatar')?.replaceWith(avatar(updated));
+  showStatus(avatarForm, 'Your picture is updated.');
 });

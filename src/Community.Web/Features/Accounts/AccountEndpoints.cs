@@ -41,7 +41,7 @@ internal static class AccountEndpoints
                 new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["email"] = ["This email is already registered."] } });
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         var (member, result) = await registration.CreateAsync(request.Email, request.DisplayName!, request.Password!, emailConfirmed: false);
         if (member is null) return IdentityProblem(result);
         foreach (var hook in hooks) await hook.OnRegisteredAsync(member, request, http, ct);

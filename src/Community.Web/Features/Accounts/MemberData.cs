@@ -54,7 +54,7 @@ internal static class MemberDataEndpoints
         if (string.IsNullOrEmpty(request.Password) || !await users.CheckPasswordAsync(member, request.Password))
             return new FieldErrors().Add("password", "Enter your current password to confirm.").ToProblem();
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteAsync(ct);
         foreach (var section in sections) await section.EraseAsync(member.Id, ct);
         // The row stays so that posts and ledger totals keep a valid reference; everything personal goes.
         var tombstone = "deleted-" + member.Id[..8];

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Community.Bench;
+
+/// <summary>
+/// One viewer of a thread, speaking the SignalR JSON protocol over a raw WebSocket (handshake, JoinThread,
+/// then it records when each postCreated arrives). Thousands of these run in the bench process.
+/// </summary>
+internal sealed class HubViewer : IAsyncDisposable
+{
+    private const char Separator = '\u001e';
+    private readonly ClientWebSocket _socket = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>seq → Stopwatch timestamp of arrival.</summary>
+    public Dictionary<int, long> Arrivals { get; } = [];
+
+    public static async Task<HubViewer> JoinAsync(string baseUrl, long threadId)
+    {
+        var viewer = new HubViewer();
+        viewer._socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await viewer._socket.ConnectAsync(new Uri(baseUrl.Replace("http", "ws", StringComparison.Ordinal) + "/hubs/live"), CancellationToken.None);
+        await viewer.SendAsync("{\"protocol\":\"json\",\"version\":1}");
+        await viewer.ReceiveFrameAsync(new byte[1024]); // handshake answer
+        await viewer.SendAsync(JsonSerializer.Serialize(new { type = 1, invocationId = "1", target = "JoinThread", arguments = new object[] { threadId } }));
+        viewer._loop = Task.Run(viewer.LoopAsync);
+        return viewer;
+    }
+
+    private async Task LoopAsync()
+    {
+        var buffer = new byte[8192];
+        while (!_stop.IsCancellationRequested)
+        {
+            string? frame;
+            try { frame = await ReceiveFrameAsync(buffer); }
+            catch (Exception) { return; }
+            if (frame is null) return;
+            var now = Stopwatch.GetTimestamp();
+            foreach (var message in frame.Split(Separator, StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!message.Contains("\"postCreated\"", StringComparison.Ordinal)) continue;
+                using var doc = JsonDocument.Parse(message);
+                var seq = doc.RootElement.GetProperty("arguments")[0].GetProperty("seq").GetInt32();
+                lock (Arrivals) Arrivals.TryAdd(seq, now);
+            }
+        }
+    }
+
+    private async Task<string?> ReceiveFrameAsync(byte[] buffer)
+    {
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer, _stop.Token);
+            if (result.MessageType == WebSocketMessageType.Close) return null;
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage) return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+        }
+    }
+
+    private Task SendAsync(string json) => _socket.SendAsync(Encoding.UTF8.GetBytes(json + Separator), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try { await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None); } catch (WebSocketException) { } catch (ObjectDisposedException) { }
+        try { await _loop; } catch (OperationCanceledException) { }
+        _socket.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using Community.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Community.Web.Features.Publishing;
+
+/// <summary>
+/// Flips scheduled stories to published when their time comes. Pages do not wait for it: a scheduled story is
+/// visible from its time on (check-on-read); this job makes the state in the editor and the database match.
+/// </summary>
+internal sealed partial class StoryScheduler(IServiceScopeFactory scopes, StoryCatalog catalog, TimeProvider clock, PublishingOptions options, ILogger<StoryScheduler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.SchedulerSeconds)));
+        do
+        {
+            try
+            {
+                await PublishDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> PublishDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        var due = await db.Set<Story>().Where(s => s.Status == StoryStatus.Scheduled && s.PublishAt <= now).ToListAsync(ct);
+        foreach (var story in due)
+        {
+            story.Status = StoryStatus.Published;
+            story.PublishedAt ??= story.PublishAt;
+            story.PublishAt = null;
+        }
+        if (due.Count == 0) return 0;
+        await db.SaveChangesAsync(ct);
+        catalog.Invalidate();
+        LogPublished(logger, due.Count);
+        return due.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} scheduled stories")]
+    private static partial void LogPublished(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing scheduled stories failed")]
+    private static partial void LogFailed(ILogger logger, Exception e);
+}
