@@ -209,6 +209,22 @@ public sealed class ForumContentTests(ForumFactory factory) : IClassFixture<Foru
     }
 
     [Fact]
+    public async Task Sitemap_lists_public_threads_and_never_private_ones()
+    {
+        using var admin = await factory.MemberAsync("Admin Sitemap", "Admin");
+        var open = await Forum.CategoryAsync(admin);
+        var staff = await Forum.CategoryAsync(admin, false, "Moderator");
+        var visible = await Forum.ThreadAsync(admin, open.Id, "Public sitemap thread");
+        var hidden = await Forum.ThreadAsync(admin, staff.Id, "Private sitemap thread");
+        using var anonymous = factory.CreateApiClient();
+        var xml = await (await anonymous.GetAsync("/sitemap.xml")).Content.ReadAsStringAsync();
+        Assert.Contains(visible.Thread.Url, xml, StringComparison.Ordinal);
+        Assert.Contains($"/c/{open.Slug}", xml, StringComparison.Ordinal);
+        Assert.DoesNotContain(hidden.Thread.Url, xml, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/c/{staff.Slug}", xml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Activity_lists_latest_public_threads()
     {
         using var admin = await factory.MemberAsync("Admin Activity", "Admin");

@@ -1,68 +1,54 @@
 using Community.Web.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Community.Web.Features.Forums;
 
 /// <summary>
-/// SQLite has one writer at a time; when many requests race for its lock, the losers sleep in the busy handler
-/// (1, 2, 5, 10... ms) and throughput collapses. Queuing forum writes in-process first hands the lock from one
-/// transaction to the next without sleeping. PostgreSQL needs no gate: row locks do the work.
+/// Forum writes go through the shared <see cref="WriteTransaction"/> (one in-process queue per SQLite database, so
+/// the write lock passes from one transaction to the next without busy-sleeps). This wrapper ends the transaction,
+/// and with it the queue slot, at commit: live delivery after the commit must not hold up the next writer.
 /// </summary>
-public sealed class ForumWriteGate(DatabaseOptions database) : IDisposable
+public sealed class ForumWriteGate
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
     public async Task<ForumWrite> BeginAsync(CommunityDb db, CancellationToken ct)
     {
-        var gated = !database.IsPostgres;
-        if (gated) await _gate.WaitAsync(ct);
+        // Inside our own transaction a savepoint per SaveChanges is two statements of pure overhead.
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
-            // Inside our own transaction a savepoint per SaveChanges is two statements of pure overhead.
-            db.Database.AutoSavepointsEnabled = false;
-            var tx = await db.Database.BeginTransactionAsync(ct);
-            return new ForumWrite(db, tx, gated ? _gate : null);
+            return new ForumWrite(db, await db.BeginWriteAsync(ct));
         }
         catch
         {
-            if (gated) _gate.Release();
+            db.Database.AutoSavepointsEnabled = true;
             throw;
         }
     }
-
-    public void Dispose() => _gate.Dispose();
 }
 
-/// <summary>One forum write transaction; committing releases the gate before live delivery starts.</summary>
-public sealed class ForumWrite(CommunityDb db, IDbContextTransaction tx, SemaphoreSlim? gate) : IAsyncDisposable
+/// <summary>One forum write transaction; committing releases the write queue before live delivery starts.</summary>
+public sealed class ForumWrite(CommunityDb db, WriteTransaction inner) : IAsyncDisposable
 {
-    private SemaphoreSlim? _gate = gate;
-
     public async Task CommitAsync(CancellationToken ct)
     {
         try
         {
-            await tx.CommitAsync(ct);
+            await inner.CommitAsync(ct);
         }
         finally
         {
-            Release();
+            await DisposeAsync();
         }
     }
-
-    private void Release() => Interlocked.Exchange(ref _gate, null)?.Release();
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await tx.DisposeAsync();
+            await inner.DisposeAsync(); // rolls back when not committed; safe to call twice
         }
         finally
         {
             db.Database.AutoSavepointsEnabled = true; // pooled contexts go back as they came
-            Release();
         }
     }
 }

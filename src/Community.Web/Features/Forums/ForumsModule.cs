@@ -30,6 +30,7 @@ public static class ForumsModule
         services.AddScoped<CategoryAdmin>();
         services.AddScoped<IDemoContent, ForumDemoContent>();
         services.AddScoped<IMemberDataSection, ForumMemberData>();
+        services.AddSingleton<Publishing.ISitemapSource, ForumSitemapSource>();
         services.Configure<HubOptions<LiveHub>>(o => o.AddFilter<PresenceHubFilter>());
         services.AddSingleton<PresenceHubFilter>();
         return services;
