@@ -1,6 +1,7 @@
 using Community.Web.Data;
 using Community.Web.Features.Accounts;
 using Community.Web.Features.Demo;
+using Community.Web.Features.Forums;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
 using Community.Web.Features.Publishing;
@@ -39,6 +40,7 @@ builder.Services.AddCommunityDb(config, root);
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
 builder.Services.AddLive(config);
+builder.Services.AddForums(config);
 builder.Services.AddPublishing(config, root);
 builder.Services.AddReferrals(config, root);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
@@ -71,6 +73,7 @@ app.MapCsrfToken();
 app.MapAccounts();
 app.MapLive();
 app.MapHomePages();
+app.MapForums();
 app.MapPublishing();
 app.MapReferrals();
 

@@ -1,0 +1,16 @@
+namespace Community.Web.Features.Forums;
+
+/// <summary>Configuration section <c>Forums</c>. Rate limits are per member; members who joined less than <see cref="NewMemberHours"/> ago get the stricter numbers.</summary>
+public sealed class ForumOptions
+{
+    public const string Section = "Forums";
+
+    public int PostsPerMinute { get; set; } = 10;
+    public int NewMemberPostsPerMinute { get; set; } = 3;
+    public int NewMemberHours { get; set; } = 24;
+    public int FlagsPerHour { get; set; } = 20;
+    /// <summary>Posts per window when the client does not ask (max 100).</summary>
+    public int WindowSize { get; set; } = 50;
+    /// <summary>Typing events per member per thread are broadcast at most this often.</summary>
+    public int TypingThrottleMilliseconds { get; set; } = 2000;
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Community.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Community.Web.Features.Forums;
+
+/// <summary>Category lists, thread lists, notifications and activity: the read models that are not a single thread.</summary>
+public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+{
+    private const int UnreadDays = 14;
+
+    public async Task<List<CategoryInfo>> VisibleCategoriesAsync(ForumViewer viewer, CancellationToken ct) =>
+        [.. (await reader.CategoriesAsync(ct)).Values.Where(viewer.CanRead).OrderBy(c => c.Position).ThenBy(c => c.Name, StringComparer.Ordinal)];
+
+    /// <summary>Anonymous callers get one cached JSON answer per activity generation.</summary>
+    public async Task<byte[]> AnonymousCategoriesAsync(CancellationToken ct) =>
+        (await reader.CachedAsync(("cats", reader.CategoryGeneration), async () =>
+            JsonSerializer.SerializeToUtf8Bytes(await CategoriesAsync(ForumViewer.Anonymous, ct), json.Value.SerializerOptions), 16 * 1024))!;
+
+    public async Task<List<CategoryDto>> CategoriesAsync(ForumViewer viewer, CancellationToken ct)
+    {
+        var visible = await VisibleCategoriesAsync(viewer, ct);
+        var ids = visible.Select(c => c.Id).ToList();
+        var counters = await db.Set<ForumCategory>().AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.ThreadCount, c.PostCount, c.LastActivityAt }).ToDictionaryAsync(c => c.Id, ct);
+        var unread = viewer.MemberId is null ? [] : await UnreadThreads(viewer.MemberId, ids, await SinceAsync(viewer.MemberId, ct))
+            .GroupBy(t => t.CategoryId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        return [.. visible.Select(c =>
+        {
+            var n = counters.GetValueOrDefault(c.Id);
+            return new CategoryDto(c.Id, c.Slug, c.Name, c.Description, c.Position, c.IsQa, c.IsPrivate, c.ReadRoles, n?.ThreadCount ?? 0, n?.PostCount ?? 0,
+                n?.LastActivityAt, unread.GetValueOrDefault(c.Id));
+        })];
+    }
+
+    public async Task<List<ThreadSummary>> ThreadsAsync(ForumViewer viewer, CategoryInfo category, int page, CancellationToken ct)
+    {
+        const int size = 30;
+        var rows = await (from t in db.Set<ForumThread>().AsNoTracking()
+                          join u in db.Users on t.AuthorId equals u.Id
+                          where t.CategoryId == category.Id && !t.IsDeleted
+                          orderby t.IsPinned descending, t.LastPostAt descending, t.Id descending
+                          select new { t, u.UserName, u.DisplayName, u.AvatarUrl }).Skip(Math.Max(0, page - 1) * size).Take(size).ToListAsync(ct);
+        var reads = new Dictionary<long, int>();
+        DateTime since = DateTime.MaxValue;
+        if (viewer.MemberId is { } me)
+        {
+            var ids = rows.Select(r => r.t.Id).ToList();
+            reads = await db.Set<ThreadRead>().AsNoTracking().Where(r => r.MemberId == me && ids.Contains(r.ThreadId)).ToDictionaryAsync(r => r.ThreadId, r => r.LastReadSeq, ct);
+            since = await SinceAsync(me, ct);
+        }
+        return [.. rows.Select(r =>
+        {
+            var t = r.t;
+            var unread = viewer.MemberId is null ? 0
+                : reads.TryGetValue(t.Id, out var seen) ? Math.Max(0, t.LastSeq - seen)
+                : t.LastPostAt >= since ? t.LastSeq : 0;
+            return new ThreadSummary(t.Id, t.Title, ForumReader.ThreadUrl(t.Id, t.Slug), new AuthorDto(r.UserName!, r.DisplayName, r.AvatarUrl),
+                t.CreatedAt, t.LastPostAt, t.LastSeq, t.IsLocked, t.IsPinned, t.AcceptedSeq is not null, unread);
+        })];
+    }
+
+    private IQueryable<ForumThread> UnreadThreads(string memberId, List<int> categoryIds, DateTime since) =>
+        from t in db.Set<ForumThread>().AsNoTracking()
+        where !t.IsDeleted && categoryIds.Contains(t.CategoryId)
+        let seen = db.Set<ThreadRead>().Where(r => r.ThreadId == t.Id && r.MemberId == memberId).Select(r => (int?)r.LastReadSeq).FirstOrDefault()
+        where seen == null ? t.LastPostAt >= since : seen < t.LastSeq
+        select t;
+
+    /// <summary>Threads nobody opened count as unread only when they are recent and newer than the member.</summary>
+    private async Task<DateTime> SinceAsync(string memberId, CancellationToken ct)
+    {
+        var joined = await db.Users.AsNoTracking().Where(u => u.Id == memberId).Select(u => u.JoinedAt).FirstOrDefaultAsync(ct);
+        var recent = clock.GetUtcNow().UtcDateTime.AddDays(-UnreadDays);
+        return joined > recent ? joined : recent;
+    }
+
+    public async Task<NotificationList> NotificationsAsync(string memberId, CancellationToken ct)
+    {
+        var items = await db.Set<ForumNotification>().AsNoTracking().Where(n => n.MemberId == memberId).OrderByDescending(n => n.Id).Take(30)
+            .Select(n => new NotificationDto(n.Id, n.Kind, n.Text, n.Url, n.CreatedAt, n.ReadAt != null)).ToListAsync(ct);
+        var unread = await db.Set<ForumNotification>().CountAsync(n => n.MemberId == memberId && n.ReadAt == null, ct);
+        return new NotificationList(unread, items);
+    }
+
+    public async Task MarkNotificationsReadAsync(string memberId, IReadOnlyList<long>? ids, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var q = db.Set<ForumNotification>().Where(n => n.MemberId == memberId && n.ReadAt == null);
+        if (ids is { Count: > 0 }) q = q.Where(n => ids.Contains(n.Id));
+        await q.ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
+    }
+
+    /// <summary>The latest public threads, for the home page.</summary>
+    public async Task<byte[]> ActivityAsync(CancellationToken ct) =>
+        (await reader.CachedAsync(("activity", reader.CategoryGeneration), async () =>
+        {
+            var publicIds = (await reader.CategoriesAsync(ct)).Values.Where(c => !c.IsPrivate).Select(c => c.Id).ToList();
+            var rows = await db.Set<ForumThread>().AsNoTracking().Where(t => !t.IsDeleted && publicIds.Contains(t.CategoryId))
+                .OrderByDescending(t => t.LastPostAt).Take(10).Select(t => new { t.Id, t.Slug, t.Title, t.Summary, t.LastSeq }).ToListAsync(ct);
+            var items = rows.Select(t => new ActivityItem(t.Title, ForumReader.ThreadUrl(t.Id, t.Slug),
+                t.LastSeq == 1 ? "New thread" : $"{t.LastSeq - 1} {(t.LastSeq == 2 ? "reply" : "replies")}")).ToList();
+            return JsonSerializer.SerializeToUtf8Bytes(items, json.Value.SerializerOptions);
+        }, 8 * 1024))!;
+}

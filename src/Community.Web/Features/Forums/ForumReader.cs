@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Community.Web.Data;
+using Community.Web.Features.Accounts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Community.Web.Features.Forums;
+
+/// <summary>A category's settings, as every permission check needs them.</summary>
+public sealed record CategoryInfo(int Id, string Slug, string Name, string Description, int Position, bool IsQa, IReadOnlyList<string> ReadRoles)
+{
+    public CategoryRef Ref => new(Id, Slug, Name, IsQa);
+    public bool IsPrivate => ReadRoles.Count > 0;
+}
+
+/// <summary>
+/// The read side of the forums, built for many anonymous readers: category settings are held in memory, thread headers and
+/// post windows are cached per thread generation (bumped on every write), and anonymous windows are cached as ready JSON bytes.
+/// </summary>
+public sealed class ForumReader(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ForumOptions options) : IDisposable
+{
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 });
+    private readonly ConcurrentDictionary<long, long> _generations = new();
+    private volatile IReadOnlyDictionary<int, CategoryInfo>? _categories;
+    private long _categoryGeneration;
+
+    public ForumOptions Options => options;
+
+    // ---- categories -----------------------------------------------------------
+
+    public async Task<IReadOnlyDictionary<int, CategoryInfo>> CategoriesAsync(CancellationToken ct = default)
+    {
+        if (_categories is { } loaded) return loaded;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        var rows = await db.Set<ForumCategory>().AsNoTracking().ToListAsync(ct);
+        var map = rows.ToDictionary(c => c.Id, c => new CategoryInfo(c.Id, c.Slug, c.Name, c.Description, c.Position, c.IsQa,
+            [.. (c.ReadRoles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]));
+        _categories = map;
+        return map;
+    }
+
+    public async Task<CategoryInfo?> CategoryBySlugAsync(string slug, CancellationToken ct = default) =>
+        (await CategoriesAsync(ct)).Values.FirstOrDefault(c => string.Equals(c.Slug, slug, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>After an admin changes categories.</summary>
+    public void CategoriesChanged()
+    {
+        _categories = null;
+        Interlocked.Increment(ref _categoryGeneration);
+    }
+
+    /// <summary>After any post or thread write: category counters and lists move.</summary>
+    public void ActivityChanged() => Interlocked.Increment(ref _categoryGeneration);
+
+    public long CategoryGeneration => Interlocked.Read(ref _categoryGeneration);
+
+    // ---- threads --------------------------------------------------------------
+
+    public long Generation(long threadId) => _generations.GetOrAdd(threadId, 0);
+
+    /// <summary>Every write to a thread calls this after commit, so cached windows and pages are rebuilt on next read.</summary>
+    public void ThreadChanged(long threadId)
+    {
+        _generations.AddOrUpdate(threadId, 1, (_, g) => g + 1);
+        ActivityChanged();
+    }
+
+    /// <summary>The thread if it exists, is not deleted and the viewer may read its category; otherwise null (callers answer 404).</summary>
+    public async Task<(ThreadDto Thread, CategoryInfo Category)?> ThreadAsync(long id, ForumViewer viewer, CancellationToken ct = default)
+    {
+        var thread = await GetOrCreateAsync(("t", id, Generation(id)), async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+            var row = await (from t in db.Set<ForumThread>().AsNoTracking()
+                             join u in db.Users on t.AuthorId equals u.Id
+                             where t.Id == id && !t.IsDeleted
+                             select new { t, u.UserName, u.DisplayName, u.AvatarUrl }).FirstOrDefaultAsync(ct);
+            if (row is null) return null;
+            var categories = await CategoriesAsync(ct);
+            if (!categories.TryGetValue(row.t.CategoryId, out var category)) return null;
+            var th = row.t;
+            return new ThreadDto(th.Id, th.Title, th.Slug, ThreadUrl(th.Id, th.Slug), category.Ref, new AuthorDto(row.UserName!, row.DisplayName, row.AvatarUrl),
+                th.CreatedAt, th.LastPostAt, th.LastSeq, th.IsLocked, th.IsPinned, th.AcceptedSeq, th.Version, th.Summary);
+        }, 2048);
+        if (thread is null) return null;
+        if (_lastHeaders.Count > 20_000) _lastHeaders.Clear(); // a bound, not an LRU: it only saves early refusals a query
+        _lastHeaders[id] = thread;
+        var cats = await CategoriesAsync(ct);
+        if (!cats.TryGetValue(thread.Category.Id, out var cat) || !viewer.CanRead(cat)) return null;
+        return (thread, cat);
+    }
+
+    /// <summary>The last header loaded for a thread, whatever its generation: good enough for early refusals on the write path.</summary>
+    public ThreadDto? CachedThread(long id) => _lastHeaders.TryGetValue(id, out var t) ? t : null;
+
+    private readonly ConcurrentDictionary<long, ThreadDto> _lastHeaders = new();
+
+    public async Task<AuthorDto> AuthorAsync(string memberId, CancellationToken ct)
+    {
+        return (await GetOrCreateAsync(("author", memberId), async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+            var u = await db.Users.AsNoTracking().Where(x => x.Id == memberId).Select(x => new { x.UserName, x.DisplayName, x.AvatarUrl }).FirstOrDefaultAsync(ct);
+            return u is null ? new AuthorDto("deleted", "Deleted member", null) : new AuthorDto(u.UserName!, u.DisplayName, u.AvatarUrl);
+        }, 256))!;
+    }
+
+    public static string ThreadUrl(long id, string slug) => $"/t/{id}/{slug}";
+
+    /// <summary>Posts after <paramref name="after"/> (ascending) or before <paramref name="before"/> (the window just before it), shared by all viewers.</summary>
+    public async Task<PostWindow> WindowAsync(long threadId, int? after, int? before, int limit, CancellationToken ct = default)
+    {
+        limit = Math.Clamp(limit, 1, 100);
+        var gen = Generation(threadId);
+        var window = await GetOrCreateAsync(("w", threadId, gen, after ?? -1, before ?? -1, limit), async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+            var head = await db.Set<ForumThread>().AsNoTracking().Where(t => t.Id == threadId)
+                .Select(t => new { t.LastSeq, t.Version }).FirstAsync(ct);
+            var posts = db.Set<ForumPost>().AsNoTracking().Where(p => p.ThreadId == threadId);
+            List<ForumPost> rows;
+            if (before is { } b)
+            {
+                rows = await posts.Where(p => p.Seq < b).OrderByDescending(p => p.Seq).Take(limit).ToListAsync(ct);
+                rows.Reverse();
+            }
+            else
+            {
+                var a = after ?? 0;
+                rows = await posts.Where(p => p.Seq > a).OrderBy(p => p.Seq).Take(limit).ToListAsync(ct);
+            }
+            var dtos = await ToDtosAsync(db, rows, ct);
+            var first = dtos.Count > 0 ? dtos[0].Seq : (after ?? 0) + 1;
+            var last = dtos.Count > 0 ? dtos[^1].Seq : after ?? 0;
+            return new PostWindow(threadId, head.LastSeq, head.Version, dtos, first > 1, last < head.LastSeq);
+        }, 64 * 1024);
+        return window!;
+    }
+
+    /// <summary>The anonymous window as JSON bytes: the hot path serialises once per thread generation.</summary>
+    public async Task<byte[]> WindowBytesAsync(long threadId, int? after, int? before, int limit, CancellationToken ct = default)
+    {
+        var gen = Generation(threadId);
+        return (await GetOrCreateAsync(("wb", threadId, gen, after ?? -1, before ?? -1, limit), async () =>
+        {
+            var window = await WindowAsync(threadId, after, before, limit, ct);
+            return JsonSerializer.SerializeToUtf8Bytes(window, json.Value.SerializerOptions);
+        }, 64 * 1024))!;
+    }
+
+    /// <summary>One post, as the live event carries it.</summary>
+    public static async Task<PostDto> PostAsync(CommunityDb db, long postId, CancellationToken ct)
+    {
+        var row = await db.Set<ForumPost>().AsNoTracking().FirstAsync(p => p.Id == postId, ct);
+        return (await ToDtosAsync(db, [row], ct))[0];
+    }
+
+    internal static async Task<List<PostDto>> ToDtosAsync(CommunityDb db, List<ForumPost> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return [];
+        var ids = rows.Select(p => p.Id).ToList();
+        var authorIds = rows.Select(p => p.AuthorId).Distinct().ToList();
+        var authors = await db.Users.AsNoTracking().Where(u => authorIds.Contains(u.Id))
+            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.AvatarUrl }).ToDictionaryAsync(u => u.Id, ct);
+        var reactions = (await db.Set<PostReaction>().AsNoTracking().Where(r => ids.Contains(r.PostId))
+            .GroupBy(r => new { r.PostId, r.Kind }).Select(g => new { g.Key.PostId, g.Key.Kind, Count = g.Count() }).ToListAsync(ct))
+            .ToLookup(r => r.PostId);
+        return [.. rows.Select(p =>
+        {
+            var a = authors.TryGetValue(p.AuthorId, out var x) ? new AuthorDto(x.UserName!, x.DisplayName, x.AvatarUrl) : new AuthorDto("deleted", "Deleted member", null);
+            var visible = !p.IsHidden && !p.IsDeleted;
+            IReadOnlyDictionary<string, int> counts = reactions[p.Id].ToDictionary(r => r.Kind, r => r.Count, StringComparer.Ordinal);
+            return new PostDto(p.Id, p.ThreadId, p.Seq, a, visible ? p.Html : "", p.CreatedAt, p.EditedAt, p.IsHidden, p.IsDeleted, counts, p.Version);
+        })];
+    }
+
+    /// <summary>Per-reader extras: read watermark, watching, own reactions in the given range.</summary>
+    public static async Task<ViewerState> ViewerStateAsync(CommunityDb db, ForumViewer viewer, ThreadDto thread, int fromSeq, int toSeq, CancellationToken ct)
+    {
+        if (viewer.MemberId is not { } me) return new ViewerState(0, false, [], false, false, null);
+        var read = await db.Set<ThreadRead>().AsNoTracking().Where(r => r.MemberId == me && r.ThreadId == thread.Id).Select(r => (int?)r.LastReadSeq).FirstOrDefaultAsync(ct);
+        var watching = await db.Set<ThreadWatch>().AsNoTracking().AnyAsync(w => w.MemberId == me && w.ThreadId == thread.Id, ct);
+        var mine = await (from r in db.Set<PostReaction>().AsNoTracking()
+                          join p in db.Set<ForumPost>() on r.PostId equals p.Id
+                          where r.MemberId == me && p.ThreadId == thread.Id && p.Seq >= fromSeq && p.Seq <= toSeq
+                          select new MyReaction(p.Seq, r.Kind)).ToListAsync(ct);
+        var userName = await db.Users.AsNoTracking().Where(u => u.Id == me).Select(u => u.UserName).FirstOrDefaultAsync(ct);
+        return new ViewerState(read ?? 0, watching, mine, viewer.IsModerator, !thread.Locked || viewer.IsModerator, userName);
+    }
+
+    private async Task<T?> GetOrCreateAsync<T>(object key, Func<Task<T?>> factory, long size) where T : class
+    {
+        if (_cache.TryGetValue(key, out T? hit)) return hit;
+        var value = await factory();
+        if (value is not null)
+        {
+            _cache.Set(key, value, new MemoryCacheEntryOptions { Size = value is byte[] bytes ? bytes.Length : size, SlidingExpiration = TimeSpan.FromMinutes(10) });
+        }
+        return value;
+    }
+
+    /// <summary>Caches an arbitrary read model (category lists, pages) under a key that includes its generation.</summary>
+    public Task<T?> CachedAsync<T>(object key, Func<Task<T?>> factory, long size) where T : class => GetOrCreateAsync(key, factory, size);
+
+    public void Dispose() => _cache.Dispose();
+}

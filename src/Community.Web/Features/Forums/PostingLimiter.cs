@@ -1,0 +1,45 @@
+using System.Threading.RateLimiting;
+
+namespace Community.Web.Features.Forums;
+
+/// <summary>
+/// Per-member limits on posting and flagging. Done in the handler rather than as a route policy because the
+/// partition depends on how long ago the member joined, which needs the member record.
+/// </summary>
+public sealed class PostingLimiter(ForumOptions options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _posts = PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetFixedWindowLimiter(key, k => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, k.StartsWith("new:", StringComparison.Ordinal) ? options.NewMemberPostsPerMinute : options.PostsPerMinute),
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    private readonly PartitionedRateLimiter<string> _flags = PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, options.FlagsPerHour),
+            Window = TimeSpan.FromHours(1),
+            QueueLimit = 0,
+        }));
+
+    public void Post(string memberId, bool isNewMember) =>
+        Acquire(_posts, (isNewMember ? "new:" : "old:") + memberId, "You are posting too fast.");
+
+    public void Flag(string memberId) => Acquire(_flags, memberId, "You have flagged a lot of posts recently.");
+
+    private static void Acquire(PartitionedRateLimiter<string> limiter, string key, string message)
+    {
+        using var lease = limiter.AttemptAcquire(key);
+        if (lease.IsAcquired) return;
+        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 60;
+        throw new ForumProblemException(StatusCodes.Status429TooManyRequests, $"{message} Try again in {seconds} seconds.", retryAfterSeconds: seconds);
+    }
+
+    public void Dispose()
+    {
+        _posts.Dispose();
+        _flags.Dispose();
+    }
+}

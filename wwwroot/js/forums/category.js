@@ -1,0 +1,89 @@
+// A category: its threads (live: new threads and reply counts) and the new-thread form.
+import { api, avatar, bindForm, currentUser, el, formatDate } from '../api.js';
+import { on, whenConnected, invoke } from '../live.js';
+import { attachMentions } from './mentions.js';
+
+const slug = decodeURIComponent(location.pathname.split('/')[2] || '');
+const listNode = document.getElementById('threads');
+const announcer = document.getElementById('category-announcer');
+const threads = new Map();
+let category;
+let page = 1;
+
+function row(t) {
+  const replies = t.lastSeq - 1;
+  return el('li', { class: `thread-row${t.unread ? ' has-unread' : ''}`, 'data-thread-id': String(t.id) },
+    avatar(t.author),
+    el('div', { class: 'thread-main' },
+      el('a', { class: 'thread-link', href: t.url }, t.title),
+      el('span', { class: 'thread-badges' },
+        t.pinned ? el('span', { class: 'badge' }, 'Pinned') : null,
+        t.locked ? el('span', { class: 'badge' }, 'Locked') : null,
+        t.answered ? el('span', { class: 'badge answered' }, 'Answered') : null,
+        t.unread ? el('span', { class: 'badge unread-badge' }, `${t.unread} unread`) : null),
+      el('p', { class: 'muted' }, `${t.author.displayName} · last activity ${formatDate(t.lastPostAt)}`)),
+    el('span', { class: 'reply-count', 'aria-label': `${replies} replies` }, String(replies)));
+}
+
+function render() {
+  listNode.removeAttribute('aria-busy');
+  const sorted = [...threads.values()].sort((a, b) => (b.pinned - a.pinned) || (new Date(b.lastPostAt) - new Date(a.lastPostAt)));
+  if (!sorted.length) { listNode.replaceChildren(el('li', { class: 'empty' }, 'No threads yet — start the first one.')); return; }
+  listNode.replaceChildren(...sorted.map(row));
+}
+
+async function loadPage() {
+  const items = await api.get(`/api/categories/${encodeURIComponent(slug)}/threads?page=${page}`);
+  for (const t of items) threads.set(t.id, t);
+  document.getElementById('more-threads').hidden = items.length < 30;
+  render();
+}
+
+async function start() {
+  try {
+    category = await api.get(`/api/categories/${encodeURIComponent(slug)}`);
+  } catch {
+    document.getElementById('category-name').textContent = 'Category not found';
+    listNode.removeAttribute('aria-busy');
+    document.getElementById('new-thread-card').hidden = true;
+    return;
+  }
+  document.title = `${category.name} · ${document.title.split(' · ').pop()}`;
+  document.getElementById('category-name').textContent = category.name;
+  document.getElementById('category-description').textContent = category.description;
+  await loadPage();
+
+  const me = await currentUser().catch(() => null);
+  if (me) {
+    const form = document.getElementById('new-thread');
+    form.hidden = false;
+    document.getElementById('new-thread-signin').hidden = true;
+    attachMentions(document.getElementById('nt-body'));
+    bindForm(form, async (data) => {
+      const created = await api.post('/api/threads', { categoryId: category.id, title: data.title, body: data.body });
+      location.href = created.thread.url;
+    });
+  }
+
+  on('threadCreated', (e) => {
+    if (e.categoryId !== category.id || threads.has(e.thread.id)) return;
+    threads.set(e.thread.id, e.thread);
+    render();
+    announcer.textContent = `New thread: ${e.thread.title}`;
+  });
+  on('threadActivity', (e) => {
+    if (e.categoryId !== category.id) return;
+    const known = threads.get(e.thread.id);
+    threads.set(e.thread.id, { ...e.thread, unread: known ? known.unread + Math.max(0, e.thread.lastSeq - known.lastSeq) : 0 });
+    render();
+  });
+  on('threadDeleted', (e) => { if (threads.delete(e.threadId)) render(); });
+  whenConnected(async () => {
+    await invoke('JoinCategory', category.id).catch(() => {});
+    page = 1;
+    await loadPage();
+  });
+}
+
+document.getElementById('more-threads').addEventListener('click', async () => { page += 1; await loadPage(); });
+start();
