@@ -17,6 +17,12 @@ internal static partial class Vips
     private const string LibGObject = "libgobject-2.0.so.0";
     private const string LibGLib = "libglib-2.0.so.0";
 
+    /// <summary>A VIPSHOME with no lib/vips-modules-* folder under it, so libvips loads no modules.</summary>
+    internal const string NoModulesHome = "/nonexistent/community-vips-no-modules";
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int setenv(string name, string value, int overwrite);
+
     private static readonly Lock InitLock = new();
     private static volatile bool initialized;
 
@@ -53,6 +59,11 @@ internal static partial class Vips
                 return;
             }
 
+            // No libvips modules (heif, magick, openslide, poppler, jxl): we decode only JPEG, PNG, WebP and GIF, which
+            // are built in. Modules are opened with global symbol binding, and vips-openslide drags in the system
+            // libsqlite3, whose symbols then hijack the app's own SQLite (e_sqlite3) mid-checkpoint and crash the process.
+            // libvips 8.14 finds its modules under $VIPSHOME; the native environment must be set, not .NET's copy.
+            setenv("VIPSHOME", NoModulesHome, 1);
             if (vips_init("community") != 0)
             {
                 throw TakeError("vips_init");

@@ -29,6 +29,7 @@ public sealed partial class ContentFiles : IDisposable
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private volatile bool _dirty = true;
+    private volatile bool _disposed;
     private (IReadOnlyList<StoryView> Stories, IReadOnlyList<ContentError> Errors) _loaded = ([], []);
 
     public ContentFiles(string root, MediaLibrary media, ILogger<ContentFiles> logger)
@@ -46,14 +47,31 @@ public sealed partial class ContentFiles : IDisposable
     public void Watch()
     {
         if (_watcher is not null || !Directory.Exists(_root)) return;
-        _debounce = new Timer(_ => { _dirty = true; Changed?.Invoke(); });
+        // Both callbacks run on threads nobody awaits: an exception there would end the process,
+        // and events can still arrive while the app is being disposed.
+        _debounce = new Timer(_ =>
+        {
+            if (_disposed) return;
+            _dirty = true;
+            try { Changed?.Invoke(); }
+            catch (Exception ex) when (ex is not OutOfMemoryException) { LogWatchFailed(_logger, ex.Message); }
+        });
         _watcher = new FileSystemWatcher(_root) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
-        FileSystemEventHandler onChange = (_, _) => _debounce.Change(250, Timeout.Infinite);
+        FileSystemEventHandler onChange = (_, _) => Debounce();
         _watcher.Changed += onChange;
         _watcher.Created += onChange;
         _watcher.Deleted += onChange;
-        _watcher.Renamed += (_, _) => _debounce.Change(250, Timeout.Infinite);
-        _watcher.EnableRaisingEvents = true;
+        _watcher.Renamed += (_, _) => Debounce();
+        _watcher.Error += (_, e) => LogWatchFailed(_logger, e.GetException().Message);
+        try
+        {
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException ex)
+        {
+            // Out of inotify instances, for example: the site still serves; changes need a restart.
+            LogWatchFailed(_logger, ex.Message);
+        }
     }
 
     /// <summary>Marks the files as changed so the next load reads them again.</summary>
@@ -204,12 +222,23 @@ public sealed partial class ContentFiles : IDisposable
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
 
+    private void Debounce()
+    {
+        if (_disposed) return;
+        try { _debounce?.Change(250, Timeout.Infinite); }
+        catch (ObjectDisposedException) { /* disposed between the check and the call */ }
+    }
+
     public void Dispose()
     {
+        _disposed = true;
         _watcher?.Dispose();
         _debounce?.Dispose();
         _lock.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watching the content folder failed: {Reason}")]
+    private static partial void LogWatchFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped content file {File} (line {Line}): {Reason}")]
     private static partial void LogSkipped(ILogger logger, string file, int line, string reason);
