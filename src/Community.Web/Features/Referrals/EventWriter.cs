@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Threading.Channels;
 using Community.Web.Data;
@@ -111,19 +112,26 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
         var processor = new EventProcessor(db, services.GetRequiredService<CodeDirectory>(), services.GetRequiredService<FraudSignals>(), programs, clock);
         var replies = new EventReply[batch.Count];
         await db.Database.OpenConnectionAsync(ct);
+        // Every event has its own savepoint; one more around each SaveChanges would only double the statements.
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
             await using var write = await db.BeginWriteAsync(ct);
             var tx = db.Database.CurrentTransaction!;
-            for (var i = 0; i < batch.Count; i++) replies[i] = await ProcessAsync(db, tx, processor, programs, clock, batch[i], ct);
+            await using var remember = new IdempotencyInsert(db.Database.GetDbConnection(), tx.GetDbTransaction());
+            for (var i = 0; i < batch.Count; i++) replies[i] = await ProcessAsync(db, tx, remember, processor, programs, clock, batch[i], ct);
             await write.CommitAsync(ct);
         }
-        finally { await db.Database.CloseConnectionAsync(); }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = true;
+            await db.Database.CloseConnectionAsync();
+        }
         return replies;
     }
 
-    private static async Task<EventReply> ProcessAsync(CommunityDb db, IDbContextTransaction tx, EventProcessor processor, ProgramStore programs,
-        TimeProvider clock, PendingEvent pending, CancellationToken ct)
+    private static async Task<EventReply> ProcessAsync(CommunityDb db, IDbContextTransaction tx, IdempotencyInsert remember, EventProcessor processor,
+        ProgramStore programs, TimeProvider clock, PendingEvent pending, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -149,19 +157,11 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
                     return new EventReply(400, null, outcome.Problem, []);
                 }
                 var json = JsonSerializer.Serialize(outcome.Result, JsonSerializerOptions.Web);
-                if (pending.IdempotencyKey.Length > 0)
-                {
-                    db.Add(new IdempotencyRecord
-                    {
-                        ApiKeyId = pending.KeyId, Key = pending.IdempotencyKey, BodyHash = pending.BodyHash, Status = 200, Response = json,
-                        CreatedAt = clock.GetUtcNow().UtcDateTime,
-                    });
-                    await db.SaveChangesAsync(ct);
-                }
+                if (pending.IdempotencyKey.Length > 0) await remember.ExecuteAsync(pending, json, clock.GetUtcNow().UtcDateTime, ct);
                 await tx.ReleaseSavepointAsync(Savepoint, ct);
                 return new EventReply(200, json, null, rewards.Created.ToList());
             }
-            catch (DbUpdateException ex) when (attempt < MaxAttempts && Db.IsUniqueViolation(ex))
+            catch (Exception ex) when (attempt < MaxAttempts && Db.IsUniqueViolation(ex is DbUpdateException update ? update.InnerException : ex))
             {
                 // A concurrent identical event (or Idempotency-Key) won: undo this one; the next attempt answers from the winner's rows.
                 await UndoAsync(tx, ct);
@@ -173,6 +173,44 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
     {
         await tx.RollbackToSavepointAsync(Savepoint, ct);
         await tx.ReleaseSavepointAsync(Savepoint, ct);
+    }
+
+    /// <summary>The Idempotency-Key record, prepared once per batch: the same insert for every event, without change tracking.</summary>
+    private sealed class IdempotencyInsert : IAsyncDisposable
+    {
+        private static readonly string[] Columns = ["key_id", "key", "body_hash", "status", "response", "created_at"];
+        private readonly DbCommand _command;
+        private readonly DbParameter[] _values;
+
+        public IdempotencyInsert(DbConnection connection, DbTransaction transaction)
+        {
+            _command = connection.CreateCommand();
+            _command.Transaction = transaction;
+            _command.CommandText = """
+                INSERT INTO "IdempotencyRecords" ("ApiKeyId", "Key", "BodyHash", "Status", "Response", "CreatedAt")
+                VALUES (@key_id, @key, @body_hash, @status, @response, @created_at)
+                """;
+            _values = Columns.Select(name =>
+            {
+                var parameter = _command.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                _command.Parameters.Add(parameter);
+                return parameter;
+            }).ToArray();
+        }
+
+        public async Task ExecuteAsync(PendingEvent pending, string json, DateTime now, CancellationToken ct)
+        {
+            _values[0].Value = pending.KeyId;
+            _values[1].Value = pending.IdempotencyKey;
+            _values[2].Value = pending.BodyHash;
+            _values[3].Value = 200;
+            _values[4].Value = json;
+            _values[5].Value = DateTime.SpecifyKind(now, DateTimeKind.Utc);
+            await _command.ExecuteNonQueryAsync(ct);
+        }
+
+        public ValueTask DisposeAsync() => _command.DisposeAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} referral events failed; retrying them one by one")]
