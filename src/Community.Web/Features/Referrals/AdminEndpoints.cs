@@ -326,8 +326,16 @@ internal static class AdminEndpoints
 
     private static async Task<Ok<object>> Stats(ClickBuffer clicks, CommunityDb db, CancellationToken ct)
     {
-        var stats = clicks.Stats();
-        var stored = await db.Set<ReferralClick>().LongCountAsync(ct);
+        // Not between a batch's commit and its count: stored and in-database must agree when nothing is moving.
+        ClickStats stats;
+        long stored;
+        await clicks.Storing.WaitAsync(ct);
+        try
+        {
+            stats = clicks.Stats();
+            stored = await db.Set<ReferralClick>().LongCountAsync(ct);
+        }
+        finally { clicks.Storing.Release(); }
         return TypedResults.Ok<object>(new
         {
             stats.Redirects, stats.ClicksEnqueued, stats.ClicksStored, stats.ClicksFailed, stats.ClicksBuffered, ClicksInDatabase = stored,

@@ -17,6 +17,9 @@ public sealed class ClickBuffer(ReferralOptions options)
 
     public ChannelReader<ReferralClick> Reader => _channel.Reader;
 
+    /// <summary>Held while a batch is written and counted, so a reader of <see cref="Stats"/> and the table sees both or neither.</summary>
+    internal SemaphoreSlim Storing { get; } = new(1, 1);
+
     public ValueTask RecordAsync(ReferralClick click, CancellationToken ct)
     {
         Interlocked.Increment(ref _enqueued);
@@ -71,7 +74,8 @@ internal sealed partial class ClickFlusher(
                 if (reader.Count < options.ClickBatchSize) await Task.Delay(delay, stoppingToken);
             }
             catch (OperationCanceledException) { break; }
-            await FlushAvailableAsync(stoppingToken.IsCancellationRequested ? CancellationToken.None : stoppingToken);
+            // Never the stopping token: a stop arriving mid-write would cancel a batch already taken from the buffer, and lose it.
+            await FlushAvailableAsync(CancellationToken.None);
         }
     }
 
@@ -106,8 +110,13 @@ internal sealed partial class ClickFlusher(
         {
             try
             {
-                await WriteAsync(batch, ct);
-                buffer.Stored(batch.Count);
+                await buffer.Storing.WaitAsync(CancellationToken.None);
+                try
+                {
+                    await WriteAsync(batch, ct);
+                    buffer.Stored(batch.Count);
+                }
+                finally { buffer.Storing.Release(); }
                 return;
             }
             catch (Exception ex) when (attempt < 5 && ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)

@@ -40,8 +40,7 @@ internal static partial class EventsApi
             .Produces<EventResult>();
     }
 
-    private static async Task<IResult> Receive(HttpContext http, ApiKeys keys, CommunityDb db, ProgramStore programs, CodeDirectory codes,
-        FraudSignals fraud, Ledger ledger, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Receive(HttpContext http, ApiKeys keys, CommunityDb db, EventWriter writer, Ledger ledger, CancellationToken ct)
     {
         byte[] body;
         using (var buffer = new MemoryStream())
@@ -62,49 +61,21 @@ internal static partial class EventsApi
         var idempotencyKey = http.Request.Headers[IdempotencyHeader].ToString();
         if (idempotencyKey.Length > 200) return Problems.BadRequest("The Idempotency-Key header is longer than 200 characters.");
         var bodyHash = Convert.ToHexStringLower(SHA256.HashData(body));
-
-        for (var attempt = 1; ; attempt++)
+        if (idempotencyKey.Length > 0)
         {
-            db.ChangeTracker.Clear();
-            var rewards = new ReferralRewards(db, clock, programs);
-            try
-            {
-                await using var tx = await db.BeginWriteAsync(ct);
-                if (idempotencyKey.Length > 0)
-                {
-                    var seen = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.ApiKeyId == keyId && r.Key == idempotencyKey, ct);
-                    if (seen is not null)
-                    {
-                        return seen.BodyHash == bodyHash
-                            ? Results.Content(seen.Response, "application/json", statusCode: seen.Status)
-                            : Problems.Conflict("This Idempotency-Key was already used with a different request body. Use a new key for a new event.");
-                    }
-                }
-                var outcome = await new EventProcessor(db, rewards, codes, fraud, programs, clock).ProcessAsync(request, ct);
-                if (outcome.Problem is not null) return outcome.Problem;
-                var json = JsonSerializer.Serialize(outcome.Result, JsonSerializerOptions.Web);
-                if (idempotencyKey.Length > 0)
-                {
-                    db.Add(new IdempotencyRecord
-                    {
-                        ApiKeyId = keyId, Key = idempotencyKey, BodyHash = bodyHash, Status = 200, Response = json, CreatedAt = clock.GetUtcNow().UtcDateTime,
-                    });
-                    await db.SaveChangesAsync(ct);
-                }
-                await tx.CommitAsync(ct);
-                if (rewards.Created.Count > 0) await ledger.AnnounceAsync(rewards.Created, ct);
-                return Results.Content(json, "application/json", statusCode: 200);
-            }
-            catch (DbUpdateException ex) when (attempt < 5 && (Db.IsUniqueViolation(ex) || Db.IsBusy(ex)))
-            {
-                // A concurrent identical request won: the next attempt finds its records and answers with them.
-            }
-            catch (Exception ex) when (attempt < 5 && Db.IsBusy(ex))
-            {
-                await Task.Delay(20 * attempt, ct);
-            }
+            // A replay costs one indexed read and never queues behind writers. A key first seen concurrently is caught by the unique index in the writer.
+            var seen = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.ApiKeyId == keyId && r.Key == idempotencyKey, ct);
+            if (seen is not null) return Replay(seen, bodyHash).ToResult();
         }
+
+        var reply = await writer.SubmitAsync(new PendingEvent(request, keyId, idempotencyKey, bodyHash));
+        if (reply.Created.Count > 0) await ledger.AnnounceAsync(reply.Created, ct);
+        return reply.ToResult();
     }
+
+    internal static EventReply Replay(IdempotencyRecord seen, string bodyHash) => seen.BodyHash == bodyHash
+        ? new EventReply(seen.Status, seen.Response, null, [])
+        : new EventReply(409, null, Problems.Conflict("This Idempotency-Key was already used with a different request body. Use a new key for a new event."), []);
 
     internal static FieldErrors Validate(ReferralEventRequest r)
     {
@@ -138,9 +109,9 @@ internal static partial class EventsApi
 
 internal sealed record ProcessOutcome(EventResult? Result, IResult? Problem);
 
-internal sealed class EventProcessor(CommunityDb db, ReferralRewards rewards, CodeDirectory codes, FraudSignals fraud, ProgramStore programs, TimeProvider clock)
+internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudSignals fraud, ProgramStore programs, TimeProvider clock)
 {
-    public async Task<ProcessOutcome> ProcessAsync(ReferralEventRequest request, CancellationToken ct)
+    public async Task<ProcessOutcome> ProcessAsync(ReferralRewards rewards, ReferralEventRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var eventId = request.Id!.Trim();
@@ -187,8 +158,9 @@ internal sealed class EventProcessor(CommunityDb db, ReferralRewards rewards, Co
                 break;
             case "conversion":
             {
+                // Saved together with the conversion row.
+                referral.ConvertedAt ??= now;
                 var conversion = await RecordAsync(referral, eventId, "conversion", null, request, now, ct);
-                if (referral.ConvertedAt is null) { referral.ConvertedAt = now; await db.SaveChangesAsync(ct); }
                 if (allowed) grants = await rewards.GrantConversionAsync(referral, conversion, ct);
                 break;
             }
@@ -229,7 +201,11 @@ internal sealed class EventProcessor(CommunityDb db, ReferralRewards rewards, Co
     private async Task<ReferralConversion> RecordAsync(Referral referral, string eventId, string kind, string? refunds, ReferralEventRequest request, DateTime now, CancellationToken ct)
     {
         var existing = await db.Set<ReferralConversion>().AsNoTracking().FirstOrDefaultAsync(c => c.ReferralId == referral.Id && c.EventId == eventId, ct);
-        if (existing is not null) return existing;
+        if (existing is not null)
+        {
+            if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
+            return existing;
+        }
         var row = new ReferralConversion
         {
             ReferralId = referral.Id, EventId = eventId, Kind = kind, RefundsEventId = refunds, Amount = request.Amount ?? 0,

@@ -86,7 +86,8 @@ public sealed class FraudSignals(CommunityDb db, DisposableDomains disposable, R
         }
         if (email is not null && disposable.Contains(email)) reasons.Add(ReasonCodes.DisposableEmail);
         var hourAgo = clock.GetUtcNow().UtcDateTime.AddHours(-1);
-        if (velocityPerHour > 0 && await db.Set<Referral>().CountAsync(r => r.CodeId == code.Id && r.CreatedAt > hourAgo && !r.IsTest, ct) >= velocityPerHour)
+        // Only "at least N" matters: stop counting at N, so a busy code costs no more than a quiet one.
+        if (velocityPerHour > 0 && await db.Set<Referral>().Where(r => r.CodeId == code.Id && r.CreatedAt > hourAgo && !r.IsTest).Take(velocityPerHour).CountAsync(ct) >= velocityPerHour)
             reasons.Add(ReasonCodes.Velocity);
         if (noPriorAttribution) reasons.Add(ReasonCodes.NoPriorAttribution);
         var score = reasons.Sum(r => Weights[r]);

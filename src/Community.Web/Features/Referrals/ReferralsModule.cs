@@ -20,6 +20,7 @@ public static class ReferralsModule
         services.AddSingleton<DisposableDomains>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<ClickBuffer>();
+        services.AddSingleton<EventWriter>();
         services.AddHostedService<ClickFlusher>();
         services.AddHostedService<ReferralPurgeJob>();
         services.AddScoped<FraudSignals>();

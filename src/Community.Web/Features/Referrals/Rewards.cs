@@ -159,6 +159,9 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
             };
         }
         db.Add(grant);
+        // The ledger entry and its grant stand or fall together: a savepoint around them even where the caller turned them off.
+        var autoSavepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = true;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -170,6 +173,7 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
             if (grant.LedgerEntry is not null) db.Entry(grant.LedgerEntry).State = EntityState.Detached;
             return await FindAsync(rule, referralId, beneficiary, source, ct) ?? throw new InvalidOperationException("Grant vanished after a unique violation.", ex);
         }
+        finally { db.Database.AutoSavepointsEnabled = autoSavepoints; }
         if (grant.LedgerEntry is not null) _created.Add(grant.LedgerEntry);
         return grant;
     }
@@ -259,7 +263,9 @@ public sealed class Ledger(CommunityDb db, TimeProvider clock, ILiveBus live)
 internal static class Db
 {
     /// <summary>SQLite error 19 (constraint) with a UNIQUE message, or PostgreSQL 23505.</summary>
-    public static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
+    public static bool IsUniqueViolation(DbUpdateException ex) => IsUniqueViolation(ex.InnerException);
+
+    public static bool IsUniqueViolation(Exception? ex) => ex switch
     {
         Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode == 19 && s.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase),
         Npgsql.PostgresException p => p.SqlState == "23505",
