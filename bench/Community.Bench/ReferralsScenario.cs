@@ -37,13 +37,13 @@ internal static class ReferralsScenario
 
     private static async Task EventsAsync(Server server, Signer signer, string code, Report report, int seconds)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 32 }) { BaseAddress = new Uri(server.Url) };
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(server.Url) };
         var latencies = new ConcurrentBag<double>();
         var failures = new ConcurrentBag<string>();
         var sequence = 0;
         var deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(seconds, 5) * Stopwatch.Frequency);
         var run = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
         {
             while (Stopwatch.GetTimestamp() < deadline || Volatile.Read(ref sequence) < 2000)
             {
@@ -62,7 +62,7 @@ internal static class ReferralsScenario
         var elapsed = run.Elapsed.TotalSeconds;
         var sorted = latencies.OrderBy(x => x).ToList();
         var rate = sorted.Count / elapsed;
-        report.Add("Referrals", "signed events API (HMAC + Idempotency-Key), 16 concurrent senders", "≥ 2,000 events/s",
+        report.Add("Referrals", "signed events API (HMAC + Idempotency-Key), 32 concurrent senders", "≥ 2,000 events/s",
             $"{Report.F(rate, "0")}/s, p99 {Report.F(Percentiles.Of(sorted, 99), "0.0")} ms{(failures.IsEmpty ? "" : $", {failures.Count} failed: {failures.First()}")}",
             rate >= 2000 && failures.IsEmpty);
     }

@@ -9,7 +9,14 @@ internal sealed record LoadResult(double RequestsPerSecond, double P50Ms, double
 /// <summary>Runs wrk (Debian's package) with latency percentiles and parses its report.</summary>
 internal static partial class Wrk
 {
+    /// <summary>Measures after a 2-second warm-up run against the same URL (caches filled, code jitted), as on a live server.</summary>
     public static async Task<LoadResult> RunAsync(string url, int connections = 32, int seconds = 10, int threads = 2, string? script = null)
+    {
+        await RunOnceAsync(url, connections, 2, threads, script);
+        return await RunOnceAsync(url, connections, seconds, threads, script);
+    }
+
+    private static async Task<LoadResult> RunOnceAsync(string url, int connections, int seconds, int threads, string? script)
     {
         var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { $"-t{threads}", $"-c{connections}", $"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip" }) info.ArgumentList.Add(arg);

@@ -28,6 +28,7 @@ public class CommunityFactory : WebApplicationFactory<Program>
             ["Mail:PickupFolder"] = MailFolder,
             ["DataProtection:KeysFolder"] = Path.Combine(Folder, "keys"),
             ["Media:Root"] = Path.Combine(Folder, "media"),
+            ["Publishing:WarmOnStart"] = "false",
             ["Demo:Seed"] = "false",
             ["RateLimits:AuthPerWindow"] = "10000",
             ["Logging:LogLevel:Default"] = "Warning",

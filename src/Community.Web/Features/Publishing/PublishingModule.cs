@@ -15,6 +15,9 @@ public sealed class PublishingOptions
     public bool WatchContent { get; set; } = true;
     /// <summary>How often the scheduler looks for stories due to go live.</summary>
     public int SchedulerSeconds { get; set; } = 30;
+
+    /// <summary>Load the story catalog in the background at start-up instead of on the first request.</summary>
+    public bool WarmOnStart { get; set; } = true;
 }
 
 public static class PublishingModule

@@ -11,6 +11,12 @@ internal sealed partial class StoryScheduler(IServiceScopeFactory scopes, StoryC
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.WarmOnStart)
+        {
+            // Build the catalog (content files, their images) now, so the first visitor does not wait for it.
+            try { await catalog.GetAsync(stoppingToken); }
+            catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+        }
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.SchedulerSeconds)));
         do
         {
