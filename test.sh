@@ -29,7 +29,7 @@ for project in tests/Community.Media.Tests tests/Community.Tests tests/Community
   log="artifacts/test-results/$(basename "$project").log"
   dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" \
     --logger "trx;LogFileName=$(basename "$project").trx" --results-directory artifacts/test-results 2>&1 | tee "$log" \
-    | grep -E "^\s+(Failed|Skipped) |Error Message|^Total tests|^\s+(Passed|Failed|Skipped): " || true
+    | grep -E "^\s+(Failed|Skipped) [A-Za-z_]+\.[A-Za-z_.]+|Error Message|^Total tests|^\s+(Passed|Failed|Skipped): " || true
   rc=${PIPESTATUS[0]}
   # VSTest's closing block: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" as they apply.
   count() { grep -E "^\s+$1: +[0-9]+" "$log" | tail -1 | grep -oE "[0-9]+" || echo 0; }
