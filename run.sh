@@ -41,4 +41,4 @@ cat <<MSG
 
 MSG
 exec dotnet src/Community.Web/bin/Release/net10.0/Community.Web.dll \
-  --contentRoot src/Community.Web --urls "http://127.0.0.1:${port}" --Demo:Seed="$demo" "${args[@]}"
+  --contentRoot "$PWD/src/Community.Web" --urls "http://127.0.0.1:${port}" --Demo:Seed="$demo" "${args[@]}"
