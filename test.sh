@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 source scripts/prereqs.sh
 
 need_dotnet
-need_packages libvips42 chromium postgresql fonts-dejavu-core
+need_packages libvips42 chromium postgresql fonts-dejavu-core fonts-noto-color-emoji
 
 # A local PostgreSQL for the provider tests: start the packaged cluster and a role that may create databases.
 pg_version=$(ls /usr/lib/postgresql | sort -V | tail -1)
