@@ -19,6 +19,9 @@ await using (var server = await Server.StartAsync(options.Repo, options.Port))
     if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
 }
 
+// A second server, killed mid-burst: what a crash costs the click log.
+if (options.Wants("referrals")) await ReferralsScenario.CrashAsync(options.Repo, options.Port + 1, report);
+
 Console.WriteLine();
 var table = report.ToMarkdown();
 Console.WriteLine(table);

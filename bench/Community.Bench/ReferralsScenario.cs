@@ -108,15 +108,59 @@ internal static class ReferralsScenario
         await Wrk.RunAsync(server.Url + "/r/launch2026", seconds: 3);
         var stats = await StatsAsync(admin);
         await server.StopAsync();
-        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.Folder, "bench.db")}");
-        await db.OpenAsync();
-        await using var count = db.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM ReferralClicks";
-        var rows = Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        var rows = await CountClicksAsync(server);
         // Rows = demo clicks + every redirect this server answered; the demo clicks are the rows not counted as redirects.
         var demo = stats.InDatabase - stats.Stored;
         report.Add("Referrals", "graceful stop (SIGTERM) straight after a redirect burst: clicks lost", "0",
             $"{rows - demo:N0} stored / {stats.Redirects:N0} answered", rows - demo == stats.Redirects);
+    }
+
+    /// <summary>
+    /// A crash under load: 32 clients hammer a code, the server is killed (SIGKILL) mid-burst, and the clicks in the
+    /// database are compared with the redirects the clients actually received. Buffered clicks die with the process;
+    /// this says how many, and how much traffic that is.
+    /// </summary>
+    public static async Task CrashAsync(string repo, int port, Report report)
+    {
+        await using var server = await Server.StartAsync(repo, port);
+        var before = await CountClicksAsync(server);
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 32 });
+        long answered = 0;
+        var stop = Stopwatch.StartNew();
+        using var killed = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            while (!killed.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(server.Url + "/r/launch2026", killed.Token);
+                    if (response.StatusCode == HttpStatusCode.Found || response.StatusCode == HttpStatusCode.Redirect) Interlocked.Increment(ref answered);
+                }
+                catch (Exception) when (!killed.IsCancellationRequested) { await Task.Delay(1); } // the server is gone: wait for the cancel
+                catch (OperationCanceledException) { return; }
+            }
+        })).ToList();
+        await Task.Delay(3000);
+        await server.KillAsync();
+        var elapsed = stop.Elapsed.TotalSeconds;
+        await killed.CancelAsync();
+        await Task.WhenAll(clients);
+        var stored = await CountClicksAsync(server) - before;
+        var lost = Interlocked.Read(ref answered) - stored;
+        var rate = answered / elapsed;
+        var windowMs = rate > 0 ? lost / rate * 1000 : 0;
+        report.Add("Referrals", "crash (SIGKILL) under redirect load: clicks lost", "≤ the current batch window (200 ms of traffic)",
+            $"{Math.Max(0, lost):N0} of {answered:N0} ({Report.F(Math.Max(0, windowMs), "0")} ms of traffic at {Report.F(rate, "0")}/s)", windowMs <= 200);
+    }
+
+    private static async Task<long> CountClicksAsync(Server server)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.Folder, "bench.db")}");
+        await db.OpenAsync();
+        await using var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM ReferralClicks";
+        return Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
     private sealed record Stats(long Redirects, long Stored, long InDatabase);

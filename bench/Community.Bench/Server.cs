@@ -81,6 +81,13 @@ internal sealed class Server : IAsyncDisposable
         return double.NaN;
     }
 
+    /// <summary>SIGKILL: a crash, no chance to flush anything.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM and wait: a graceful stop, like a deploy.</summary>
     public async Task StopAsync()
     {

@@ -127,6 +127,8 @@ public sealed class ImagePipeline
         {
             smallest?.Dispose();
             largest?.Dispose();
+            // A 12-megapixel decode borrows ~100 MB from malloc; hand it back instead of keeping it resident.
+            _ = Vips.TrimNativeHeap();
         }
     }
 

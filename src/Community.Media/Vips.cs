@@ -23,6 +23,12 @@ internal static partial class Vips
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);
 
+    [LibraryImport("libc")]
+    private static partial int malloc_trim(nuint pad);
+
+    /// <summary>Returns freed native heap to the operating system (glibc keeps it otherwise).</summary>
+    public static bool TrimNativeHeap() => malloc_trim(0) == 1;
+
     private static readonly Lock InitLock = new();
     private static volatile bool initialized;
 
