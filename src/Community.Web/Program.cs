@@ -86,6 +86,8 @@ await using (var scope = app.Services.CreateAsyncScope())
     if (config.GetValue("Demo:Seed", false)) await DemoSeed.RunAsync(scope.ServiceProvider, logger);
     await AccountBootstrap.EnsureConfiguredAdminAsync(scope.ServiceProvider, config, logger);
 }
+// Start-up work (migrations, seeding) leaves garbage the server would otherwise keep committed while idle.
+GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
 await app.RunAsync();
 

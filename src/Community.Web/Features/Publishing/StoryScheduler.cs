@@ -16,6 +16,8 @@ internal sealed partial class StoryScheduler(IServiceScopeFactory scopes, StoryC
             // Build the catalog (content files, their images) now, so the first visitor does not wait for it.
             try { await catalog.GetAsync(stoppingToken); }
             catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+            // Processing the content images allocated tens of MB that are garbage now: give them back once.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(1, options.SchedulerSeconds)));
         do
