@@ -141,8 +141,7 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
             {
                 if (attempt > 1 && pending.IdempotencyKey.Length > 0)
                 {
-                    var seen = await db.Set<IdempotencyRecord>().AsNoTracking()
-                        .FirstOrDefaultAsync(r => r.ApiKeyId == pending.KeyId && r.Key == pending.IdempotencyKey, ct);
+                    var seen = await EventsApi.FindIdempotency(db, pending.KeyId, pending.IdempotencyKey, ct);
                     if (seen is not null)
                     {
                         await UndoAsync(tx, ct);
@@ -156,7 +155,7 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
                     await UndoAsync(tx, ct);
                     return new EventReply(400, null, outcome.Problem, []);
                 }
-                var json = JsonSerializer.Serialize(outcome.Result, JsonSerializerOptions.Web);
+                var json = JsonSerializer.Serialize(outcome.Result!, EventsJson.Default.EventResult);
                 if (pending.IdempotencyKey.Length > 0) await remember.ExecuteAsync(pending, json, clock.GetUtcNow().UtcDateTime, ct);
                 await tx.ReleaseSavepointAsync(Savepoint, ct);
                 return new EventReply(200, json, null, rewards.Created.ToList());

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Community.Web.Data;
 using Community.Web.Infrastructure.Problems;
 using Community.Web.Infrastructure.Security;
@@ -16,6 +17,12 @@ public sealed record ReferralEventRequest(string? Id, string? Type, EventCustome
 public sealed record GrantView(string Rule, string Beneficiary, long Amount, string Outcome, long? LedgerEntryId);
 
 public sealed record EventResult(string EventId, string Type, string Status, long? ReferralId, IReadOnlyList<string> Reasons, IReadOnlyList<GrantView> Grants);
+
+/// <summary>Source-generated serialisation for the events API, with the same web defaults as <see cref="JsonSerializerOptions.Web"/>.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ReferralEventRequest))]
+[JsonSerializable(typeof(EventResult))]
+internal sealed partial class EventsJson : JsonSerializerContext;
 
 /// <summary>POST /api/referrals/events: signed with HMAC, replay-safe with Idempotency-Key, and exactly-once through unique grant keys.</summary>
 internal static partial class EventsApi
@@ -43,8 +50,15 @@ internal static partial class EventsApi
     private static async Task<IResult> Receive(HttpContext http, ApiKeys keys, CommunityDb db, EventWriter writer, Ledger ledger, CancellationToken ct)
     {
         byte[] body;
-        using (var buffer = new MemoryStream())
+        if (http.Request.ContentLength is { } length and >= 0 and <= MaxBodyBytes)
         {
+            // The usual case: read straight into an array of the declared size instead of growing a buffer and copying it.
+            body = new byte[length];
+            await http.Request.Body.ReadExactlyAsync(body, ct);
+        }
+        else
+        {
+            using var buffer = new MemoryStream();
             await http.Request.Body.CopyToAsync(buffer, ct);
             body = buffer.ToArray();
         }
@@ -52,7 +66,7 @@ internal static partial class EventsApi
         if (keyId is null) return Problems.Unauthorized(error!);
 
         ReferralEventRequest? request;
-        try { request = JsonSerializer.Deserialize<ReferralEventRequest>(body, JsonSerializerOptions.Web); }
+        try { request = JsonSerializer.Deserialize(body, EventsJson.Default.ReferralEventRequest); }
         catch (JsonException) { return Problems.BadRequest("The request body is not valid JSON."); }
         if (request is null) return Problems.BadRequest("A JSON request body is required.");
         var errors = Validate(request);
@@ -64,7 +78,7 @@ internal static partial class EventsApi
         if (idempotencyKey.Length > 0)
         {
             // A replay costs one indexed read and never queues behind writers. A key first seen concurrently is caught by the unique index in the writer.
-            var seen = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.ApiKeyId == keyId && r.Key == idempotencyKey, ct);
+            var seen = await FindIdempotency(db, keyId, idempotencyKey, ct);
             if (seen is not null) return Replay(seen, bodyHash).ToResult();
         }
 
@@ -72,6 +86,10 @@ internal static partial class EventsApi
         if (reply.Created.Count > 0) await ledger.AnnounceAsync(reply.Created, ct);
         return reply.ToResult();
     }
+
+    internal static readonly Func<CommunityDb, string, string, CancellationToken, Task<IdempotencyRecord?>> FindIdempotency = EF.CompileAsyncQuery(
+        (CommunityDb db, string keyId, string key, CancellationToken ct) =>
+            db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefault(r => r.ApiKeyId == keyId && r.Key == key));
 
     internal static EventReply Replay(IdempotencyRecord seen, string bodyHash) => seen.BodyHash == bodyHash
         ? new EventReply(seen.Status, seen.Response, null, [])
@@ -111,6 +129,20 @@ internal sealed record ProcessOutcome(EventResult? Result, IResult? Problem);
 
 internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudSignals fraud, ProgramStore programs, TimeProvider clock)
 {
+    // Compiled once: the writer runs these for every event, and skipping the query cache lookup keeps its turn short.
+    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ReferralByExternalId = EF.CompileAsyncQuery(
+        (CommunityDb db, string externalId, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.ExternalCustomerId == externalId));
+
+    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ReferralByEmail = EF.CompileAsyncQuery(
+        (CommunityDb db, string email, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.CustomerEmail == email));
+
+    private static readonly Func<CommunityDb, long, CancellationToken, Task<long?>> RewardOverride = EF.CompileAsyncQuery(
+        (CommunityDb db, long codeId, CancellationToken ct) => db.Set<ReferralCode>().Where(c => c.Id == codeId).Select(c => c.RewardOverride).First());
+
+    private static readonly Func<CommunityDb, long, string, CancellationToken, Task<ReferralConversion?>> ConversionOf = EF.CompileAsyncQuery(
+        (CommunityDb db, long referralId, string eventId, CancellationToken ct) =>
+            db.Set<ReferralConversion>().AsNoTracking().FirstOrDefault(c => c.ReferralId == referralId && c.EventId == eventId));
+
     public async Task<ProcessOutcome> ProcessAsync(ReferralRewards rewards, ReferralEventRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -120,8 +152,8 @@ internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudS
         var email = string.IsNullOrWhiteSpace(request.Customer.Email) ? null : EmailRules.Normalise(request.Customer.Email);
 
         Referral? referral = null;
-        if (!string.IsNullOrEmpty(externalId)) referral = await db.Set<Referral>().FirstOrDefaultAsync(r => r.ExternalCustomerId == externalId, ct);
-        if (referral is null && email is not null) referral = await db.Set<Referral>().FirstOrDefaultAsync(r => r.CustomerEmail == email, ct);
+        if (!string.IsNullOrEmpty(externalId)) referral = await ReferralByExternalId(db, externalId, ct);
+        if (referral is null && email is not null) referral = await ReferralByEmail(db, email, ct);
 
         if (referral is null)
         {
@@ -152,7 +184,7 @@ internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudS
             case "signup":
                 if (allowed)
                 {
-                    var overrideCredits = await db.Set<ReferralCode>().Where(c => c.Id == referral.CodeId).Select(c => c.RewardOverride).FirstAsync(ct);
+                    var overrideCredits = await RewardOverride(db, referral.CodeId, ct);
                     grants = await rewards.GrantSignupAsync(referral, overrideCredits, ct);
                 }
                 break;
@@ -200,7 +232,7 @@ internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudS
 
     private async Task<ReferralConversion> RecordAsync(Referral referral, string eventId, string kind, string? refunds, ReferralEventRequest request, DateTime now, CancellationToken ct)
     {
-        var existing = await db.Set<ReferralConversion>().AsNoTracking().FirstOrDefaultAsync(c => c.ReferralId == referral.Id && c.EventId == eventId, ct);
+        var existing = await ConversionOf(db, referral.Id, eventId, ct);
         if (existing is not null)
         {
             if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);

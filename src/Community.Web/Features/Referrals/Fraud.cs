@@ -70,24 +70,38 @@ public sealed class FraudSignals(CommunityDb db, DisposableDomains disposable, R
         [ReasonCodes.SharedIp] = 20,
     };
 
+    private static readonly Func<CommunityDb, string, CancellationToken, Task<string?>> AdvocateEmail = EF.CompileAsyncQuery(
+        (CommunityDb db, string id, CancellationToken ct) => db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.Email).FirstOrDefault());
+
+    private static readonly Func<CommunityDb, string, CancellationToken, Task<AdvocateSettings?>> SettingsOf = EF.CompileAsyncQuery(
+        (CommunityDb db, string id, CancellationToken ct) => db.Set<AdvocateSettings>().AsNoTracking().FirstOrDefault(s => s.MemberId == id));
+
+    private static readonly Func<CommunityDb, long, DateTime, int, CancellationToken, Task<int>> RecentOnCode = EF.CompileAsyncQuery(
+        (CommunityDb db, long codeId, DateTime since, int limit, CancellationToken ct) =>
+            db.Set<Referral>().Where(r => r.CodeId == codeId && r.CreatedAt > since && !r.IsTest).Take(limit).Count());
+
     public async Task<FraudAssessment> AssessAsync(CodeInfo code, string? memberId, string? email, string? deviceId, string? ipHash,
         int velocityPerHour, bool noPriorAttribution, CancellationToken ct)
     {
         var reasons = new List<string>();
         if (code.OwnerId is { } advocateId)
         {
-            var advocate = await db.Users.AsNoTracking().Where(u => u.Id == advocateId).Select(u => new { u.Email }).FirstOrDefaultAsync(ct);
-            if (memberId == advocateId || (email is not null && advocate?.Email is { } advocateEmail && EmailRules.Normalise(email) == EmailRules.Normalise(advocateEmail)))
+            // Each input is read only when a signal can use it: the events API has no member, device or IP.
+            if (memberId == advocateId) reasons.Add(ReasonCodes.SelfReferral);
+            else if (email is not null && await AdvocateEmail(db, advocateId, ct) is { } advocateEmail && EmailRules.Normalise(email) == EmailRules.Normalise(advocateEmail))
                 reasons.Add(ReasonCodes.SelfReferral);
-            var settings = await db.Set<AdvocateSettings>().AsNoTracking().FirstOrDefaultAsync(s => s.MemberId == advocateId, ct);
-            if (deviceId is not null && settings is not null && settings.DeviceIds.Split(',').Contains(deviceId, StringComparer.Ordinal))
-                reasons.Add(ReasonCodes.SameDevice);
-            if (ipHash is not null && settings?.LastIpHash == ipHash) reasons.Add(ReasonCodes.SharedIp);
+            if (deviceId is not null || ipHash is not null)
+            {
+                var settings = await SettingsOf(db, advocateId, ct);
+                if (deviceId is not null && settings is not null && settings.DeviceIds.Split(',').Contains(deviceId, StringComparer.Ordinal))
+                    reasons.Add(ReasonCodes.SameDevice);
+                if (ipHash is not null && settings?.LastIpHash == ipHash) reasons.Add(ReasonCodes.SharedIp);
+            }
         }
         if (email is not null && disposable.Contains(email)) reasons.Add(ReasonCodes.DisposableEmail);
         var hourAgo = clock.GetUtcNow().UtcDateTime.AddHours(-1);
         // Only "at least N" matters: stop counting at N, so a busy code costs no more than a quiet one.
-        if (velocityPerHour > 0 && await db.Set<Referral>().Where(r => r.CodeId == code.Id && r.CreatedAt > hourAgo && !r.IsTest).Take(velocityPerHour).CountAsync(ct) >= velocityPerHour)
+        if (velocityPerHour > 0 && await RecentOnCode(db, code.Id, hourAgo, velocityPerHour, ct) >= velocityPerHour)
             reasons.Add(ReasonCodes.Velocity);
         if (noPriorAttribution) reasons.Add(ReasonCodes.NoPriorAttribution);
         var score = reasons.Sum(r => Weights[r]);

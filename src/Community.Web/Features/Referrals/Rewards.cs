@@ -56,8 +56,7 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
     public async Task<List<RewardGrant>> GrantConversionAsync(Referral referral, ReferralConversion conversion, CancellationToken ct)
     {
         var grants = new List<RewardGrant>();
-        var first = await db.Set<ReferralConversion>().Where(c => c.ReferralId == referral.Id && c.Kind == "conversion")
-            .OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => c.EventId).FirstOrDefaultAsync(ct);
+        var first = await FirstConversion(db, referral.Id, ct);
         if (first != conversion.EventId) return grants;
         var program = await programs.GetAsync(ct);
         if (referral.AdvocateId is { } advocate)
@@ -76,7 +75,7 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
         var grants = new List<RewardGrant>();
         var milestones = ProgramStore.ParseMilestones(program.Milestones);
         if (milestones.Count == 0) return grants;
-        var converted = await db.Set<Referral>().CountAsync(r => r.AdvocateId == advocateId && r.ConvertedAt != null && r.Decision == ReferralDecision.Allow && !r.IsTest, ct);
+        var converted = await ConvertedCount(db, advocateId, ct);
         foreach (var (count, credits) in milestones.Where(m => m.Count <= converted && m.Credits > 0))
         {
             grants.Add(await GrantAsync(RuleKeys.MilestonePrefix + count, null, advocateId, "milestone", credits, ct));
@@ -179,7 +178,20 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
     }
 
     private Task<RewardGrant?> FindAsync(string rule, long referralId, string beneficiary, string source, CancellationToken ct) =>
-        db.Set<RewardGrant>().AsNoTracking().FirstOrDefaultAsync(g => g.RuleKey == rule && g.ReferralId == referralId && g.BeneficiaryId == beneficiary && g.SourceEventId == source, ct);
+        FindGrant(db, rule, referralId, beneficiary, source, ct);
+
+    // Compiled once: these run inside the events writer for every rewarded event.
+    private static readonly Func<CommunityDb, string, long, string, string, CancellationToken, Task<RewardGrant?>> FindGrant = EF.CompileAsyncQuery(
+        (CommunityDb db, string rule, long referralId, string beneficiary, string source, CancellationToken ct) => db.Set<RewardGrant>().AsNoTracking()
+            .FirstOrDefault(g => g.RuleKey == rule && g.ReferralId == referralId && g.BeneficiaryId == beneficiary && g.SourceEventId == source));
+
+    private static readonly Func<CommunityDb, long, CancellationToken, Task<string?>> FirstConversion = EF.CompileAsyncQuery(
+        (CommunityDb db, long referralId, CancellationToken ct) => db.Set<ReferralConversion>().Where(c => c.ReferralId == referralId && c.Kind == "conversion")
+            .OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => c.EventId).FirstOrDefault());
+
+    private static readonly Func<CommunityDb, string, CancellationToken, Task<int>> ConvertedCount = EF.CompileAsyncQuery(
+        (CommunityDb db, string advocateId, CancellationToken ct) =>
+            db.Set<Referral>().Count(r => r.AdvocateId == advocateId && r.ConvertedAt != null && r.Decision == ReferralDecision.Allow && !r.IsTest));
 
     private async Task<long> CapLeftAsync(string beneficiary, ReferralProgram program, DateTime now, CancellationToken ct)
     {
