@@ -18,10 +18,15 @@ internal static class ReferralsScenario
         var key = await admin.PostJsonAsync("/api/admin/referrals/keys", new { name = "bench" });
         var signer = new Signer(key.GetProperty("id").GetString()!, key.GetProperty("secret").GetString()!);
 
-        // The advocate's history: 10,000 clicks on their link, then (through the events API) 1,000+ referred sign-ups.
+        // The advocate the issue describes: 10,000 clicks on their link and 1,000 referred sign-ups (through the events API).
         await ClicksAsync(server.Url + "/r/" + code, 10_000);
-        await EventsAsync(server, signer, code, report, seconds);
+        await SignupsAsync(server, signer, code, 1_000);
         await DashboardAsync(admin, report);
+
+        // Throughput goes through another advocate's link, so the dashboard above keeps its size.
+        using var ben = await BenchClient.SignInAsync(server.Url, "ben@demo.community", "demo-community-2026");
+        var bensCode = (await ben.Http.GetFromJsonElementAsync("/api/referrals/me")).GetProperty("code").GetString()!;
+        await EventsAsync(server, signer, bensCode, report, seconds);
         await RedirectsAsync(server, admin, report, seconds);
     }
 
@@ -32,6 +37,22 @@ internal static class ReferralsScenario
         await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref next) <= count) using (await http.GetAsync(url)) { }
+        })));
+    }
+
+    private static async Task SignupsAsync(Server server, Signer signer, string code, int count)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 16 }) { BaseAddress = new Uri(server.Url) };
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            int n;
+            while ((n = Interlocked.Increment(ref next)) <= count)
+            {
+                var body = JsonSerializer.Serialize(new { id = $"adv_signup_{n}", type = "signup", customer = new { externalId = $"cus_adv_{n}" }, code });
+                using var response = await http.SendAsync(signer.Request(body, $"adv_idem_{n}"));
+                response.EnsureSuccessStatusCode();
+            }
         })));
     }
 
