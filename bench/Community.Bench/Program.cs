@@ -1,6 +1,6 @@
 using Community.Bench;
 
-// Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--only site,media,forums,referrals,publishing] [--out file.md]
+// Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--only site,media,forums,referrals,publishing,memory] [--out file.md]
 var options = Options.Parse(args);
 var report = new Report();
 Console.WriteLine($"Community bench on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -18,6 +18,8 @@ await using (var server = await Server.StartAsync(options.Repo, options.Port))
     if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
     if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
 }
+
+if (options.Wants("memory")) await IdleMemoryScenario.RunAsync(options.Repo, options.Port + 2, report);
 
 // A second server, killed mid-burst: what a crash costs the click log.
 if (options.Wants("referrals")) await ReferralsScenario.CrashAsync(options.Repo, options.Port + 1, report);

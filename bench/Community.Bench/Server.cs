@@ -20,9 +20,13 @@ internal sealed class Server : IAsyncDisposable
         Folder = folder;
     }
 
-    public static async Task<Server> StartAsync(string repo, int port, params string[] extra)
+    public static Task<Server> StartAsync(string repo, int port, params string[] extra) => StartAsync(repo, port, null, extra);
+
+    /// <summary>Starts on <paramref name="folder"/> (a restart on existing data) or on a new temp folder.</summary>
+    public static async Task<Server> StartAsync(string repo, int port, string? folder, params string[] extra)
     {
-        var folder = Directory.CreateTempSubdirectory("community-bench").FullName;
+        var keep = folder is not null;
+        folder ??= Directory.CreateTempSubdirectory("community-bench").FullName;
         var url = $"http://127.0.0.1:{port}";
         var dll = Path.Combine(repo, "src/Community.Web/bin/Release/net10.0/Community.Web.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -53,7 +57,7 @@ internal sealed class Server : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log.Add(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new Server(process, url, folder);
+        var server = new Server(process, url, folder) { KeepFolder = keep };
         using var http = new HttpClient();
         for (var i = 0; i < 120; i++)
         {
@@ -69,6 +73,9 @@ internal sealed class Server : IAsyncDisposable
     }
 
     public static List<string> Log { get; } = [];
+
+    /// <summary>Leave the data folder in place on dispose (the next server restarts on it).</summary>
+    public bool KeepFolder { get; set; }
 
     /// <summary>Resident memory of the server process, in MiB.</summary>
     public double RssMiB()
@@ -101,6 +108,6 @@ internal sealed class Server : IAsyncDisposable
     {
         try { await StopAsync(); } catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
         _process.Dispose();
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+        if (!KeepFolder) { try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } }
     }
 }
