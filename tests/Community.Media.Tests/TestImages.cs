@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 
+using Community.Tests.Shared;
+
 namespace Community.Media.Tests;
 
 /// <summary>Builds test uploads in memory with libvips itself, plus a few hand-made byte layouts.</summary>
@@ -68,9 +70,9 @@ internal static partial class TestImages
         ihdr[9] = 2; // RGB
         using var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        WriteChunk(png, "IHDR", ihdr);
-        WriteChunk(png, "IDAT", compressed.ToArray());
-        WriteChunk(png, "IEND", []);
+        PngChunks.Write(png, "IHDR", ihdr);
+        PngChunks.Write(png, "IDAT", compressed.ToArray());
+        PngChunks.Write(png, "IEND", []);
         return png.ToArray();
     }
 
@@ -181,33 +183,6 @@ internal static partial class TestImages
                 BinaryPrimitives.WriteUInt32LittleEndian(at[8..], value);
             }
         }
-    }
-
-    private static void WriteChunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        png.Write(length);
-        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        png.Write(typed);
-        Span<byte> crc = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
-        png.Write(crc);
-    }
-
-    private static uint Crc32(byte[] bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 
     [LibraryImport("libvips.so.42")]

@@ -43,7 +43,13 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
     }
 
-    public Task CommitAsync(CancellationToken ct = default) => _transaction?.CommitAsync(ct) ?? Task.CompletedTask;
+    /// <summary>Commits and at once hands the write queue to the next writer: work after the commit (live delivery,
+    /// the response) must not hold SQLite's write lock hostage.</summary>
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        if (_transaction is not null) await _transaction.CommitAsync(ct);
+        await DisposeAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {

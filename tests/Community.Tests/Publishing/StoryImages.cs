@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using Community.Media;
 
+using Community.Tests.Shared;
+
 namespace Community.Tests.Publishing;
 
 /// <summary>Test uploads built in memory: PNGs by hand, JPEGs through the pipeline, EXIF with GPS spliced in.</summary>
@@ -37,9 +39,9 @@ internal static class StoryImages
         ihdr[9] = 2;
         using var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        Chunk(png, "IHDR", ihdr);
-        Chunk(png, "IDAT", compressed.ToArray());
-        Chunk(png, "IEND", []);
+        PngChunks.Write(png, "IHDR", ihdr);
+        PngChunks.Write(png, "IDAT", compressed.ToArray());
+        PngChunks.Write(png, "IEND", []);
         return png.ToArray();
     }
 
@@ -101,27 +103,5 @@ internal static class StoryImages
             if (type == 3) BinaryPrimitives.WriteUInt16LittleEndian(at[8..], (ushort)value);
             else BinaryPrimitives.WriteUInt32LittleEndian(at[8..], value);
         }
-    }
-
-    private static void Chunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> buffer = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);
-        png.Write(buffer);
-        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        png.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer, Crc(typed));
-        png.Write(buffer);
-    }
-
-    private static uint Crc(byte[] bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-        }
-        return ~crc;
     }
 }

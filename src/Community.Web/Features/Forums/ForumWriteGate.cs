@@ -3,9 +3,8 @@ using Community.Web.Data;
 namespace Community.Web.Features.Forums;
 
 /// <summary>
-/// Forum writes go through the shared <see cref="WriteTransaction"/> (one in-process queue per SQLite database, so
-/// the write lock passes from one transaction to the next without busy-sleeps). This wrapper ends the transaction,
-/// and with it the queue slot, at commit: live delivery after the commit must not hold up the next writer.
+/// Forum writes go through the shared <see cref="WriteTransaction"/> (one in-process queue per SQLite database, released
+/// at commit) with EF's per-SaveChanges savepoints switched off: inside our own transaction they are pure overhead.
 /// </summary>
 public sealed class ForumWriteGate
 {
@@ -25,7 +24,7 @@ public sealed class ForumWriteGate
     }
 }
 
-/// <summary>One forum write transaction; committing releases the write queue before live delivery starts.</summary>
+/// <summary>One forum write transaction; the context gets its savepoint setting back however it ends.</summary>
 public sealed class ForumWrite(CommunityDb db, WriteTransaction inner) : IAsyncDisposable
 {
     public async Task CommitAsync(CancellationToken ct)
