@@ -18,7 +18,13 @@ public sealed class LiveBusTests(CommunityFactory factory) : IClassFixture<Commu
         await using var benHub = await HubClient.ConnectAsync(factory, benCookie);
 
         var bus = factory.Services.GetRequiredService<ILiveBus>();
-        await bus.PublishAsync(LiveGroups.Member(ana.Current.Id), "notice", new { text = "for Ana" });
+        // SignalR answers the handshake before OnConnectedAsync has put the connection in its member group:
+        // publish until the first one lands, as a page that connects and then waits would see it.
+        for (var i = 0; i < 20 && anaHub.Received("notice").Count == 0; i++)
+        {
+            await bus.PublishAsync(LiveGroups.Member(ana.Current.Id), "notice", new { text = "for Ana" });
+            await Task.Delay(100);
+        }
 
         var got = await anaHub.WaitForAsync("notice");
         Assert.Equal("for Ana", got.GetProperty("text").GetString());
