@@ -47,13 +47,9 @@ internal sealed partial class ClickFlusher(
     : BackgroundService
 {
     private static readonly string[] Columns = ["code", "at", "landing", "referrer", "source", "medium", "campaign", "ua", "ip", "device"];
+    // Not disposed on purpose: the host may still call StopAsync (which drains through it) after disposal has begun,
+    // and a SemaphoreSlim whose wait handle is never touched holds nothing that needs releasing.
     private readonly SemaphoreSlim _writing = new(1, 1);
-
-    public override void Dispose()
-    {
-        _writing.Dispose();
-        base.Dispose();
-    }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
