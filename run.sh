@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Sets up and runs Community on one machine: SQLite under data/, mail as .eml files under data/mail/.
-#   ./run.sh                 demo community on http://127.0.0.1:5000
-#   ./run.sh --no-demo       empty site (create the first admin with --Admin:Email=... --Admin:Password=...)
-#   ./run.sh --port 8080     another port; any other --Key=Value is passed to the app as configuration
+#   ./run.sh                 demo community on http://127.0.0.1:5000 (sign-in printed below)
+#   ./run.sh --no-demo       a real, empty site (create the first admin with --Admin:Email=... --Admin:Password=...);
+#                            refuses to start on a data/ folder that holds the demo: delete data/ first
+#   ./run.sh --port 8080     another port (or PORT=8080 ./run.sh); --port wins over PORT
+#   ./run.sh --Key=Value     any other setting, passed to the app as configuration (see README: Configuration)
+#   ./run.sh --help          this text
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prereqs.sh
@@ -13,17 +16,19 @@ args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-demo) demo=false ;;
-    --port) port="$2"; shift ;;
+    --port) port="${2:-}"; shift $(( $# > 1 ? 1 : 0 )) ;;
     --port=*) port="${1#--port=}" ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$1") ;;
   esac
   shift
 done
 
+case "$port" in ''|*[!0-9]*) echo "--port and PORT take a number, not '${port}'." >&2; exit 2 ;; esac
+
 need_dotnet
 need_packages libvips42
-echo "==> Building (Release)"
-dotnet build src/Community.Web/Community.Web.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
+build_all src/Community.Web/Community.Web.csproj || { echo "Build failed (errors above)." >&2; exit 1; }
 
 cat <<MSG
 

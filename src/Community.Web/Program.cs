@@ -84,12 +84,19 @@ await using (var scope = app.Services.CreateAsyncScope())
     await AccountBootstrap.EnsureRolesAsync(scope.ServiceProvider);
     // Demo first: it only seeds an empty database, and a configured admin would make it non-empty.
     if (config.GetValue("Demo:Seed", false)) await DemoSeed.RunAsync(scope.ServiceProvider, logger);
+    else if (await DemoGuard.RefusalAsync(scope.ServiceProvider) is { } refusal)
+    {
+        // An operator's mistake, not a crash: the reason and what to do, without a stack trace.
+        await Console.Error.WriteLineAsync(refusal);
+        return DemoGuard.ExitCode;
+    }
     await AccountBootstrap.EnsureConfiguredAdminAsync(scope.ServiceProvider, config, logger);
 }
 // Start-up work (migrations, seeding) leaves garbage the server would otherwise keep committed while idle.
 GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point type, public for WebApplicationFactory.</summary>
 public partial class Program;

@@ -36,6 +36,9 @@ public static partial class DemoSeed
         ("dev", "dev@demo.community", "Dev Patel", "Engineer at Contoso; integrations and webhooks.", null),
     ];
 
+    /// <summary>Every demo account's email (all share <see cref="Password"/>).</summary>
+    public static IEnumerable<string> Emails => People.Select(p => p.Email);
+
     public static async Task RunAsync(IServiceProvider services, ILogger logger, CancellationToken ct = default)
     {
         var db = services.GetRequiredService<CommunityDb>();
