@@ -67,7 +67,7 @@ public sealed class LiveThreadTests(BrowserFixture browser)
         await SignInAsync(a, ana, url);
         await SignInAsync(b, ben, url);
         await Assertions.Expect(a.Locator("#p1 .post-body")).ToContainTextAsync("export");
-        await Assertions.Expect(b.Locator("#viewers")).ToContainTextAsync("2 people viewing", new() { Timeout = 5000 });
+        await Assertions.Expect(b.Locator("#viewers")).ToContainTextAsync("2 people viewing");
 
         // A types → B sees "Ana Browser is typing…"
         await a.GetByLabel("Your reply").PressSequentiallyAsync("Use the sched");
@@ -125,14 +125,14 @@ public sealed class LiveThreadTests(BrowserFixture browser)
         });
         await SignInAsync(a, ana, url);
         await SignInAsync(b, ben, url);
-        await Assertions.Expect(b.Locator("#viewers")).ToContainTextAsync("2 people viewing", new() { Timeout = 5000 });
+        await Assertions.Expect(b.Locator("#viewers")).ToContainTextAsync("2 people viewing");
 
         offline = true;
         await a.Context.SetOfflineAsync(true);
         List<IWebSocketRoute> open;
         lock (sockets) open = [.. sockets];
         foreach (var ws in open) await ws.CloseAsync();
-        await Assertions.Expect(a.Locator("#live-status")).ToHaveTextAsync("Reconnecting…", new() { Timeout = 15000 });
+        await Assertions.Expect(a.Locator("#live-status")).ToHaveTextAsync("Reconnecting…");
         for (var i = 1; i <= 3; i++)
         {
             await b.GetByLabel("Your reply").FillAsync($"Missed reply number {i}");
@@ -142,7 +142,7 @@ public sealed class LiveThreadTests(BrowserFixture browser)
         offline = false;
         await a.Context.SetOfflineAsync(false);
 
-        await Assertions.Expect(Post(a, 4)).ToContainTextAsync("Missed reply number 3", new() { Timeout = 30000 });
+        await Assertions.Expect(Post(a, 4)).ToContainTextAsync("Missed reply number 3");
         var seqs = await a.Locator("#posts > li.post").EvaluateAllAsync<int[]>("nodes => nodes.map(n => Number(n.dataset.seq))");
         Assert.Equal([1, 2, 3, 4], seqs);
         var texts = await a.Locator("#posts > li.post .post-body").AllInnerTextsAsync();

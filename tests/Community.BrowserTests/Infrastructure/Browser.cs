@@ -13,8 +13,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
 
+    /// <summary>
+    /// The ceiling for every condition wait (actions, expectations): never a fixed sleep, and generous because six builds
+    /// may share two cores with this run. A passing wait returns as soon as its condition holds.
+    /// </summary>
+    public const int WaitCeilingMs = 30_000;
+
     public async Task InitializeAsync()
     {
+        Assertions.SetDefaultExpectTimeout(WaitCeilingMs);
         Server = new LiveServer();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -35,7 +42,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(WaitCeilingMs);
         var page = await context.NewPageAsync();
         page.Console += (_, message) => { if (message.Type == "error") ConsoleErrors.Add($"{page.Url}: {message.Text}"); };
         return page;

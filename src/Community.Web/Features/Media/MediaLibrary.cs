@@ -40,6 +40,9 @@ public sealed class MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipe
     private readonly SemaphoreSlim _load = new(1, 1);
     // libvips already uses both cores for one large image; more at once only queues in memory.
     private readonly SemaphoreSlim _processing = new(2, 2);
+    // Images named (header checked) but not processed yet: content files' images, processed once, when first needed.
+    private readonly ConcurrentDictionary<string, Lazy<Task<MediaImageView?>>> _queued = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
     private volatile bool _loaded;
 
     public MediaStore Store => store;
@@ -71,14 +74,71 @@ public sealed class MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipe
         return _byRendition.TryGetValue(url[7..], out var view) ? view : null;
     }
 
+    /// <summary>
+    /// Checks an image's header now and returns the id it will have, leaving the libvips work for later: the story
+    /// catalog names every content file's images at start-up, and no page should wait for images it does not show.
+    /// </summary>
+    /// <exception cref="ImageRejectedException">Not an acceptable image (format, size, pixel count).</exception>
+    public async Task<string> AddLaterAsync(byte[] upload, ImageKind kind, CancellationToken ct = default)
+    {
+        await EnsureLoadedAsync(ct);
+        var id = IdOf(upload, kind);
+        if (Find(id) is not null) return id;
+        pipeline.Inspect(upload);
+        _queued.GetOrAdd(id, _ => new Lazy<Task<MediaImageView?>>(() => ProcessQueuedAsync(id, upload, kind)));
+        return id;
+    }
+
+    /// <summary>The image, processing it now if it is queued (at most one run per image); null when unknown or unprocessable.</summary>
+    public async ValueTask<MediaImageView?> ReadyAsync(string? id, CancellationToken ct = default)
+    {
+        if (id is null) return null;
+        if (Find(id) is { } view) return view;
+        return _queued.TryGetValue(id, out var work) ? await work.Value.WaitAsync(ct) : null;
+    }
+
+    /// <summary>True while the image is queued: a page showing it without its picture must not be cached.</summary>
+    public bool IsQueued(string? id) => id is not null && _queued.ContainsKey(id);
+
+    /// <summary>Processes every queued image, one after the other.</summary>
+    public async Task ProcessQueuedAsync(CancellationToken ct)
+    {
+        foreach (var work in _queued.Values)
+        {
+            ct.ThrowIfCancellationRequested();
+            await work.Value;
+        }
+    }
+
+    private async Task<MediaImageView?> ProcessQueuedAsync(string id, byte[] upload, ImageKind kind)
+    {
+        try
+        {
+            return await AddAsync(upload, kind, null, _stopping.Token);
+        }
+        catch (Exception e) when (e is ImageRejectedException or OperationCanceledException or ObjectDisposedException)
+        {
+            return null; // broken past its header, or the app is stopping: the page shows no picture
+        }
+        finally
+        {
+            _queued.TryRemove(id, out _);
+        }
+    }
+
+    private static string IdOf(byte[] upload, ImageKind kind)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(upload));
+        return kind == ImageKind.Avatar ? "a" + hash[..63] : hash;
+    }
+
     /// <summary>Validates, processes and stores an upload; the same bytes uploaded twice are processed once.</summary>
     /// <exception cref="ImageRejectedException">Not an acceptable image; nothing was stored.</exception>
     public async Task<MediaImageView> AddAsync(byte[] upload, ImageKind kind, string? uploaderId, CancellationToken ct = default)
     {
         await EnsureLoadedAsync(ct);
         var kindName = kind == ImageKind.Avatar ? "avatar" : "story";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(upload));
-        var id = kind == ImageKind.Avatar ? "a" + hash[..63] : hash;
+        var id = IdOf(upload, kind);
         if (Find(id) is { } known) return known;
 
         // Header checks (format, size, pixel count) happen inside Process before any full decode.
@@ -130,6 +190,8 @@ public sealed class MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipe
 
     public void Dispose()
     {
+        _stopping.Cancel();
+        _stopping.Dispose();
         _load.Dispose();
         _processing.Dispose();
     }

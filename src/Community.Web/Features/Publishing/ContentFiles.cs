@@ -200,7 +200,8 @@ public sealed partial class ContentFiles : IDisposable
         }
         try
         {
-            return (await _media.AddAsync(await File.ReadAllBytesAsync(path, ct), ImageKind.Story, null, ct)).Id;
+            // Only the header is checked here; pages that show the image process it (see MediaLibrary.AddLaterAsync).
+            return await _media.AddLaterAsync(await File.ReadAllBytesAsync(path, ct), ImageKind.Story, ct);
         }
         catch (ImageRejectedException e)
         {

@@ -51,11 +51,14 @@ internal static partial class StoryEditorEndpoints
         return TypedResults.Ok(ToDto(story, await RedirectsOf(db, id, ct)));
     }
 
-    private static async Task<Results<Ok<StoryDto>, ProblemHttpResult>> GetFile(string slug, ContentFiles files, CancellationToken ct)
+    private static async Task<Results<Ok<StoryDto>, ProblemHttpResult>> GetFile(string slug, ContentFiles files, MediaLibrary media, CancellationToken ct)
     {
         var (stories, _) = await files.LoadAsync(ct);
         var f = stories.FirstOrDefault(s => s.Slug == slug);
         if (f is null) return Problems.NotFound("No content file with that slug.");
+        // A copy saved from the editor must find its images processed (the editor refuses unknown image ids).
+        await media.ReadyAsync(f.HeroImage, ct);
+        await media.ReadyAsync(f.LogoImage, ct);
         var fields = new StoryInput
         {
             Kind = f.Kind, Slug = f.Slug, Title = f.Title, Summary = f.Summary, Customer = f.Customer, Body = f.Body,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using Community.Web.Data;
+using Community.Web.Features.Media;
 using Community.Web.Infrastructure.Pages;
 using Microsoft.EntityFrameworkCore;
 
@@ -41,10 +42,10 @@ internal static class StoryPages
             Listing(http, catalog, renderer, clock, StoryKinds.Spotlight, new(Blank(industry), Blank(size), Blank(area), Blank(q)))).ExcludeFromDescription();
         app.MapGet("/case-studies", (HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock, string? industry, string? size, string? area, string? q) =>
             Listing(http, catalog, renderer, clock, StoryKinds.CaseStudy, new(Blank(industry), Blank(size), Blank(area), Blank(q)))).ExcludeFromDescription();
-        app.MapGet("/spotlights/{slug}", (HttpContext http, string slug, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock) =>
-            Story(http, StoryKinds.Spotlight, slug, catalog, renderer, clock)).ExcludeFromDescription();
-        app.MapGet("/case-studies/{slug}", (HttpContext http, string slug, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock) =>
-            Story(http, StoryKinds.CaseStudy, slug, catalog, renderer, clock)).ExcludeFromDescription();
+        app.MapGet("/spotlights/{slug}", (HttpContext http, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer, TimeProvider clock) =>
+            Story(http, StoryKinds.Spotlight, slug, catalog, media, renderer, clock)).ExcludeFromDescription();
+        app.MapGet("/case-studies/{slug}", (HttpContext http, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer, TimeProvider clock) =>
+            Story(http, StoryKinds.CaseStudy, slug, catalog, media, renderer, clock)).ExcludeFromDescription();
         app.MapGet("/stories/preview/{token}", Preview).ExcludeFromDescription();
         app.MapGet("/stories/feed.xml", Feed).ExcludeFromDescription();
         app.MapGet("/sitemap.xml", Sitemap).ExcludeFromDescription();
@@ -62,12 +63,13 @@ internal static class StoryPages
     private static async Task<IResult> Listing(HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock, string kind, StoryRenderer.ListingQuery query)
     {
         var snapshot = await catalog.GetAsync(http.RequestAborted);
+        // Never waits for libvips: a card whose image is still queued (MediaLibrary.AddLaterAsync) shows without it.
         var html = renderer.Listing(kind, snapshot.Visible(clock.GetUtcNow().UtcDateTime, kind).ToList(), query);
         return StaticPages.HtmlResult(http, html);
     }
 
     /// <summary>The hot path: a dictionary lookup and a write when the page is cached.</summary>
-    private static async Task Story(HttpContext http, string kind, string slug, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock)
+    private static async Task Story(HttpContext http, string kind, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer, TimeProvider clock)
     {
         var snapshot = await catalog.GetAsync(http.RequestAborted);
         var baseUrl = renderer.BaseUrl(http);
@@ -90,11 +92,19 @@ internal static class StoryPages
                 http.Response.Redirect(story.Path, permanent: true);
                 return;
             }
-            var html = renderer.Page(story, Related(snapshot, story, now), baseUrl);
+            // The story's own pictures are worth the wait (processed once, on first view); related cards are not.
+            await media.ReadyAsync(story.HeroImage, http.RequestAborted);
+            await media.ReadyAsync(story.LogoImage, http.RequestAborted);
+            var related = Related(snapshot, story, now).ToList();
+            var html = renderer.Page(story, related, baseUrl);
             var bytes = Encoding.UTF8.GetBytes(html);
             page = new RenderedPage(bytes, StaticPages.ETagFor(html), Truncate(story.UpdatedAt > story.Date ? story.UpdatedAt : story.Date));
             // Without a configured public URL the key includes the request's host: bound the cache against made-up hosts.
-            if (catalog.Pages.Count < 4096 && snapshot.Version == catalog.CurrentVersion) catalog.Pages[key] = page;
+            // A page drawn without a related card's picture (still queued) is not kept: the next view shows it.
+            if (catalog.Pages.Count < 4096 && snapshot.Version == catalog.CurrentVersion && !related.Any(r => media.IsQueued(r.HeroImage)))
+            {
+                catalog.Pages[key] = page;
+            }
         }
         await Write(http, page);
     }

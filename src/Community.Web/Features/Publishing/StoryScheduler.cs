@@ -1,4 +1,5 @@
 using Community.Web.Data;
+using Community.Web.Features.Media;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Publishing;
@@ -7,14 +8,21 @@ namespace Community.Web.Features.Publishing;
 /// Flips scheduled stories to published when their time comes. Pages do not wait for it: a scheduled story is
 /// visible from its time on (check-on-read); this job makes the state in the editor and the database match.
 /// </summary>
-internal sealed partial class StoryScheduler(IServiceScopeFactory scopes, StoryCatalog catalog, TimeProvider clock, PublishingOptions options, ILogger<StoryScheduler> logger) : BackgroundService
+internal sealed partial class StoryScheduler(
+    IServiceScopeFactory scopes, StoryCatalog catalog, MediaLibrary media, TimeProvider clock, PublishingOptions options, ILogger<StoryScheduler> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.WarmOnStart)
         {
-            // Build the catalog (content files, their images) now, so the first visitor does not wait for it.
-            try { await catalog.GetAsync(stoppingToken); }
+            // Build the catalog now, then process the content files' images: pages never wait on this (a story page
+            // processes its own images first if it comes before this run reaches them).
+            try
+            {
+                await catalog.GetAsync(stoppingToken);
+                await media.ProcessQueuedAsync(stoppingToken);
+            }
             catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
             // Processing the content images allocated tens of MB that are garbage now: give them back once.
             GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
