@@ -23,7 +23,9 @@ if ! pg_isready -q -h 127.0.0.1; then
   $SUDO pg_ctlcluster "$pg_version" main start 2>/dev/null || true
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
 fi
-(cd / && $SUDO runuser -u postgres -- psql -q -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='community') THEN CREATE ROLE community LOGIN SUPERUSER PASSWORD 'community'; END IF; END\$\$;" >/dev/null)
+role="DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='community')
+  THEN CREATE ROLE community LOGIN SUPERUSER PASSWORD 'community'; END IF; END\$\$;"
+(cd / && $SUDO runuser -u postgres -- psql -q -c "$role" >/dev/null) # from /: postgres may not read the current folder
 export COMMUNITY_TEST_POSTGRES="Host=127.0.0.1;Port=5432;Username=community;Password=community;Database=postgres"
 
 # Only the projects under test are built when TEST_PROJECTS narrows the run (the script tests rely on that to stay cheap).

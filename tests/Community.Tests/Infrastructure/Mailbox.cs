@@ -5,7 +5,10 @@ namespace Community.Tests.Infrastructure;
 /// <summary>Reads the .eml files the outbox writes when no SMTP server is configured.</summary>
 public sealed partial class Mailbox(string folder)
 {
-    /// <summary>Waits (checking every 100 ms, for at most 30 s on a loaded machine) for a message to <paramref name="recipient"/> whose subject contains <paramref name="subject"/>.</summary>
+    /// <summary>
+    /// Waits for a message to <paramref name="recipient"/> whose subject contains <paramref name="subject"/>: checks every 100 ms,
+    /// for at most 30 s (a loaded machine).
+    /// </summary>
     public async Task<string> WaitForAsync(string recipient, string subject)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -42,10 +42,10 @@ internal static class StoryPages
             Listing(http, catalog, renderer, clock, StoryKinds.Spotlight, new(Blank(industry), Blank(size), Blank(area), Blank(q)))).ExcludeFromDescription();
         app.MapGet("/case-studies", (HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock, string? industry, string? size, string? area, string? q) =>
             Listing(http, catalog, renderer, clock, StoryKinds.CaseStudy, new(Blank(industry), Blank(size), Blank(area), Blank(q)))).ExcludeFromDescription();
-        app.MapGet("/spotlights/{slug}", (HttpContext http, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer, TimeProvider clock) =>
-            Story(http, StoryKinds.Spotlight, slug, catalog, media, renderer, clock)).ExcludeFromDescription();
-        app.MapGet("/case-studies/{slug}", (HttpContext http, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer, TimeProvider clock) =>
-            Story(http, StoryKinds.CaseStudy, slug, catalog, media, renderer, clock)).ExcludeFromDescription();
+        app.MapGet("/spotlights/{slug}", (HttpContext http, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer,
+            TimeProvider clock) => Story(http, StoryKinds.Spotlight, slug, catalog, media, renderer, clock)).ExcludeFromDescription();
+        app.MapGet("/case-studies/{slug}", (HttpContext http, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer,
+            TimeProvider clock) => Story(http, StoryKinds.CaseStudy, slug, catalog, media, renderer, clock)).ExcludeFromDescription();
         app.MapGet("/stories/preview/{token}", Preview).ExcludeFromDescription();
         app.MapGet("/stories/feed.xml", Feed).ExcludeFromDescription();
         app.MapGet("/sitemap.xml", Sitemap).ExcludeFromDescription();

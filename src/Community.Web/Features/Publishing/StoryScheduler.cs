@@ -9,7 +9,8 @@ namespace Community.Web.Features.Publishing;
 /// visible from its time on (check-on-read); this job makes the state in the editor and the database match.
 /// </summary>
 internal sealed partial class StoryScheduler(
-    IServiceScopeFactory scopes, StoryCatalog catalog, MediaLibrary media, TimeProvider clock, PublishingOptions options, ILogger<StoryScheduler> logger)
+    IServiceScopeFactory scopes, StoryCatalog catalog, MediaLibrary media, TimeProvider clock, PublishingOptions options,
+    ILogger<StoryScheduler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
