@@ -49,6 +49,13 @@ for project in "${projects[@]}"; do
   # Follow the log while the run lasts: the names of failing tests show at once, not only at the end.
   tail -n +1 -f --pid="$runner" "$log" 2>/dev/null | grep --line-buffered -E "^  Failed [^ ]" &
   follower=$!
+  ticks=0
+  while kill -0 "$runner" 2>/dev/null; do
+    sleep 1; ticks=$((ticks + 1))
+    if [ $((ticks % 30)) -eq 0 ]; then
+      echo "    ... $(grep -cE "^  (Passed|Failed|Skipped) [^ ]" "$log") tests done after $((SECONDS - started)) s"
+    fi
+  done
   wait "$runner"; rc=$?
   wait "$follower" 2>/dev/null
   # VSTest's closing block: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" as they apply.
