@@ -45,7 +45,7 @@ build_all() {
   if compgen -G "src/*/obj/Release" >/dev/null; then
     echo "==> Building (Release)"
   else
-    echo "==> Building (Release). The first build restores NuGet packages and compiles every project: about 1-2 minutes."
+    echo "==> Building (Release). The first build restores NuGet packages and compiles every project: about 1-2 minutes, longer on a busy machine."
   fi
   local target
   for target in "$@"; do
