@@ -57,7 +57,7 @@ public sealed class StaffMenuTests(BrowserFixture browser)
         {
             var response = await page.GotoAsync(link[1]);
             Assert.Equal(200, response!.Status);
-            await Assertions.Expect(page.Locator(Proof[link[0]]).First).ToBeAttachedAsync();
+            await Assertions.Expect(page.Locator(Proof[link[0]]).First).ToBeAttachedAsync(new() { Timeout = 15_000 });
             Assert.DoesNotContain("/signin", page.Url, StringComparison.Ordinal);
         }
     }
