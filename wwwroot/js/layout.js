@@ -48,18 +48,18 @@ function staffMenu(me) {
   const tools = STAFF_TOOLS.filter((t) => t.roles.some((r) => me.roles.includes(r)));
   if (!tools.length) return null;
   const button = el('button', { type: 'button', class: 'secondary staff-button', id: 'staff-menu-button', 'aria-expanded': 'false', 'aria-controls': 'staff-menu' },
-    'Staff', el('span', { class: 'bell-count', id: 'staff-flag-badge', hidden: true }));
+    'Staff ', el('span', { class: 'bell-count', id: 'staff-flag-badge', hidden: true }), el('span', { class: 'visually-hidden', id: 'staff-flag-words' }));
   const list = el('ul', { class: 'staff-menu-list', id: 'staff-menu', 'data-hide': '', hidden: true },
     tools.map((t) => el('li', {}, el('a', { href: t.href, 'data-staff-tool': t.label, ...(t.href === location.pathname ? { 'aria-current': 'page' } : {}) },
       t.label, t.flags ? el('span', { class: 'flag-count', id: 'staff-flag-count' }) : null))));
   const wrap = el('div', { class: 'staff-menu' }, button, list);
   disclosure(button, list);
-  if (tools.some((t) => t.flags)) showOpenFlags(button);
+  if (tools.some((t) => t.flags)) showOpenFlags();
   return wrap;
 }
 
 /** The open-flag count is only served to moderators and admins; the menu asks only when it shows Moderation. */
-async function showOpenFlags(button) {
+async function showOpenFlags() {
   const { open } = await api.get('/api/mod/flags/open-count').catch(() => ({ open: 0 }));
   const count = document.getElementById('staff-flag-count');
   const badge = document.getElementById('staff-flag-badge');
@@ -67,7 +67,8 @@ async function showOpenFlags(button) {
   count.textContent = open ? ` · ${label}` : '';
   badge.hidden = !open;
   badge.textContent = String(open);
-  button.setAttribute('aria-label', open ? `Staff tools, ${label}` : 'Staff tools');
+  // The name stays what the button shows ("Staff 3"), with the words a screen reader needs after it.
+  document.getElementById('staff-flag-words').textContent = open ? ` open flag${open === 1 ? '' : 's'}` : '';
 }
 
 async function renderAccount() {
