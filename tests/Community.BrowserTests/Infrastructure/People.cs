@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Community.Tests.Infrastructure;
 
 namespace Community.BrowserTests.Infrastructure;
@@ -22,6 +23,22 @@ public static class People
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("me")).ToBeAttachedAsync();
         return (page, me);
+    }
+
+    /// <summary>A new category holding one thread, arranged through the API by a new admin (who stays signed in on the returned client).</summary>
+    public static async Task<(ApiClient Admin, string Slug, string ThreadUrl, long PostId)> CategoryWithThreadAsync(this BrowserFixture browser,
+        string title, string body)
+    {
+        var admin = browser.Server.CreateHttpApiClient();
+        var me = await admin.JoinAsync("Arranging Admin");
+        await browser.Server.GrantRolesAsync(me.Id, "Admin");
+        await admin.SignInAsync(me.Email);
+        var slug = "c-" + Guid.NewGuid().ToString("N")[..10];
+        var category = await ApiClient.ReadAsync<JsonElement>(await admin.PostAsync("/api/categories",
+            new { name = "Category " + slug, slug, description = "Arranged by a browser test" }), HttpStatusCode.Created);
+        var created = await ApiClient.ReadAsync<JsonElement>(await admin.PostAsync("/api/threads",
+            new { categoryId = category.GetProperty("id").GetInt32(), title, body }), HttpStatusCode.Created);
+        return (admin, slug, created.GetProperty("thread").GetProperty("url").GetString()!, created.GetProperty("post").GetProperty("id").GetInt64());
     }
 
     /// <summary>

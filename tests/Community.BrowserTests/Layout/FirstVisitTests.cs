@@ -57,26 +57,6 @@ public sealed class FirstVisitTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task Sign_up_shows_every_field_error_at_once_and_clears_each_as_it_is_fixed()
-    {
-        var page = await browser.NewPersonAsync();
-        await page.GotoAsync("/signup");
-        await page.GetByLabel("Email").FillAsync("not-an-email");
-        await page.GetByLabel("Display name").FillAsync("X");
-        await page.GetByLabel("Password").FillAsync("short");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Assertions.Expect(page.Locator("[data-error-for=email]")).ToContainTextAsync("valid email");
-        await Assertions.Expect(page.Locator("[data-error-for=displayName]")).ToContainTextAsync("at least 2");
-        await Assertions.Expect(page.Locator("[data-error-for=password]")).Not.ToBeEmptyAsync();
-        await page.ScreenshotAsync("signup-all-errors");
-
-        await page.GetByLabel("Email").FillAsync("fixed@example.com");
-        await Assertions.Expect(page.GetByLabel("Email")).Not.ToHaveAttributeAsync("aria-invalid", "true");
-        await Assertions.Expect(page.Locator("[data-error-for=email]")).ToBeEmptyAsync();
-        await Assertions.Expect(page.GetByLabel("Password")).ToHaveAttributeAsync("aria-invalid", "true");
-    }
-
-    [Fact]
     public async Task Story_editor_preview_sits_beside_the_form_has_no_year_one_and_fixed_fields_turn_back()
     {
         var (page, _) = await browser.SignedInAsync("Wide Marketer", roles: "Marketing");
@@ -105,16 +85,8 @@ public sealed class FirstVisitTests(BrowserFixture browser)
     [Fact]
     public async Task Show_more_threads_appears_only_when_there_are_more()
     {
-        using var admin = browser.Server.CreateHttpApiClient();
-        var me = await admin.JoinAsync("Paging Admin");
-        await browser.Server.GrantRolesAsync(me.Id, "Admin");
-        await admin.SignInAsync(me.Email);
-        var slug = "one-" + Guid.NewGuid().ToString("N")[..8];
-        var category = await ApiClient.ReadAsync<JsonElement>(await admin.PostAsync("/api/categories",
-            new { name = "One " + slug, slug, description = "One thread" }), HttpStatusCode.Created);
-        await ApiClient.ReadAsync<JsonElement>(await admin.PostAsync("/api/threads",
-            new { categoryId = category.GetProperty("id").GetInt32(), title = "The only thread here", body = "Just one." }), HttpStatusCode.Created);
-
+        var (admin, slug, _, _) = await browser.CategoryWithThreadAsync("The only thread here", "Just one.");
+        admin.Dispose();
         var page = await browser.NewPersonAsync();
         await page.GotoAsync($"/c/{slug}");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "The only thread here" })).ToBeVisibleAsync();

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Community.BrowserTests.Infrastructure;
-using Community.Tests.Infrastructure;
 
 namespace Community.BrowserTests.Layout;
 
@@ -14,25 +12,12 @@ public sealed class PhoneLayoutTests(BrowserFixture browser)
         Assert.True(problems.Length == 0, $"{where} at 360 px:\n" + string.Join("\n", problems));
     }
 
-    private async Task<string> ThreadWithCodeAsync()
-    {
-        using var admin = browser.Server.CreateHttpApiClient();
-        var me = await admin.JoinAsync("Phone Admin");
-        await browser.Server.GrantRolesAsync(me.Id, "Admin");
-        await admin.SignInAsync(me.Email);
-        var slug = "phone-" + Guid.NewGuid().ToString("N")[..8];
-        var category = await ApiClient.ReadAsync<JsonElement>(await admin.PostAsync("/api/categories",
-            new { name = "Phone " + slug, slug, description = "Phone layout" }), HttpStatusCode.Created);
-        var body = "Here is my config:\n\n```\n" + string.Join(" ", Enumerable.Repeat("--very-long-option=value", 12)) + "\n```\n\nWhat is wrong?";
-        var created = await ApiClient.ReadAsync<JsonElement>(await admin.PostAsync("/api/threads",
-            new { categoryId = category.GetProperty("id").GetInt32(), title = "Config with a long line", body }), HttpStatusCode.Created);
-        return created.GetProperty("thread").GetProperty("url").GetString()!;
-    }
-
     [Fact]
     public async Task At_360px_home_thread_refer_notifications_and_story_editor_fit_the_screen()
     {
-        var threadUrl = await ThreadWithCodeAsync();
+        var body = "Here is my config:\n\n```\n" + string.Join(" ", Enumerable.Repeat("--very-long-option=value", 12)) + "\n```\n\nWhat is wrong?";
+        var (admin, _, threadUrl, _) = await browser.CategoryWithThreadAsync("Config with a long line", body);
+        admin.Dispose();
         var (page, _) = await browser.SignedInAsync("Pia Phone", 360, 740, "Marketing");
 
         await page.GotoAsync("/");

@@ -76,17 +76,9 @@ public sealed class StaffMenuTests(BrowserFixture browser)
     [Fact]
     public async Task Moderators_see_the_open_flag_count_on_the_menu()
     {
-        using var api = browser.Server.CreateHttpApiClient();
-        var me = await api.JoinAsync("Flagging Member");
-        await browser.Server.GrantRolesAsync(me.Id, "Admin");
-        await api.SignInAsync(me.Email);
-        var slug = "flags-" + Guid.NewGuid().ToString("N")[..8];
-        var category = await ApiClient.ReadAsync<JsonElement>(await api.PostAsync("/api/categories",
-            new { name = "Flags " + slug, slug, description = "Flags" }), HttpStatusCode.Created);
-        var created = await ApiClient.ReadAsync<JsonElement>(await api.PostAsync("/api/threads",
-            new { categoryId = category.GetProperty("id").GetInt32(), title = "Please flag me", body = "Spammy text" }), HttpStatusCode.Created);
-        await ApiClient.ReadAsync<JsonElement>(await api.PostAsync($"/api/posts/{created.GetProperty("post").GetProperty("id").GetInt64()}/flags",
-            new { reason = "Spam" }), HttpStatusCode.Created);
+        var (admin, _, _, postId) = await browser.CategoryWithThreadAsync("Please flag me", "Spammy text");
+        using var api = admin;
+        await ApiClient.ReadAsync<JsonElement>(await api.PostAsync($"/api/posts/{postId}/flags", new { reason = "Spam" }), HttpStatusCode.Created);
         var open = (await ApiClient.ReadAsync<JsonElement>(await api.GetAsync("/api/mod/flags/open-count"))).GetProperty("open").GetInt32();
         var label = $"{open} open flag{(open == 1 ? "" : "s")}";
 
