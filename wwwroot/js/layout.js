@@ -47,11 +47,14 @@ const STAFF_TOOLS = [
 function staffMenu(me) {
   const tools = STAFF_TOOLS.filter((t) => t.roles.some((r) => me.roles.includes(r)));
   if (!tools.length) return null;
-  const button = el('button', { type: 'button', class: 'secondary staff-button', id: 'staff-menu-button', 'aria-expanded': 'false', 'aria-controls': 'staff-menu' },
-    'Staff ', el('span', { class: 'bell-count', id: 'staff-flag-badge', hidden: true }), el('span', { class: 'visually-hidden', id: 'staff-flag-words' }));
+  const button = el('button',
+    { type: 'button', class: 'secondary staff-button', id: 'staff-menu-button', 'aria-expanded': 'false', 'aria-controls': 'staff-menu' },
+    'Staff ', el('span', { class: 'bell-count', id: 'staff-flag-badge', hidden: true }),
+    el('span', { class: 'visually-hidden', id: 'staff-flag-words' }));
   const list = el('ul', { class: 'staff-menu-list', id: 'staff-menu', 'data-hide': '', hidden: true },
-    tools.map((t) => el('li', {}, el('a', { href: t.href, 'data-staff-tool': t.label, ...(t.href === location.pathname ? { 'aria-current': 'page' } : {}) },
-      t.label, t.flags ? el('span', { class: 'flag-count', id: 'staff-flag-count' }) : null))));
+    tools.map((t) => el('li', {},
+      el('a', { href: t.href, 'data-staff-tool': t.label, 'aria-current': t.href === location.pathname ? 'page' : null },
+        t.label, t.flags ? el('span', { class: 'flag-count', id: 'staff-flag-count' }) : null))));
   const wrap = el('div', { class: 'staff-menu' }, button, list);
   disclosure(button, list);
   if (tools.some((t) => t.flags)) showOpenFlags();

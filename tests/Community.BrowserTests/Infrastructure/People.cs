@@ -25,6 +25,10 @@ public static class People
         return (page, me);
     }
 
+    /// <summary>A link in the site's main navigation (header).</summary>
+    public static ILocator MainNavLink(this IPage page, string name) =>
+        page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = name });
+
     /// <summary>A new category holding one thread, arranged through the API by a new admin (who stays signed in on the returned client).</summary>
     public static async Task<(ApiClient Admin, string Slug, string ThreadUrl, long PostId)> CategoryWithThreadAsync(this BrowserFixture browser,
         string title, string body)

@@ -34,7 +34,7 @@ public sealed class FirstVisitTests(BrowserFixture browser)
         var response = await page.GotoAsync("/this/does/not/exist");
         Assert.Equal(404, response!.Status);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Page not found");
-        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Forums" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.MainNavLink("Forums")).ToBeVisibleAsync();
         await page.ScreenshotAsync("not-found-1280");
         await page.AssertAccessibleAsync();
     }

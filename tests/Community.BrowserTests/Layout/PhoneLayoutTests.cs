@@ -23,7 +23,7 @@ public sealed class PhoneLayoutTests(BrowserFixture browser)
         await page.GotoAsync("/");
         var toggle = page.GetByRole(AriaRole.Button, new() { Name = "Menu" });
         await Assertions.Expect(toggle).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Forums" })).ToBeHiddenAsync();
+        await Assertions.Expect(page.MainNavLink("Forums")).ToBeHiddenAsync();
         var header = await page.Locator(".site-header").BoundingBoxAsync();
         Assert.True(header!.Height <= 80, $"the sticky header is {header.Height}px tall on a phone");
         await AssertFitsAsync(page, "home");
@@ -33,7 +33,7 @@ public sealed class PhoneLayoutTests(BrowserFixture browser)
         await toggle.FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
-        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Forums" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.MainNavLink("Forums")).ToBeVisibleAsync();
         await AssertFitsAsync(page, "home with the menu open");
         await page.ScreenshotAsync("phone-360-menu-open");
         await page.Keyboard.PressAsync("Escape");
@@ -41,10 +41,10 @@ public sealed class PhoneLayoutTests(BrowserFixture browser)
         await Assertions.Expect(toggle).ToBeFocusedAsync();
 
         await page.GotoAsync(threadUrl);
-        var code = page.Locator(".post-body pre").First;
-        await Assertions.Expect(code).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".post-body pre").First).ToBeVisibleAsync();
+        // The thread script re-renders the posts after load: wait until the rendered code block scrolls inside itself.
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.post-body pre')].some(n => n.clientWidth > 0 && n.scrollWidth > n.clientWidth)");
         await AssertFitsAsync(page, "a thread with a code block");
-        Assert.True(await code.EvaluateAsync<bool>("n => n.scrollWidth > n.clientWidth"), "the code block should scroll inside itself");
         await page.ScreenshotAsync("phone-360-thread-code");
 
         await page.GotoAsync("/refer");

@@ -65,7 +65,8 @@ public sealed class FirstContactTests(ForumFactory factory) : IClassFixture<Foru
     public async Task Broken_confirmation_link_says_invalid_or_expired_not_that_fields_need_attention(string? userId, string? token)
     {
         using var client = factory.CreateApiClient();
-        var problem = await ApiClient.ProblemAsync(await client.PostAsync("/api/account/confirm-email", new { userId, token }), HttpStatusCode.BadRequest);
+        var response = await client.PostAsync("/api/account/confirm-email", new { userId, token });
+        var problem = await ApiClient.ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("invalid or has expired", problem.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("fields", problem.Detail, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("invalid_link", problem.Code);
@@ -99,7 +100,8 @@ public sealed class FirstContactTests(ForumFactory factory) : IClassFixture<Foru
         var category = await Forum.CategoryAsync(admin);
         var created = await Forum.ThreadAsync(member, category.Id);
         var before = await OpenCountAsync(moderator);
-        await ApiClient.ReadAsync<JsonElement>(await member.PostAsync($"/api/posts/{created.Post.Id}/flags", new { reason = "Spam" }), HttpStatusCode.Created);
+        var flagged = await member.PostAsync($"/api/posts/{created.Post.Id}/flags", new { reason = "Spam" });
+        await ApiClient.ReadAsync<JsonElement>(flagged, HttpStatusCode.Created);
 
         Assert.Equal(before + 1, await OpenCountAsync(moderator));
         Assert.Equal(before + 1, await OpenCountAsync(admin));

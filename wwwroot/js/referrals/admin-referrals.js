@@ -115,7 +115,8 @@ async function loadKeys() {
 
 async function loadStats() {
   const s = await api.get('/api/admin/referrals/stats');
-  document.getElementById('click-stats').textContent = `Since start: ${plural(s.redirects, 'redirect')}, ${plural(s.clicksStored, 'click')} stored, ${s.clicksBuffered} waiting.`;
+  document.getElementById('click-stats').textContent =
+    `Since start: ${plural(s.redirects, 'redirect')}, ${plural(s.clicksStored, 'click')} stored, ${s.clicksBuffered} waiting.`;
 }
 
 bindForm(document.getElementById('program-form'), async (data) => {

@@ -119,7 +119,9 @@ if (!me) {
   bindForm(document.getElementById('redeem-form'), async () => {
     const entry = await api.post('/api/referrals/me/redeem', {});
     await load();
-    showStatus(document.getElementById('redeem-form'), `Redeemed ${credits(-entry.amount)} ${entry.amount === -1 ? 'credit' : 'credits'}. Our billing team will apply them to your next invoice.`);
+    const unit = entry.amount === -1 ? 'credit' : 'credits';
+    showStatus(document.getElementById('redeem-form'),
+      `Redeemed ${credits(-entry.amount)} ${unit}. Our billing team will apply them to your next invoice.`);
   });
 
   bindForm(document.getElementById('test-form'), async (data) => {

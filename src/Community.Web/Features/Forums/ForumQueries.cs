@@ -35,7 +35,8 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
     }
 
     /// <summary>One page of a category's threads, and whether another page follows (read as one extra row).</summary>
-    public async Task<(List<ThreadSummary> Threads, bool More)> ThreadsAsync(ForumViewer viewer, CategoryInfo category, int page, CancellationToken ct)
+    public async Task<(List<ThreadSummary> Threads, bool More)> ThreadsAsync(
+        ForumViewer viewer, CategoryInfo category, int page, CancellationToken ct)
     {
         const int size = 30;
         var rows = await (from t in db.Set<ForumThread>().AsNoTracking()

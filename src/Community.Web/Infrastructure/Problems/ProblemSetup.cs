@@ -71,7 +71,11 @@ public static partial class ProblemSetup
             if (http.IsApi())
             {
                 var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } });
+                await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = { Status = http.Response.StatusCode },
+                });
             }
             else if (http.Response.StatusCode == 404 && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
                 && !http.Request.Path.StartsWithSegments("/hubs"))
