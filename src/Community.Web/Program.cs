@@ -54,7 +54,7 @@ var app = builder.Build();
 
 if (config.GetValue("ForwardedHeaders:Enabled", false)) app.UseForwardedHeaders();
 app.UseExceptionHandler();
-app.UseApiStatusProblems();
+app.UseStatusBodies();
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing")) app.UseHsts();
 app.UseRequestLog();

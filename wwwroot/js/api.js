@@ -60,9 +60,9 @@ export const api = {
 };
 
 let me;
-/** The signed-in member, or null. Cached for the page's life; pass true after sign-in/out. */
+/** The signed-in member, or null (the server answers 204 for visitors). Cached for the page's life; pass true after sign-in/out. */
 export function currentUser(refresh = false) {
-  if (!me || refresh) me = request('GET', '/api/me').catch((e) => { if (e.status === 401) return null; throw e; });
+  if (!me || refresh) me = request('GET', '/api/me');
   return me;
 }
 
@@ -89,6 +89,11 @@ export function avatar(member, size = '') {
   if (member?.avatarUrl) span.append(el('img', { src: member.avatarUrl, alt: '' }));
   else span.textContent = (member?.displayName || '?').split(/\s+/).map((p) => p[0]).join('').slice(0, 2).toUpperCase();
   return span;
+}
+
+/** "1 customer", "2 customers": counts shown to people are always pluralised correctly. */
+export function plural(count, one, many = `${one}s`) {
+  return `${count} ${Math.abs(count) === 1 ? one : many}`;
 }
 
 export function formatDate(value) {
@@ -137,6 +142,21 @@ export function showProblem(form, error) {
   (first || summary)?.focus?.();
 }
 
+/** Clears one field's error as soon as the member changes that field: a fixed field must not stay red until the next submit. */
+function clearFieldProblem(form, target) {
+  const field = target.name || target.closest('[data-field]')?.dataset.field;
+  if (!field) return;
+  const slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+  if (slot) slot.textContent = '';
+  const input = form.elements.namedItem(field);
+  for (const node of [target, input instanceof HTMLElement ? input : null]) {
+    if (!node?.hasAttribute('aria-invalid')) continue;
+    node.removeAttribute('aria-invalid');
+    const rest = (node.getAttribute('aria-describedby') || '').split(' ').filter((id) => id && id !== slot?.id).join(' ');
+    if (rest) node.setAttribute('aria-describedby', rest); else node.removeAttribute('aria-describedby');
+  }
+}
+
 export function showStatus(form, message, kind = 'success') {
   const summary = form.querySelector('.form-status');
   if (summary) { summary.className = `form-status alert ${kind}`; summary.textContent = message; }
@@ -144,9 +164,10 @@ export function showStatus(form, message, kind = 'success') {
 
 /** Wires a form: collects its named fields, disables the submit button while busy, and shows problems. */
 export function bindForm(form, handler) {
+  form.addEventListener('input', (event) => clearFieldProblem(form, event.target));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const button = form.querySelector('button[type="submit"]');
+    const button = form.querySelector('button[type="submit"]') ?? document.querySelector(`button[type="submit"][form="${form.id}"]`);
     const data = {};
     for (const [key, value] of new FormData(form).entries()) data[key] = typeof value === 'string' ? value : value;
     form.querySelectorAll('input[type="checkbox"][name]').forEach((box) => { data[box.name] = box.checked; });

@@ -29,11 +29,12 @@ public sealed class AccountFlowTests(CommunityFactory factory) : IClassFixture<C
     }
 
     [Fact]
-    public async Task Signed_out_member_gets_401_from_me()
+    public async Task Signed_out_member_is_anonymous_to_me_and_cannot_edit_a_profile()
     {
         using var client = await factory.MemberAsync("Ben Okafor");
         await client.SignOutAsync();
-        await ApiClient.ProblemAsync(await client.GetAsync("/api/me"), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync("/api/me")).StatusCode);
+        await ApiClient.ProblemAsync(await client.PutAsync("/api/me", new { displayName = "Ben" }), HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -127,7 +128,8 @@ public sealed class MemberDataTests(CommunityFactory factory) : IClassFixture<Co
         Assert.Contains("password", wrong.Errors!.Keys);
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/me/erase", new { password = ApiClient.DefaultPassword })).StatusCode);
-        await ApiClient.ProblemAsync(await client.GetAsync("/api/me"), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.GetAsync("/api/me")).StatusCode); // signed out: anonymous
+        await ApiClient.ProblemAsync(await client.GetAsync("/api/me/export"), HttpStatusCode.Unauthorized);
         using var other = factory.CreateApiClient();
         await ApiClient.ProblemAsync(await other.PostAsync("/api/account/signin", new { email, password = ApiClient.DefaultPassword }), HttpStatusCode.Unauthorized);
         await ApiClient.ProblemAsync(await other.GetAsync($"/api/members/{client.Current.UserName}"), HttpStatusCode.NotFound);

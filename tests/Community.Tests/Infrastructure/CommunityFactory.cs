@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Community.Tests.Infrastructure;
 
@@ -36,6 +37,7 @@ public class CommunityFactory : WebApplicationFactory<Program>
         };
         foreach (var (key, value) in Settings()) settings[key] = value;
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(WarningLog.Instance));
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();

@@ -1,5 +1,5 @@
 // A category: its threads (live: new threads and reply counts) and the new-thread form.
-import { api, avatar, bindForm, currentUser, el, formatDate } from '../api.js';
+import { api, request, avatar, plural, bindForm, currentUser, el, formatDate } from '../api.js';
 import { on, whenConnected, invoke } from '../live.js';
 import { attachMentions } from './mentions.js';
 
@@ -22,7 +22,7 @@ function row(t) {
         t.answered ? el('span', { class: 'badge answered' }, 'Answered') : null,
         t.unread ? el('span', { class: 'badge unread-badge' }, `${t.unread} unread`) : null),
       el('p', { class: 'muted' }, `${t.author.displayName} · last activity ${formatDate(t.lastPostAt)}`)),
-    el('span', { class: 'reply-count', 'aria-label': `${replies} replies` }, String(replies)));
+    el('span', { class: 'reply-count', 'aria-label': plural(replies, 'reply', 'replies') }, String(replies)));
 }
 
 function render() {
@@ -33,9 +33,10 @@ function render() {
 }
 
 async function loadPage() {
-  const items = await api.get(`/api/categories/${encodeURIComponent(slug)}/threads?page=${page}`);
-  for (const t of items) threads.set(t.id, t);
-  document.getElementById('more-threads').hidden = items.length < 30;
+  const res = await request('GET', `/api/categories/${encodeURIComponent(slug)}/threads?page=${page}`, undefined, { raw: true });
+  for (const t of await res.json()) threads.set(t.id, t);
+  // The server sends a rel="next" link only when another page exists.
+  document.getElementById('more-threads').hidden = !/rel="next"/.test(res.headers.get('link') || '');
   render();
 }
 

@@ -70,6 +70,8 @@ if (me?.roles.includes('Admin')) {
     pick.replaceChildren(el('option', { value: '' }, 'New category'), ...categories.map((c) => el('option', { value: String(c.id) }, c.name)));
   };
   section.hidden = false;
+  // The staff menu links here: the section was hidden when the browser looked for the anchor.
+  if (location.hash === '#category-admin') section.scrollIntoView();
   fillPick();
   pick.addEventListener('change', async () => {
     const c = categories.find((x) => String(x.id) === pick.value);

@@ -1,5 +1,5 @@
 // The moderator queue: flags arrive and leave live; bulk hide or dismiss; sanctions and the audit log.
-import { api, bindForm, currentUser, el, showStatus } from '../api.js';
+import { api, bindForm, currentUser, el, plural, showStatus } from '../api.js';
 import { on, whenConnected, invoke } from '../live.js';
 
 const flagsNode = document.getElementById('flags');
@@ -8,8 +8,19 @@ const flags = new Map();
 
 function fmt(value) { return new Date(value).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }); }
 
+/** The bulk actions only work on a selection, so they are only enabled when there is one. */
+function updateBulk() {
+  const none = !flagsNode.querySelector('.flag-select:checked');
+  document.getElementById('bulk-hide').disabled = none;
+  document.getElementById('bulk-dismiss').disabled = none;
+  const all = document.getElementById('select-all');
+  all.disabled = flags.size === 0;
+  if (flags.size === 0) all.checked = false;
+}
+
 function render() {
   flagsNode.removeAttribute('aria-busy');
+  queueMicrotask(updateBulk);
   document.getElementById('queue-count').textContent = String(flags.size);
   if (!flags.size) { flagsNode.replaceChildren(el('li', { class: 'empty' }, 'The queue is empty. Nice.')); return; }
   flagsNode.replaceChildren(...[...flags.values()].sort((a, b) => b.id - a.id).map((f) => el('li', { class: 'flag', 'data-flag-id': String(f.id) },
@@ -31,7 +42,7 @@ async function resolve(action) {
   for (const id of ids) flags.delete(id);
   render();
   status.className = 'form-status alert success';
-  status.textContent = `${result.resolved} flag(s) ${action === 'hide' ? 'resolved by hiding' : 'dismissed'}.`;
+  status.textContent = `${plural(result.resolved, 'flag')} ${action === 'hide' ? 'resolved by hiding' : 'dismissed'}.`;
   loadAudit();
 }
 
@@ -66,7 +77,9 @@ if (!me || !(me.roles.includes('Moderator') || me.roles.includes('Admin'))) {
   document.getElementById('bulk-dismiss').addEventListener('click', () => resolve('dismiss').catch((e) => alert(e.message)));
   document.getElementById('select-all').addEventListener('change', (e) => {
     flagsNode.querySelectorAll('.flag-select').forEach((b) => { b.checked = e.target.checked; });
+    updateBulk();
   });
+  flagsNode.addEventListener('change', updateBulk);
   const form = document.getElementById('sanction-form');
   bindForm(form, async (data) => {
     const s = await api.post(`/api/mod/members/${encodeURIComponent(data.userName.replace(/^@/, ''))}/sanctions`, { kind: data.kind, days: Number(data.days), reason: data.reason });

@@ -22,7 +22,8 @@ async function mount(area) {
   bell = el('button', { type: 'button', class: 'secondary bell', id: 'notification-bell', 'aria-expanded': 'false', 'aria-controls': 'notification-panel' });
   panel = el('div', { class: 'notification-panel card', id: 'notification-panel', hidden: true });
   const wrap = el('div', { class: 'bell-wrap' }, bell, panel);
-  area.prepend(wrap);
+  // The bell sits in the header bar itself, so on phones it stays in sight while the menu is folded.
+  (document.getElementById('nav-quick') ?? area).prepend(wrap);
   state = await api.get('/api/notifications');
   renderBell();
   bell.addEventListener('click', async () => {

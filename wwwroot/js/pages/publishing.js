@@ -152,7 +152,7 @@ async function showEditor() {
       const note = document.getElementById('readonly-note');
       note.hidden = false;
       note.textContent = `This story comes from ${story.sourceFile} (from content/) and is read-only here. Edit the file to change it.`;
-      form.querySelectorAll('input, textarea, select, button').forEach((n) => { n.disabled = true; });
+      editor.querySelectorAll('input, textarea, select, button').forEach((n) => { n.disabled = true; });
       return;
     }
     fill(await api.get(`/api/stories/${encodeURIComponent(parts[1])}`));

@@ -1,5 +1,5 @@
 // Marketing and admin tools for the referral program.
-import { api, bindForm, currentUser, el, formatDate, showStatus } from '../api.js';
+import { api, bindForm, currentUser, el, formatDate, plural, showStatus } from '../api.js';
 
 const me = await currentUser();
 if (!me) location.replace('/signin?returnUrl=/admin/referrals');
@@ -60,6 +60,11 @@ async function loadFunnel(from, to) {
   if (from) q.set('from', from);
   if (to) q.set('to', to);
   const rows = await api.get(`/api/admin/referrals/funnel?${q}`);
+  // The server covers the 30 days before "to" (or today) when "from" is empty: say which range the table shows.
+  document.getElementById('funnel-range').textContent = from && to ? `Showing ${from} to ${to}.`
+    : from ? `Showing ${from} to today.`
+      : to ? `No start date: showing the 30 days up to ${to}.`
+        : 'No dates chosen: showing the last 30 days.';
   document.getElementById('funnel').replaceChildren(...rows.map((r) => el('tr', {},
     el('td', {}, r.campaign), el('td', {}, String(r.clicks)), el('td', {}, String(r.signups)), el('td', {}, String(r.conversions)))));
 }
@@ -68,7 +73,7 @@ async function loadTop() {
   const rows = await api.get('/api/admin/referrals/top');
   document.getElementById('top').replaceChildren(...(rows.length ? rows.map((r) => el('li', {},
     el('span', {}, r.displayName, r.userName ? el('span', { class: 'muted' }, ` @${r.userName}`) : null),
-    el('span', { class: 'muted' }, `${r.conversions} customers · ${r.signups} sign-ups · ${r.credits} credits`)))
+    el('span', { class: 'muted' }, `${plural(r.conversions, 'customer')} · ${plural(r.signups, 'sign-up')} · ${plural(r.credits, 'credit')}`)))
     : [el('li', { class: 'empty' }, 'No referrals yet.')]));
 }
 
@@ -110,7 +115,8 @@ async function loadKeys() {
 
 async function loadStats() {
   const s = await api.get('/api/admin/referrals/stats');
-  document.getElementById('click-stats').textContent = `Since start: ${s.redirects} redirects, ${s.clicksStored} clicks stored, ${s.clicksBuffered} waiting.`;
+  document.getElementById('click-stats').textContent =
+    `Since start: ${plural(s.redirects, 'redirect')}, ${plural(s.clicksStored, 'click')} stored, ${s.clicksBuffered} waiting.`;
 }
 
 bindForm(document.getElementById('program-form'), async (data) => {
@@ -131,7 +137,7 @@ bindForm(document.getElementById('funnel-form'), async (data) => loadFunnel(data
 bindForm(document.getElementById('adjust-form'), async (data) => {
   const entry = await api.post('/api/admin/referrals/adjustments', numbersOf(data, ['amount']));
   document.getElementById('adjust-form').reset();
-  showStatus(document.getElementById('adjust-form'), `Added ${entry.amount} credits.`);
+  showStatus(document.getElementById('adjust-form'), `Added ${plural(entry.amount, 'credit')}.`);
   await loadTop();
 });
 

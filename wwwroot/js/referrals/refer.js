@@ -119,7 +119,9 @@ if (!me) {
   bindForm(document.getElementById('redeem-form'), async () => {
     const entry = await api.post('/api/referrals/me/redeem', {});
     await load();
-    showStatus(document.getElementById('redeem-form'), `Redeemed ${credits(-entry.amount)} credits. Our billing team will apply them to your next invoice.`);
+    const unit = entry.amount === -1 ? 'credit' : 'credits';
+    showStatus(document.getElementById('redeem-form'),
+      `Redeemed ${credits(-entry.amount)} ${unit}. Our billing team will apply them to your next invoice.`);
   });
 
   bindForm(document.getElementById('test-form'), async (data) => {
@@ -148,7 +150,7 @@ if (!me) {
     body.prepend(ledgerRow(entry));
     live.textContent = entry.amount >= 0
       ? `New credit: ${credits(entry.amount)} — ${entry.explanation}.`
-      : `${credits(entry.amount)} credits — ${entry.explanation}.`;
+      : `${credits(entry.amount)} ${entry.amount === -1 ? 'credit' : 'credits'} — ${entry.explanation}.`;
     if (entry.reversesEntryId) load(); // the original entry's state changes too
   });
   // On every (re)connect, catch up on anything announced before the connection was up.

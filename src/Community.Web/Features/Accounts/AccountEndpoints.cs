@@ -32,6 +32,7 @@ internal static class AccountEndpoints
         ValidateEmail(errors, request.Email);
         errors.Text("displayName", request.DisplayName, MemberRules.DisplayNameMin, MemberRules.DisplayNameMax, "Display name");
         if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "Choose a password.");
+        else await ValidatePasswordAsync(errors, users, request);
         foreach (var hook in hooks) await hook.ValidateAsync(request, http, errors, ct);
         if (errors.Any) return errors.ToProblem();
 
@@ -100,20 +101,33 @@ internal static class AccountEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> ConfirmEmail(
+    private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> ConfirmEmail(
         ConfirmEmailRequest request, UserManager<Member> users)
     {
-        var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(request.UserId)) errors.Add("userId", "The link is missing the account id.");
-        if (string.IsNullOrWhiteSpace(request.Token)) errors.Add("token", "The link is missing its token.");
-        if (errors.Any) return errors.ToProblem();
-        var member = await users.FindByIdAsync(request.UserId!);
-        if (member is null) return Problems.BadRequest(InvalidLink);
+        // A missing part is a broken link, not a form to fix: the page has no fields, so say what happened and how to go on.
+        if (string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrWhiteSpace(request.Token)) return InvalidConfirmLink();
+        var member = await users.FindByIdAsync(request.UserId);
+        if (member is null) return InvalidConfirmLink();
         if (member.EmailConfirmed) return TypedResults.Ok(new MessageResponse("Your email is already confirmed. You can sign in."));
-        var result = await users.ConfirmEmailAsync(member, request.Token!);
+        var result = await users.ConfirmEmailAsync(member, request.Token);
         return result.Succeeded
             ? TypedResults.Ok(new MessageResponse("Your email is confirmed. You can sign in now."))
-            : Problems.BadRequest(InvalidLink);
+            : InvalidConfirmLink();
+    }
+
+    private static ProblemHttpResult InvalidConfirmLink() => TypedResults.Problem(
+        "This confirmation link is invalid or has expired. Enter your email address and we will send you a new one.",
+        statusCode: 400, title: "Invalid or expired link", extensions: new Dictionary<string, object?> { ["code"] = "invalid_link" });
+
+    /// <summary>Runs Identity's password rules before anything is written, so every field's error comes back at once.</summary>
+    private static async Task ValidatePasswordAsync(FieldErrors errors, UserManager<Member> users, RegisterRequest request)
+    {
+        var candidate = new Member { Email = request.Email?.Trim(), DisplayName = request.DisplayName?.Trim() ?? "" };
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, candidate, request.Password);
+            foreach (var e in result.Errors) errors.Add("password", e.Description);
+        }
     }
 
     private static async Task<Results<Accepted<MessageResponse>, ValidationProblem>> ResendConfirmation(

@@ -11,15 +11,16 @@ internal static class MeEndpoints
     public static void MapMeEndpoints(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/api/me").WithTags("Account").RequireAuthorization();
-        me.MapGet("/", GetMe);
+        // Anonymous visitors ask too (every page does): "not signed in" is an answer, not an error.
+        me.MapGet("/", GetMe).AllowAnonymous();
         me.MapPut("/", UpdateProfile);
         me.MapPost("/password", ChangePassword);
     }
 
-    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMe(ClaimsPrincipal user, UserManager<Member> users)
+    private static async Task<Results<Ok<MeResponse>, NoContent>> GetMe(ClaimsPrincipal user, UserManager<Member> users)
     {
-        var member = await users.GetUserAsync(user);
-        if (member is null) return Problems.Unauthorized();
+        var member = user.Identity?.IsAuthenticated == true ? await users.GetUserAsync(user) : null;
+        if (member is null) return TypedResults.NoContent();
         return TypedResults.Ok(member.ToMe(await users.GetRolesAsync(member)));
     }
 

@@ -34,6 +34,7 @@ public sealed record ReadRequest(int? Seq);
 public sealed record ThreadPatchRequest(string? Title, bool? Locked, bool? Pinned, int? CategoryId, string? Reason);
 public sealed record ReasonRequest(string? Reason);
 public sealed record FlagRequest(string? Reason);
+public sealed record OpenFlagCount(int Open);
 public sealed record ResolveFlagsRequest(IReadOnlyList<long>? Ids, string? Action, string? Reason);
 public sealed record SanctionRequest(string? Kind, int? Days, string? Reason);
 public sealed record CategoryRequest(string? Name, string? Slug, string? Description, int? Position, bool? IsQa, IReadOnlyList<string>? ReadRoles);

@@ -34,14 +34,18 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
         })];
     }
 
-    public async Task<List<ThreadSummary>> ThreadsAsync(ForumViewer viewer, CategoryInfo category, int page, CancellationToken ct)
+    /// <summary>One page of a category's threads, and whether another page follows (read as one extra row).</summary>
+    public async Task<(List<ThreadSummary> Threads, bool More)> ThreadsAsync(
+        ForumViewer viewer, CategoryInfo category, int page, CancellationToken ct)
     {
         const int size = 30;
         var rows = await (from t in db.Set<ForumThread>().AsNoTracking()
                           join u in db.Users on t.AuthorId equals u.Id
                           where t.CategoryId == category.Id && !t.IsDeleted
                           orderby t.IsPinned descending, t.LastPostAt descending, t.Id descending
-                          select new { t, u.UserName, u.DisplayName, u.AvatarUrl }).Skip(Math.Max(0, page - 1) * size).Take(size).ToListAsync(ct);
+                          select new { t, u.UserName, u.DisplayName, u.AvatarUrl }).Skip(Math.Max(0, page - 1) * size).Take(size + 1).ToListAsync(ct);
+        var more = rows.Count > size;
+        if (more) rows.RemoveAt(size);
         var reads = new Dictionary<long, int>();
         DateTime since = DateTime.MaxValue;
         if (viewer.MemberId is { } me)
@@ -50,7 +54,7 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
             reads = await db.Set<ThreadRead>().AsNoTracking().Where(r => r.MemberId == me && ids.Contains(r.ThreadId)).ToDictionaryAsync(r => r.ThreadId, r => r.LastReadSeq, ct);
             since = await SinceAsync(me, ct);
         }
-        return [.. rows.Select(r =>
+        return ([.. rows.Select(r =>
         {
             var t = r.t;
             var unread = viewer.MemberId is null ? 0
@@ -58,7 +62,7 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
                 : t.LastPostAt >= since ? t.LastSeq : 0;
             return new ThreadSummary(t.Id, t.Title, ForumReader.ThreadUrl(t.Id, t.Slug), new AuthorDto(r.UserName!, r.DisplayName, r.AvatarUrl),
                 t.CreatedAt, t.LastPostAt, t.LastSeq, t.IsLocked, t.IsPinned, t.AcceptedSeq is not null, unread);
-        })];
+        })], more);
     }
 
     private IQueryable<ForumThread> UnreadThreads(string memberId, List<int> categoryIds, DateTime since) =>

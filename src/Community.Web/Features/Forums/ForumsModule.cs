@@ -57,7 +57,11 @@ public static class ForumsModule
             var viewer = ForumViewer.From(http.User);
             var category = await reader.CategoryBySlugAsync(slug, ct);
             if (category is null || !viewer.CanRead(category)) return Infrastructure.Problems.Problems.NotFound("No such category, or you cannot see it.");
-            return TypedResults.Ok(await q.ThreadsAsync(viewer, category, page ?? 1, ct));
+            var (threads, more) = await q.ThreadsAsync(viewer, category, page ?? 1, ct);
+            // RFC 8288: the client shows "Show more threads" only when there is a next page.
+            var next = $"/api/categories/{Uri.EscapeDataString(category.Slug)}/threads?page={(page ?? 1) + 1}";
+            if (more) http.Response.Headers.Link = $"<{next}>; rel=\"next\"";
+            return TypedResults.Ok(threads);
         });
         api.MapPost("/categories", async Task<Results<Created<CategoryDto>, ProblemHttpResult, ValidationProblem>> (CategoryRequest request, CategoryAdmin admin, CancellationToken ct) =>
         {
@@ -175,6 +179,8 @@ public static class ForumsModule
         mod.MapPost("/posts/{id:long}/unhide", async (long id, ReasonRequest request, HttpContext http, ForumWriter w, CancellationToken ct) =>
             TypedResults.Ok(await w.SetHiddenAsync(ForumViewer.From(http.User), id, false, request.Reason, ct)));
         mod.MapGet("/mod/flags", async (Moderation m, CancellationToken ct) => TypedResults.Ok(await m.FlagsAsync(ct)));
+        mod.MapGet("/mod/flags/open-count", async (Moderation m, CancellationToken ct) =>
+            TypedResults.Ok(new OpenFlagCount(await m.OpenFlagCountAsync(ct))));
         mod.MapPost("/mod/flags/resolve", async (ResolveFlagsRequest request, HttpContext http, Moderation m, CancellationToken ct) =>
             TypedResults.Ok(new { resolved = await m.ResolveAsync(ForumViewer.From(http.User), request, ct) }));
         mod.MapGet("/mod/audit", async (Moderation m, CancellationToken ct) => TypedResults.Ok(await m.AuditAsync(ct)));

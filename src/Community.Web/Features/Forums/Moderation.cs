@@ -40,6 +40,9 @@ public sealed class Moderation(CommunityDb db, ForumReader reader, ForumWriter w
         return dto;
     }
 
+    /// <summary>How many flags wait in the queue: the number on the staff menu's Moderation link.</summary>
+    public Task<int> OpenFlagCountAsync(CancellationToken ct) => db.Set<PostFlag>().CountAsync(f => f.ResolvedAt == null, ct);
+
     /// <summary>Open flags, newest first (or one flag by id).</summary>
     public async Task<List<FlagDto>> FlagsAsync(CancellationToken ct, long? id = null)
     {

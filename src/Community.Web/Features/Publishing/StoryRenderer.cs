@@ -29,7 +29,10 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
         }
         sb.Append("</p><h1 id=\"story-title\">").Append(E.Encode(s.Title)).Append("</h1>");
         if (s.Summary.Length > 0) sb.Append("<p class=\"lead\">").Append(E.Encode(s.Summary)).Append("</p>");
-        sb.Append("<p class=\"story-meta muted\"><time datetime=\"").Append(s.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("\">")
+        sb.Append("<p class=\"story-meta muted\">");
+        // The editor's live preview renders an unsaved story: it has no date yet, so it says so instead of "1 January 0001".
+        if (s.Date == default) sb.Append("<span class=\"story-undated\">Not published yet</span>");
+        else sb.Append("<time datetime=\"").Append(s.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("\">")
             .Append(s.Date.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)).Append("</time>");
         AppendTags(sb, s);
         sb.Append("</p></header>");

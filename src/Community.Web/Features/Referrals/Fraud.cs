@@ -78,7 +78,7 @@ public sealed class FraudSignals(CommunityDb db, DisposableDomains disposable, R
 
     private static readonly Func<CommunityDb, long, DateTime, int, CancellationToken, Task<int>> RecentOnCode = EF.CompileAsyncQuery(
         (CommunityDb db, long codeId, DateTime since, int limit, CancellationToken ct) =>
-            db.Set<Referral>().Where(r => r.CodeId == codeId && r.CreatedAt > since && !r.IsTest).Take(limit).Count());
+            db.Set<Referral>().Where(r => r.CodeId == codeId && r.CreatedAt > since && !r.IsTest).OrderBy(r => r.Id).Take(limit).Count());
 
     public async Task<FraudAssessment> AssessAsync(CodeInfo code, string? memberId, string? email, string? deviceId, string? ipHash,
         int velocityPerHour, bool noPriorAttribution, CancellationToken ct)

@@ -21,6 +21,10 @@ public static class StaticPages
             return HtmlResult(http, html, etag);
         }).ExcludeFromDescription();
 
+    /// <summary>The rendered HTML of wwwroot/pages/<paramref name="file"/>, cached outside Development.</summary>
+    public static string RenderFile(PageLayout layout, IWebHostEnvironment env, string file) =>
+        (env.IsDevelopment() ? Render(layout, env, file) : Cache.GetOrAdd(file, f => Render(layout, env, f))).Item1;
+
     /// <summary>Writes server-built HTML with an ETag so repeat visits revalidate cheaply.</summary>
     public static IResult HtmlResult(HttpContext http, string html, string? etag = null)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Community.Web.Infrastructure.Pages;
 using Microsoft.AspNetCore.Diagnostics;
 
 
@@ -58,14 +59,33 @@ public static partial class ProblemSetup
         private static partial void LogBadRequest(ILogger logger, int status, string reason);
     }
 
-    /// <summary>Gives bare error statuses (404 for unknown API routes, 405, ...) a ProblemDetails body under /api.</summary>
-    public static IApplicationBuilder UseApiStatusProblems(this IApplicationBuilder app) =>
+    /// <summary>
+    /// Gives bare error statuses a body: a ProblemDetails under /api (404 for unknown routes, 405, ...), and the site's
+    /// "page not found" page for any other GET that ends in an empty 404, so a mistyped address still offers a way on.
+    /// </summary>
+    public static IApplicationBuilder UseStatusBodies(this IApplicationBuilder app) =>
         app.UseStatusCodePages(async ctx =>
         {
             var http = ctx.HttpContext;
-            if (!http.Request.Path.StartsWithSegments("/api") || http.Response.HasStarted) return;
-            var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-            await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } });
+            if (http.Response.HasStarted) return;
+            if (http.IsApi())
+            {
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = { Status = http.Response.StatusCode },
+                });
+            }
+            else if (http.Response.StatusCode == 404 && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+                && !http.Request.Path.StartsWithSegments("/hubs"))
+            {
+                var html = StaticPages.RenderFile(http.RequestServices.GetRequiredService<PageLayout>(),
+                    http.RequestServices.GetRequiredService<IWebHostEnvironment>(), "not-found.html");
+                http.Response.ContentType = "text/html; charset=utf-8";
+                http.Response.Headers.CacheControl = "no-cache";
+                await http.Response.WriteAsync(html);
+            }
         });
 
     internal static bool IsApi(this HttpContext context) => context.Request.Path.StartsWithSegments("/api");
