@@ -3,6 +3,7 @@
 #   ./run.sh                 demo community on http://127.0.0.1:5000
 #   ./run.sh --no-demo       empty site (create the first admin with --Admin:Email=... --Admin:Password=...)
 #   ./run.sh --port 8080     another port; any other --Key=Value is passed to the app as configuration
+#   (links in mails and feeds use http://127.0.0.1:PORT; pass --Site:PublicBaseUrl=https://... for another address)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prereqs.sh
@@ -41,4 +42,5 @@ cat <<MSG
 
 MSG
 exec dotnet src/Community.Web/bin/Release/net10.0/Community.Web.dll \
-  --contentRoot "$PWD/src/Community.Web" --urls "http://127.0.0.1:${port}" --Demo:Seed="$demo" "${args[@]}"
+  --contentRoot "$PWD/src/Community.Web" --urls "http://127.0.0.1:${port}" --Site:PublicBaseUrl="http://127.0.0.1:${port}" \
+  --Demo:Seed="$demo" "${args[@]}"
