@@ -6,6 +6,7 @@
 #   ./run.sh --port 8080     another port (or PORT=8080 ./run.sh); --port wins over PORT
 #   ./run.sh --Key=Value     any other setting, passed to the app as configuration (see README: Configuration)
 #   ./run.sh --help          this text
+#   (links in mails and feeds use http://127.0.0.1:PORT; pass --Site:PublicBaseUrl=https://... for another address)
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prereqs.sh
@@ -46,4 +47,5 @@ cat <<MSG
 
 MSG
 exec dotnet src/Community.Web/bin/Release/net10.0/Community.Web.dll \
-  --contentRoot "$PWD/src/Community.Web" --urls "http://127.0.0.1:${port}" --Demo:Seed="$demo" "${args[@]}"
+  --contentRoot "$PWD/src/Community.Web" --urls "http://127.0.0.1:${port}" --Site:PublicBaseUrl="http://127.0.0.1:${port}" \
+  --Demo:Seed="$demo" "${args[@]}"

@@ -37,7 +37,7 @@ internal sealed class Server : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            dll, "--contentRoot", Path.Combine(repo, "src/Community.Web"), "--urls", url,
+            dll, "--contentRoot", Path.Combine(repo, "src/Community.Web"), "--urls", url, $"--Site:PublicBaseUrl={url}",
             $"--Database:ConnectionString=Data Source={Path.Combine(folder, "bench.db")}",
             $"--Mail:PickupFolder={Path.Combine(folder, "mail")}",
             $"--DataProtection:KeysFolder={Path.Combine(folder, "keys")}",

@@ -149,7 +149,20 @@ public sealed class ImagePipeline
             throw new ImageRejectedException(ImageRejectionReason.UnsupportedFormat, "The file contains web page or script content, not just an image.");
         }
 
+        // The canvas the file declares, checked before libvips sees it: its own header check does not cover every format.
+        var (width, height) = ImageCanvas.Read(format, data) ?? throw Corrupt(format, null);
+        CheckPixels(width, height);
         return format;
+    }
+
+    private void CheckPixels(long width, long height)
+    {
+        if (width * height > options.MaxPixels)
+        {
+            throw new ImageRejectedException(
+                ImageRejectionReason.TooManyPixels,
+                $"The image is {width}x{height} pixels; the limit is {options.MaxPixels / 1_000_000.0:0.#} megapixels.");
+        }
     }
 
     private unsafe ImageInfo ReadHeader(ImageFormat format, byte* data, ReadOnlySpan<byte> span)
@@ -173,12 +186,7 @@ public sealed class ImagePipeline
         using var headerScope = header;
         long width = Vips.Width(header);
         long height = Vips.Height(header);
-        if (width * height > options.MaxPixels)
-        {
-            throw new ImageRejectedException(
-                ImageRejectionReason.TooManyPixels,
-                $"The image is {width}x{height} pixels; the limit is {options.MaxPixels / 1_000_000.0:0.#} megapixels.");
-        }
+        CheckPixels(width, height);
 
         // EXIF orientations 5-8 are quarter turns: the picture is displayed with its sides swapped.
         var orientation = Vips.GetInt(header, "orientation") ?? 1;

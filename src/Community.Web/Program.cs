@@ -28,7 +28,10 @@ builder.WebHost.ConfigureKestrel(k =>
 });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHttpContextAccessor();
-builder.Services.AddSingleton(config.GetSection(SiteOptions.Section).Get<SiteOptions>() ?? new SiteOptions());
+var site = config.GetSection(SiteOptions.Section).Get<SiteOptions>() ?? new SiteOptions();
+PublicUrls.Validate(site, builder.Environment);
+builder.Services.AddSingleton(site);
+builder.Services.AddSingleton<PublicUrls>();
 builder.Services.AddSingleton<AssetUrls>();
 builder.Services.AddSingleton<PageLayout>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);

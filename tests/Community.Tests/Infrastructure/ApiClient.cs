@@ -60,8 +60,9 @@ public sealed class ApiClient(HttpClient http, Mailbox mail) : IDisposable
         return JsonSerializer.Deserialize<Problem>(body, JsonSerializerOptions.Web)!;
     }
 
-    public async Task<Me> RegisterAsync(string email, string displayName, string password = DefaultPassword) =>
-        await ReadAsync<Me>(await PostAsync("/api/account/register", new { email, displayName, password }), HttpStatusCode.Created);
+    /// <summary>Signs up; the answer is the same 202 whether or not the address is registered, so there is nothing to return.</summary>
+    public async Task RegisterAsync(string email, string displayName, string password = DefaultPassword) =>
+        await ReadAsync<JsonElement>(await PostAsync("/api/account/register", new { email, displayName, password }), HttpStatusCode.Accepted);
 
     public async Task ConfirmFromMailAsync(string email)
     {

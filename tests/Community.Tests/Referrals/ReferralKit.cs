@@ -24,7 +24,7 @@ public static class ReferralKit
     {
         email ??= $"{Guid.NewGuid():N}@example.com";
         var response = await client.PostAsync("/api/account/register", new { email, displayName, password = ApiClient.DefaultPassword, referralCode = code });
-        await ApiClient.ReadAsync<JsonElement>(response, HttpStatusCode.Created);
+        await ApiClient.ReadAsync<JsonElement>(response, HttpStatusCode.Accepted);
         await client.ConfirmFromMailAsync(email);
         return await client.SignInAsync(email);
     }

@@ -1,4 +1,8 @@
 import { api, bindForm, param, showStatus } from '../api.js';
+import { isLocalUrl } from '../local-url.js';
+
+const next = param('returnUrl');
+if (isLocalUrl(next)) document.getElementById('confirm-signin').href = `/signin?returnUrl=${encodeURIComponent(next)}`;
 
 const status = document.getElementById('confirm-status');
 const title = document.getElementById('confirm-title');

@@ -1,13 +1,11 @@
 import { api, ApiError, bindForm, currentUser, param, resetCsrf, showStatus } from '../api.js';
+import { localOr } from '../local-url.js';
 
 const form = document.getElementById('signin-form');
 const resend = document.getElementById('resend');
 
-function safeReturnUrl() {
-  const url = param('returnUrl');
-  // Only same-site paths: never //evil.example or absolute URLs.
-  return url && url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/';
-}
+// The cookie middleware says ReturnUrl, our own links say returnUrl.
+const returnUrl = localOr(param('returnUrl') ?? param('ReturnUrl'));
 
 bindForm(form, async (data) => {
   try {
@@ -18,7 +16,7 @@ bindForm(form, async (data) => {
   }
   resetCsrf();
   await currentUser(true);
-  location.href = safeReturnUrl();
+  location.assign(returnUrl);
 });
 
 document.getElementById('resend-button').addEventListener('click', async () => {

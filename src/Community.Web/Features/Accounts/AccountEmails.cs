@@ -3,8 +3,8 @@ using Community.Web.Infrastructure.Pages;
 
 namespace Community.Web.Features.Accounts;
 
-/// <summary>The account emails. Links use the configured public base URL, never the request's Host header in production.</summary>
-public sealed class AccountEmails(EmailOutbox outbox, SiteOptions site, IHttpContextAccessor http, IWebHostEnvironment env)
+/// <summary>The account emails. Links use the site's public address, never the request's Host header.</summary>
+public sealed class AccountEmails(EmailOutbox outbox, SiteOptions site, PublicUrls urls)
 {
     public void Confirm(Member member, string token) => outbox.Enqueue(member.Email!,
         $"Confirm your email for {site.Name}",
@@ -30,15 +30,37 @@ public sealed class AccountEmails(EmailOutbox outbox, SiteOptions site, IHttpCon
         The link works once and expires. If you did not ask for this, you can ignore this message.
         """);
 
+    /// <summary>Sent instead of an error when someone signs up with an address that already has an account.</summary>
+    public void AlreadyRegistered(Member member) => outbox.Enqueue(member.Email!,
+        $"You already have a {site.Name} account",
+        $"""
+        Hi {member.DisplayName},
+
+        Someone (hopefully you) tried to create a {site.Name} account with this address, but you already have one.
+
+        Sign in here: {urls.Absolute("/signin")}
+        Forgot your password? Reset it here: {urls.Absolute("/forgot-password")}
+
+        If this wasn't you, you can ignore this message: nothing has changed.
+        """);
+
+    /// <summary>Sent when wrong passwords lock the account: the reset link lifts the lockout, so a guesser cannot keep the owner out.</summary>
+    public void LockedOut(Member member, string resetToken) => outbox.Enqueue(member.Email!,
+        $"Signing in to {site.Name} is paused",
+        $"""
+        Hi {member.DisplayName},
+
+        Someone entered the wrong password for your account several times, so signing in is paused for a few minutes.
+
+        If it was you, reset your password with this link; it also unlocks your account at once:
+
+        {Link("/reset-password", ("email", member.Email!), ("token", resetToken))}
+
+        If it wasn't you, your password is still safe and you can ignore this message.
+        """);
+
     public string Link(string path, params (string Key, string Value)[] query) =>
         BaseUrl() + path + "?" + string.Join("&", query.Select(q => q.Key + "=" + Uri.EscapeDataString(q.Value)));
 
-    public string BaseUrl()
-    {
-        if (!string.IsNullOrEmpty(site.PublicBaseUrl)) return site.PublicBaseUrl.TrimEnd('/');
-        var request = http.HttpContext?.Request;
-        return request is not null && (env.IsDevelopment() || env.IsEnvironment("Testing") || request.Host.Host is "127.0.0.1" or "localhost")
-            ? $"{request.Scheme}://{request.Host}"
-            : "http://127.0.0.1:5000";
-    }
+    public string BaseUrl() => urls.Base;
 }

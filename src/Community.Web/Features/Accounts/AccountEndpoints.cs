@@ -1,4 +1,3 @@
-using System.Globalization;
 using Community.Web.Data;
 using Community.Web.Infrastructure.Problems;
 using Community.Web.Infrastructure.Security;
@@ -16,7 +15,7 @@ internal static class AccountEndpoints
     {
         var group = app.MapGroup("/api/account").WithTags("Account").RequireRateLimiting(RateLimits.Auth);
         group.MapPost("/register", Register);
-        group.MapPost("/signin", SignIn);
+        group.MapPost("/signin", SignIn.HandleAsync);
         group.MapPost("/signout", SignOut).DisableRateLimiting();
         group.MapPost("/confirm-email", ConfirmEmail);
         group.MapPost("/resend-confirmation", ResendConfirmation);
@@ -24,7 +23,13 @@ internal static class AccountEndpoints
         group.MapPost("/reset-password", ResetPassword);
     }
 
-    private static async Task<Results<Created<MeResponse>, ValidationProblem, ProblemHttpResult>> Register(
+    private const string CheckInbox = "Check your inbox: we have sent a link to finish signing up.";
+
+    /// <summary>
+    /// Answers the same for a new and a registered address (202, same body, same password-hash work), so sign-up cannot be used
+    /// to find out who has an account; the owner of a registered address gets a "you already have an account" mail instead.
+    /// </summary>
+    private static async Task<Results<Accepted<MessageResponse>, ValidationProblem, ProblemHttpResult>> Register(
         RegisterRequest request, HttpContext http, CommunityDb db, UserManager<Member> users, MemberRegistration registration,
         AccountEmails emails, IEnumerable<IRegistrationHook> hooks, CancellationToken ct)
     {
@@ -36,10 +41,15 @@ internal static class AccountEndpoints
         foreach (var hook in hooks) await hook.ValidateAsync(request, http, errors, ct);
         if (errors.Any) return errors.ToProblem();
 
-        if (await users.FindByEmailAsync(request.Email!.Trim()) is not null)
+        if (await users.FindByEmailAsync(request.Email!.Trim()) is { } existing)
         {
-            return Problems.Conflict("An account with this email already exists. Sign in, or reset your password if you forgot it.",
-                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["email"] = ["This email is already registered."] } });
+            // The same checks and hashing a new account gets, so neither the answer nor its timing differs.
+            var weak = await registration.CheckPasswordAsync(request.Password!);
+            if (!weak.Succeeded) return IdentityProblem(weak);
+            if (existing.EmailConfirmed) emails.AlreadyRegistered(existing);
+            else emails.Confirm(existing, await users.GenerateEmailConfirmationTokenAsync(existing));
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Accepted((string?)null, new MessageResponse(CheckInbox));
         }
 
         await using var tx = await db.BeginWriteAsync(ct);
@@ -49,50 +59,7 @@ internal static class AccountEndpoints
         emails.Confirm(member, await users.GenerateEmailConfirmationTokenAsync(member));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/members/{member.UserName}", member.ToMe([Roles.Member]));
-    }
-
-    private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult>> SignIn(
-        SignInRequest request, HttpContext http, UserManager<Member> users, SignInManager<Member> signIn, TimeProvider clock)
-    {
-        var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(request.Email)) errors.Add("email", "Enter your email address.");
-        if (string.IsNullOrEmpty(request.Password)) errors.Add("password", "Enter your password.");
-        if (errors.Any) return errors.ToProblem();
-
-        const string wrong = "The email or password is incorrect.";
-        var member = await users.FindByEmailAsync(request.Email!.Trim());
-        if (member is null) return Problems.Unauthorized(wrong);
-
-        if (await users.IsLockedOutAsync(member)) return LockedOut(http, member, clock);
-        if (!member.EmailConfirmed)
-        {
-            // Check the password first so an unconfirmed account is not revealed to someone guessing.
-            if (!await users.CheckPasswordAsync(member, request.Password!))
-            {
-                await users.AccessFailedAsync(member);
-                return Problems.Unauthorized(wrong);
-            }
-            return TypedResults.Problem("Confirm your email address first: we sent you a link when you signed up.",
-                statusCode: 403, title: "Email not confirmed", extensions: new Dictionary<string, object?> { ["code"] = "email_unconfirmed" });
-        }
-
-        var result = await signIn.PasswordSignInAsync(member, request.Password!, request.RememberMe, lockoutOnFailure: true);
-        if (result.IsLockedOut) return LockedOut(http, member, clock);
-        if (!result.Succeeded) return Problems.Unauthorized(wrong);
-        return TypedResults.Ok(member.ToMe(await users.GetRolesAsync(member)));
-    }
-
-    private static ProblemHttpResult LockedOut(HttpContext http, Member member, TimeProvider clock)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(((member.LockoutEnd ?? clock.GetUtcNow()) - clock.GetUtcNow()).TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var minutes = (int)Math.Ceiling(seconds / 60.0);
-        var detail = seconds > 24 * 3600
-            ? $"This account is suspended until {member.LockoutEnd:yyyy-MM-dd HH:mm} UTC."
-            : $"Too many failed sign-ins. The account is locked for {minutes} minute{(minutes == 1 ? "" : "s")}; you can also reset your password.";
-        return TypedResults.Problem(detail, statusCode: 429, title: "Account locked",
-            extensions: new Dictionary<string, object?> { ["code"] = "locked_out", ["retryAfterSeconds"] = seconds });
+        return TypedResults.Accepted((string?)null, new MessageResponse(CheckInbox));
     }
 
     private static async Task<NoContent> SignOut(SignInManager<Member> signIn)

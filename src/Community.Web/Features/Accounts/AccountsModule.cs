@@ -1,4 +1,5 @@
 using Community.Web.Data;
+using Community.Web.Infrastructure.Pages;
 using Community.Web.Infrastructure.Problems;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -21,7 +22,8 @@ public static class AccountsModule
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 5;
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Accounts:MaxFailedSignIns", 5);
+                // More than one client may fail (Accounts:FailedSignInsPerClient): a single guesser cannot lock the owner out.
+                o.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Accounts:MaxFailedSignIns", 10);
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Accounts:LockoutMinutes", 15));
             })
             .AddEntityFrameworkStores<CommunityDb>()
@@ -40,7 +42,7 @@ public static class AccountsModule
             o.Cookie.Name = "community.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = PublicUrls.CookiePolicy(configuration);
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
             o.SlidingExpiration = true;
             o.LoginPath = "/signin";
@@ -56,6 +58,7 @@ public static class AccountsModule
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
 
         services.AddScoped<AccountEmails>();
+        services.AddSingleton<SignInAttempts>();
         services.AddScoped<MemberRegistration>();
         services.AddScoped<AdminMemberQuery>();
         return services;

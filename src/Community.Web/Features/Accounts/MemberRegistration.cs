@@ -33,6 +33,19 @@ public sealed class MemberRegistration(UserManager<Member> users, TimeProvider c
         return (result.Succeeded ? member : null, result);
     }
 
+    /// <summary>Runs the password rules and the hash a new account costs, without creating one (sign-up for a registered address).</summary>
+    public async Task<IdentityResult> CheckPasswordAsync(string password)
+    {
+        var probe = new Member { UserName = "probe", Email = "probe@example.invalid" };
+        foreach (var validator in users.PasswordValidators)
+        {
+            var result = await validator.ValidateAsync(users, probe, password);
+            if (!result.Succeeded) return result;
+        }
+        _ = users.PasswordHasher.HashPassword(probe, password);
+        return IdentityResult.Success;
+    }
+
     /// <summary>ana_lima, then ana_lima2, ana_lima3, ... — the first free one.</summary>
     public async Task<string> FreeHandleAsync(string handle)
     {

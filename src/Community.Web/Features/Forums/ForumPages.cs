@@ -12,7 +12,7 @@ namespace Community.Web.Features.Forums;
 /// Forum pages. The thread page is rendered on the server (title, first post, OpenGraph and canonical tags) so that
 /// crawlers, link previews and readers without JavaScript get the content; the page module then loads windows and goes live.
 /// </summary>
-public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOptions site, CommunityDb db)
+public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOptions site, PublicUrls urls, CommunityDb db)
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
@@ -20,7 +20,7 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
     {
         var viewer = ForumViewer.From(http.User);
         if (await reader.ThreadAsync(id, viewer, ct) is not { } found) return NotFoundPage(http);
-        var baseUrl = BaseUrl(http);
+        var baseUrl = urls.Base;
         var page = await reader.CachedAsync(("page", id, reader.Generation(id), baseUrl), async () =>
         {
             var first = await db.Set<ForumPost>().AsNoTracking().Where(p => p.ThreadId == id && p.Seq == 1).Select(p => new { p.Html, p.IsHidden, p.IsDeleted }).FirstOrDefaultAsync(ct);
@@ -80,9 +80,6 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
             Name = "forums",
         });
     }
-
-    private string BaseUrl(HttpContext http) =>
-        string.IsNullOrEmpty(site.PublicBaseUrl) ? $"{http.Request.Scheme}://{http.Request.Host}" : site.PublicBaseUrl.TrimEnd('/');
 
     private IResult NotFoundPage(HttpContext http)
     {

@@ -31,7 +31,7 @@ internal static class EditorPages
             return Results.Content(denied, "text/html; charset=utf-8", statusCode: 403);
         }
         var text = await File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "pages", "publishing.html"), http.RequestAborted);
-        var html = layout.Render(StaticPages.Parse(text, "publishing"));
+        var html = layout.RenderPageFile(StaticPages.Parse(text, "publishing"));
         http.Response.Headers.CacheControl = "no-store";
         return Results.Content(html, "text/html; charset=utf-8");
     }

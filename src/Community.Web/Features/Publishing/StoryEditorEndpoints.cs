@@ -27,7 +27,7 @@ internal static partial class StoryEditorEndpoints
         stories.MapPost("/{id:int}/unpublish", Unpublish);
         stories.MapGet("/{id:int}/revisions", Revisions);
         stories.MapPost("/{id:int}/revisions/{number:int}/restore", Restore);
-        stories.MapPost("/preview", Preview);
+        stories.MapPost("/preview", StoryPreview.HandleAsync);
     }
 
     private static StoryDto ToDto(Story s, IReadOnlyList<string> redirects) => new(
@@ -230,40 +230,6 @@ internal static partial class StoryEditorEndpoints
         var input = JsonSerializer.Deserialize<StoryInput>(revision.SnapshotJson, JsonSerializerOptions.Web)!;
         // Restoring content never moves the story's address: the current slug stays.
         return await SaveAsync(story, input with { Slug = story.Slug }, users.GetUserId(user), users, db, markdown, media, files, catalog, clock, ct);
-    }
-
-    private static Results<Ok<PreviewResponse>, ValidationProblem> PreviewResult(StoryInput input, StoryRenderer renderer)
-    {
-        var view = new StoryView
-        {
-            Kind = StoryKinds.IsValid(input.Kind) ? input.Kind! : StoryKinds.Spotlight,
-            Slug = "preview",
-            Title = input.Title ?? "",
-            Summary = input.Summary ?? "",
-            Customer = input.Customer ?? "",
-            Body = input.Body ?? "",
-            PersonName = input.PersonName, PersonRole = input.PersonRole, Quote = input.Quote,
-            Challenge = input.Challenge, Solution = input.Solution, Results = input.Results,
-            Metrics = (input.Metrics ?? []).Where(m => !string.IsNullOrWhiteSpace(m.Value) && !string.IsNullOrWhiteSpace(m.Label)).ToList(),
-            CtaLabel = input.CtaLabel, CtaUrl = input.CtaUrl, HeroImage = input.HeroImage, HeroAlt = input.HeroAlt, LogoImage = input.LogoImage,
-            Industry = input.Industry, CompanySize = input.CompanySize, ProductArea = input.ProductArea,
-            FeaturedMember = input.FeaturedMember, CreditReferralCode = input.CreditReferralCode,
-        };
-        try
-        {
-            return TypedResults.Ok(new PreviewResponse(renderer.Article(view)));
-        }
-        catch (StoryMarkdownException e)
-        {
-            return new FieldErrors().Add("body", e.Message).ToProblem();
-        }
-    }
-
-    private static async Task<Results<Ok<PreviewResponse>, ValidationProblem>> Preview(StoryInput input, StoryRenderer renderer, MediaLibrary media, CancellationToken ct)
-    {
-        if ((input.Body?.Length ?? 0) > StoryRules.BodyMax) return new FieldErrors().Add("body", $"Story text must be at most {StoryRules.BodyMax} characters.").ToProblem();
-        await media.EnsureLoadedAsync(ct);
-        return PreviewResult(input, renderer);
     }
 
     private static async Task<FieldErrors> ValidateAsync(StoryInput input, UserManager<Member> users, StoryMarkdown markdown, MediaLibrary media, CancellationToken ct)

@@ -53,7 +53,7 @@ internal static class StoryPages
         {
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Text(
-                $"User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /publishing\nDisallow: /stories/preview/\nDisallow: /settings\nDisallow: /admin\n\nSitemap: {renderer.BaseUrl(http)}/sitemap.xml\n",
+                $"User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /publishing\nDisallow: /stories/preview/\nDisallow: /settings\nDisallow: /admin\n\nSitemap: {renderer.BaseUrl}/sitemap.xml\n",
                 "text/plain; charset=utf-8");
         }).ExcludeFromDescription();
     }
@@ -72,7 +72,7 @@ internal static class StoryPages
     private static async Task Story(HttpContext http, string kind, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer, TimeProvider clock)
     {
         var snapshot = await catalog.GetAsync(http.RequestAborted);
-        var baseUrl = renderer.BaseUrl(http);
+        var baseUrl = renderer.BaseUrl;
         var key = baseUrl + "|" + kind + "/" + slug;
         if (!catalog.Pages.TryGetValue(key, out var page))
         {
@@ -157,7 +157,7 @@ internal static class StoryPages
         string html;
         try
         {
-            html = renderer.Page(story, Related(snapshot, story, clock.GetUtcNow().UtcDateTime), renderer.BaseUrl(http), preview: true);
+            html = renderer.Page(story, Related(snapshot, story, clock.GetUtcNow().UtcDateTime), renderer.BaseUrl, preview: true);
         }
         catch (StoryMarkdownException e)
         {
@@ -172,7 +172,7 @@ internal static class StoryPages
     {
         var snapshot = await catalog.GetAsync(http.RequestAborted);
         var stories = snapshot.Visible(clock.GetUtcNow().UtcDateTime).Take(50).ToList();
-        var baseUrl = renderer.BaseUrl(http);
+        var baseUrl = renderer.BaseUrl;
         var sb = new StringBuilder();
         using (var xml = XmlWriter.Create(sb, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false, Encoding = Encoding.UTF8 }))
         {
@@ -218,7 +218,7 @@ internal static class StoryPages
 
     private static async Task<IResult> Sitemap(HttpContext http, IEnumerable<ISitemapSource> sources, StoryRenderer renderer)
     {
-        var baseUrl = renderer.BaseUrl(http);
+        var baseUrl = renderer.BaseUrl;
         var sb = new StringBuilder();
         using (var xml = XmlWriter.Create(sb, new XmlWriterSettings { Indent = true }))
         {

@@ -8,7 +8,7 @@ using Community.Web.Infrastructure.Pages;
 namespace Community.Web.Features.Publishing;
 
 /// <summary>Builds story HTML on the server: the article (also used by the editor's live preview), the full page with its share meta, and listings.</summary>
-public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, PageLayout layout, SiteOptions site)
+public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, PageLayout layout, SiteOptions site, PublicUrls urls)
 {
     private static readonly HtmlEncoder E = HtmlEncoder.Default;
     public const string CardSizes = "(min-width: 72rem) 22rem, (min-width: 48rem) 33vw, 100vw";
@@ -106,8 +106,8 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
         sb.Append("</p></aside>");
     }
 
-    public string BaseUrl(HttpContext http) =>
-        site.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}";
+    /// <summary>The site's public address for canonical links, feeds and the sitemap (never the request's Host header).</summary>
+    public string BaseUrl => urls.Base;
 
     /// <summary>The public story page: article, share links, related stories, and OpenGraph/Twitter/JSON-LD meta.</summary>
     public string Page(StoryView s, IEnumerable<StoryView> related, string baseUrl, bool preview = false)

@@ -4,6 +4,7 @@ using System.Text;
 using Community.Web.Data;
 using Community.Web.Features.Accounts;
 using Community.Web.Infrastructure.Problems;
+using Community.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Referrals;
@@ -80,8 +81,8 @@ internal static class AdminEndpoints
         if (milestones.Length > 200 || (milestones.Length > 0 && ProgramStore.ParseMilestones(milestones).Count == 0))
             errors.Add("milestones", "Write milestones as count:credits pairs, e.g. 5:2500,10:5000.");
         var landing = string.IsNullOrWhiteSpace(request.LandingUrl) ? null : request.LandingUrl.Trim();
-        if (landing is not null && (landing.Length > 500 || !Uri.TryCreate(landing, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
-            errors.Add("landingUrl", "Use an absolute http(s) URL, or leave empty for the sign-up page.");
+        if (landing is not null && (landing.Length > 500 || !LocalUrls.IsSafeLanding(landing)))
+            errors.Add("landingUrl", "Use an absolute http(s) URL or a path on this site, or leave empty for the sign-up page.");
         if (errors.Any) return errors.ToProblem();
 
         await programs.GetAsync(ct); // creates the row on first use

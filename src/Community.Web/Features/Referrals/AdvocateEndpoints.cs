@@ -47,9 +47,6 @@ internal static class AdvocateEndpoints
 
     internal static string MemberId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
 
-    internal static string BaseUrl(HttpContext http, SiteOptions site) =>
-        string.IsNullOrWhiteSpace(site.PublicBaseUrl) ? $"{http.Request.Scheme}://{http.Request.Host}" : site.PublicBaseUrl.TrimEnd('/');
-
     /// <summary>The member's personal code, created on first use (retrying on the rare collision).</summary>
     internal static async Task<ReferralCode> PersonalCodeAsync(CommunityDb db, string memberId, TimeProvider clock, CancellationToken ct)
     {
@@ -70,12 +67,12 @@ internal static class AdvocateEndpoints
     }
 
     private static async Task<Results<Ok<AdvocateDashboard>, ProblemHttpResult>> Dashboard(ClaimsPrincipal user, HttpContext http, CommunityDb db,
-        Ledger ledger, FraudSignals fraud, IpHasher ips, SiteOptions site, ReferralOptions options, TimeProvider clock, CancellationToken ct)
+        Ledger ledger, FraudSignals fraud, IpHasher ips, PublicUrls urls, ReferralOptions options, TimeProvider clock, CancellationToken ct)
     {
         var id = MemberId(user);
         var primary = await PersonalCodeAsync(db, id, clock, ct);
         await fraud.RememberAdvocateAsync(id, ReferralCookies.EnsureDevice(http), await ips.HashAsync(http.Connection.RemoteIpAddress, ct), ct);
-        var baseUrl = BaseUrl(http, site);
+        var baseUrl = urls.Base;
         var codes = await db.Set<ReferralCode>().AsNoTracking().Where(c => c.OwnerId == id).OrderBy(c => c.Kind).ToListAsync(ct);
         var clicks = codes.Sum(c => c.ClickCount);
         var mine = db.Set<Referral>().AsNoTracking().Where(r => r.AdvocateId == id && !r.IsTest);
@@ -138,7 +135,7 @@ internal static class AdvocateEndpoints
         TypedResults.Ok(await LeaderboardAsync(db, MemberId(user), 10, ct));
 
     private static async Task<Results<Ok<AdvocateCode>, ValidationProblem, ProblemHttpResult>> SetVanity(VanityRequest request, ClaimsPrincipal user,
-        HttpContext http, CommunityDb db, CodeDirectory directory, SiteOptions site, TimeProvider clock, CancellationToken ct)
+        HttpContext http, CommunityDb db, CodeDirectory directory, PublicUrls urls, TimeProvider clock, CancellationToken ct)
     {
         var code = Codes.Normalise(request.Code);
         if (Codes.VanityProblem(code) is { } problem) return new FieldErrors().Add("code", problem).ToProblem();
@@ -156,24 +153,24 @@ internal static class AdvocateEndpoints
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException ex) when (Db.IsUniqueViolation(ex)) { return Conflict(); }
         directory.Invalidate(code);
-        return TypedResults.Ok(new AdvocateCode(code, "vanity", $"{BaseUrl(http, site)}/r/{code}"));
+        return TypedResults.Ok(new AdvocateCode(code, "vanity", $"{urls.Base}/r/{code}"));
 
         static ProblemHttpResult Conflict() => Problems.Conflict("That code is already taken. Try another one.",
             new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["code"] = ["That code is already taken."] } });
     }
 
-    private static async Task<IResult> QrSvg(ClaimsPrincipal user, HttpContext http, CommunityDb db, SiteOptions site, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> QrSvg(ClaimsPrincipal user, HttpContext http, CommunityDb db, PublicUrls urls, TimeProvider clock, CancellationToken ct)
     {
-        var link = $"{BaseUrl(http, site)}/r/{(await PersonalCodeAsync(db, MemberId(user), clock, ct)).Code}";
+        var link = $"{urls.Base}/r/{(await PersonalCodeAsync(db, MemberId(user), clock, ct)).Code}";
         using var data = QRCodeGenerator.GenerateQrCode(link, QRCodeGenerator.ECCLevel.M);
         var svg = new SvgQRCode(data).GetGraphic(8, "#000000", "#ffffff", drawQuietZones: true);
         http.Response.Headers.CacheControl = "private, max-age=300";
         return Results.Text(svg, "image/svg+xml");
     }
 
-    private static async Task<IResult> QrPng(ClaimsPrincipal user, HttpContext http, CommunityDb db, SiteOptions site, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> QrPng(ClaimsPrincipal user, HttpContext http, CommunityDb db, PublicUrls urls, TimeProvider clock, CancellationToken ct)
     {
-        var link = $"{BaseUrl(http, site)}/r/{(await PersonalCodeAsync(db, MemberId(user), clock, ct)).Code}";
+        var link = $"{urls.Base}/r/{(await PersonalCodeAsync(db, MemberId(user), clock, ct)).Code}";
         using var data = QRCodeGenerator.GenerateQrCode(link, QRCodeGenerator.ECCLevel.M);
         var png = new PngByteQRCode(data).GetGraphic(10);
         http.Response.Headers.CacheControl = "private, max-age=300";
@@ -181,7 +178,7 @@ internal static class AdvocateEndpoints
     }
 
     private static async Task<Results<Accepted<ShareResult>, ValidationProblem>> Share(ShareRequest request, ClaimsPrincipal user, HttpContext http,
-        CommunityDb db, EmailOutbox outbox, SiteOptions site, TimeProvider clock, CancellationToken ct)
+        CommunityDb db, EmailOutbox outbox, SiteOptions site, PublicUrls urls, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var emails = (request.Emails ?? []).Select(e => e?.Trim() ?? "").Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -195,7 +192,7 @@ internal static class AdvocateEndpoints
         var id = MemberId(user);
         var code = await PersonalCodeAsync(db, id, clock, ct);
         var name = await db.Users.Where(u => u.Id == id).Select(u => u.DisplayName).FirstAsync(ct);
-        var baseUrl = BaseUrl(http, site);
+        var baseUrl = urls.Base;
         foreach (var email in emails)
         {
             var token = "inv_" + Codes.Generate(16);

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using Community.Web.Infrastructure.Pages;
+using Community.Web.Infrastructure.Security;
 
 namespace Community.Web.Features.Referrals;
 
@@ -22,7 +23,8 @@ internal static class RedirectEndpoint
 
         var program = await programs.GetAsync(ct);
         var device = ReferralCookies.EnsureDevice(http);
-        var landing = string.IsNullOrWhiteSpace(program.LandingUrl)
+        // Checked again here: a landing URL saved before the check existed must not send visitors somewhere unchecked.
+        var landing = !LocalUrls.IsSafeLanding(program.LandingUrl)
             ? "/signup?ref=" + Uri.EscapeDataString(info!.Code)
             : program.LandingUrl + (program.LandingUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "ref=" + Uri.EscapeDataString(info!.Code);
         var query = http.Request.Query;

@@ -13,6 +13,4 @@ public sealed class MailOptions
     public string? SmtpPassword { get; set; }
     public bool SmtpSsl { get; set; } = true;
     public string PickupFolder { get; set; } = "data/mail";
-    /// <summary>Public base URL used in links inside emails, e.g. https://community.example.com.</summary>
-    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5000";
 }

@@ -42,7 +42,7 @@ public static class StaticPages
     {
         var text = File.ReadAllText(Path.Combine(env.WebRootPath, "pages", file));
         var page = Parse(text, Path.GetFileNameWithoutExtension(file));
-        var html = layout.Render(page);
+        var html = layout.RenderPageFile(page);
         return (html, ETagFor(html));
     }
 
