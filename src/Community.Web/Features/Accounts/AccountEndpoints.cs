@@ -18,6 +18,7 @@ internal static class AccountEndpoints
         group.MapPost("/register", Register);
         group.MapPost("/signin", SignIn);
         group.MapPost("/signout", SignOut).DisableRateLimiting();
+        group.MapPost("/signout-everywhere", SignOutEverywhere).DisableRateLimiting().RequireAuthorization();
         group.MapPost("/confirm-email", ConfirmEmail);
         group.MapPost("/resend-confirmation", ResendConfirmation);
         group.MapPost("/forgot-password", ForgotPassword);
@@ -94,8 +95,21 @@ internal static class AccountEndpoints
             extensions: new Dictionary<string, object?> { ["code"] = "locked_out", ["retryAfterSeconds"] = seconds });
     }
 
-    private static async Task<NoContent> SignOut(SignInManager<Member> signIn)
+    /// <summary>Ends this session on the server too, so a copy of the cookie stops working as well.</summary>
+    private static async Task<NoContent> SignOut(HttpContext http, SignInManager<Member> signIn, MemberSessions sessions, CancellationToken ct)
     {
+        await sessions.RevokeAsync(http.User, ct);
+        await signIn.SignOutAsync();
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SignOutEverywhere(
+        HttpContext http, UserManager<Member> users, SignInManager<Member> signIn, MemberSessions sessions, CancellationToken ct)
+    {
+        var member = await users.GetUserAsync(http.User);
+        if (member is null) return Problems.Unauthorized();
+        await sessions.EndAllAsync(member);
+        await sessions.AnnounceAsync(member.Id, ct);
         await signIn.SignOutAsync();
         return TypedResults.NoContent();
     }
@@ -148,7 +162,7 @@ internal static class AccountEndpoints
     }
 
     private static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> ResetPassword(
-        ResetPasswordRequest request, UserManager<Member> users)
+        ResetPasswordRequest request, UserManager<Member> users, MemberSessions sessions, CancellationToken ct)
     {
         var errors = new FieldErrors();
         ValidateEmail(errors, request.Email);
@@ -166,6 +180,9 @@ internal static class AccountEndpoints
         await users.ResetAccessFailedCountAsync(member);
         if (member.LockoutEnd is { } end && end - DateTimeOffset.UtcNow < TimeSpan.FromDays(1)) await users.SetLockoutEndDateAsync(member, null);
         if (!member.EmailConfirmed) { member.EmailConfirmed = true; await users.UpdateAsync(member); }
+        // Whoever held a session (perhaps the reason for the reset) is signed out everywhere.
+        await sessions.EndAllAsync(member);
+        await sessions.AnnounceAsync(member.Id, ct);
         return TypedResults.Ok(new MessageResponse("Your password has been changed. You can sign in now."));
     }
 

@@ -310,6 +310,12 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         await db.SaveChangesAsync(ct);
         await search.RetitleAsync(db, threadId, thread.Title, ct);
         await tx.CommitAsync(ct);
+        if (thread.CategoryId != from)
+        {
+            // Before anything more goes to the thread's group: connections that may not read the new category leave it, on every server.
+            reader.ThreadChanged(threadId);
+            await bus.PublishAsync(LiveGroups.Servers, ForumLiveAccess.Signal, new ForumAccessChanged(threadId, thread.CategoryId, false), ct);
+        }
         return await AfterThreadChangeAsync(threadId, ct);
     }
 
