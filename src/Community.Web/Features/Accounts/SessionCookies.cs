@@ -23,11 +23,14 @@ internal sealed class MemberClaimsFactory(UserManager<Member> users, RoleManager
 
 /// <summary>Gives each sign-in a session id, and keeps it when the same session's cookie is reissued (profile or password change).</summary>
 internal sealed class MemberSignInManager(UserManager<Member> users, IHttpContextAccessor context, IUserClaimsPrincipalFactory<Member> claims,
-    IOptions<IdentityOptions> options, ILogger<SignInManager<Member>> logger, IAuthenticationSchemeProvider schemes, IUserConfirmation<Member> confirmation)
+    IOptions<IdentityOptions> options, ILogger<SignInManager<Member>> logger, IAuthenticationSchemeProvider schemes, IUserConfirmation<Member> confirmation,
+    SessionDirectory directory)
     : SignInManager<Member>(users, context, claims, options, logger, schemes, confirmation)
 {
     public override Task SignInWithClaimsAsync(Member user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
     {
+        // The new cookie is built from the database; this server's cached state is re-read with it rather than trusted.
+        directory.Forget(user.Id);
         var all = additionalClaims.ToList();
         if (!all.Exists(c => c.Type == SessionClaims.Id))
         {
