@@ -90,6 +90,8 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
     public async Task<List<RewardGrant>> ReverseAsync(Referral referral, ReferralConversion conversion, ReferralConversion refund, CancellationToken ct)
     {
         var grants = new List<RewardGrant>();
+        // Only a refund or chargeback of this very payment reverses anything, and a refund only its share.
+        if (refund.Kind is not ("refund" or "chargeback") || refund.RefundsEventId != conversion.EventId) return grants;
         var originals = await db.Set<RewardGrant>().AsNoTracking().Include(g => g.LedgerEntry)
             .Where(g => g.ReferralId == referral.Id && g.SourceEventId == conversion.EventId && g.LedgerEntryId != null && !g.RuleKey.StartsWith(RuleKeys.ReversePrefix))
             .ToListAsync(ct);
