@@ -115,7 +115,7 @@ internal static class AccountEndpoints
     }
 
     private static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> ConfirmEmail(
-        ConfirmEmailRequest request, UserManager<Member> users)
+        ConfirmEmailRequest request, UserManager<Member> users, IEnumerable<IEmailConfirmedHook> confirmed, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.UserId)) errors.Add("userId", "The link is missing the account id.");
@@ -125,9 +125,9 @@ internal static class AccountEndpoints
         if (member is null) return Problems.BadRequest(InvalidLink);
         if (member.EmailConfirmed) return TypedResults.Ok(new MessageResponse("Your email is already confirmed. You can sign in."));
         var result = await users.ConfirmEmailAsync(member, request.Token!);
-        return result.Succeeded
-            ? TypedResults.Ok(new MessageResponse("Your email is confirmed. You can sign in now."))
-            : Problems.BadRequest(InvalidLink);
+        if (!result.Succeeded) return Problems.BadRequest(InvalidLink);
+        foreach (var hook in confirmed) await hook.OnEmailConfirmedAsync(member, ct);
+        return TypedResults.Ok(new MessageResponse("Your email is confirmed. You can sign in now."));
     }
 
     private static async Task<Results<Accepted<MessageResponse>, ValidationProblem>> ResendConfirmation(
@@ -162,7 +162,7 @@ internal static class AccountEndpoints
     }
 
     private static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> ResetPassword(
-        ResetPasswordRequest request, UserManager<Member> users, MemberSessions sessions, CancellationToken ct)
+        ResetPasswordRequest request, UserManager<Member> users, MemberSessions sessions, IEnumerable<IEmailConfirmedHook> confirmed, CancellationToken ct)
     {
         var errors = new FieldErrors();
         ValidateEmail(errors, request.Email);
@@ -179,7 +179,12 @@ internal static class AccountEndpoints
         // A successful reset proves ownership: lift a failed-sign-in lockout, and confirm the address.
         await users.ResetAccessFailedCountAsync(member);
         if (member.LockoutEnd is { } end && end - DateTimeOffset.UtcNow < TimeSpan.FromDays(1)) await users.SetLockoutEndDateAsync(member, null);
-        if (!member.EmailConfirmed) { member.EmailConfirmed = true; await users.UpdateAsync(member); }
+        if (!member.EmailConfirmed)
+        {
+            member.EmailConfirmed = true;
+            await users.UpdateAsync(member);
+            foreach (var hook in confirmed) await hook.OnEmailConfirmedAsync(member, ct);
+        }
         // Whoever held a session (perhaps the reason for the reset) is signed out everywhere.
         await sessions.EndAllAsync(member);
         await sessions.AnnounceAsync(member.Id, ct);

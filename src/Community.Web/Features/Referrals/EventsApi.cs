@@ -167,6 +167,7 @@ internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudS
             {
                 CodeId = code.Id, AdvocateId = code.OwnerId, ExternalCustomerId = externalId, CustomerEmail = email, Source = "api",
                 Decision = assessment.Decision, FraudScore = assessment.Score, Reasons = string.Join(',', assessment.Reasons), CreatedAt = now,
+                ConfirmedAt = now, // reported by the product: a real customer, not an unconfirmed address
             };
             db.Add(referral);
             await db.SaveChangesAsync(ct);

@@ -42,8 +42,10 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
 
     public async Task<List<RewardGrant>> GrantSignupAsync(Referral referral, long? friendOverride, CancellationToken ct)
     {
-        var program = await programs.GetAsync(ct);
         var grants = new List<RewardGrant>();
+        // Until the new member confirms their email the sign-up earns nothing; confirming grants it (once, by the grant keys).
+        if (referral.ReferredMemberId is not null && referral.ConfirmedAt is null) return grants;
+        var program = await programs.GetAsync(ct);
         if (referral.AdvocateId is { } advocate && program.SignupAdvocateCredits > 0)
             grants.Add(await GrantAsync(RuleKeys.SignupAdvocate, referral, advocate, "signup", program.SignupAdvocateCredits, ct));
         var friendCredits = friendOverride ?? program.SignupFriendCredits;
