@@ -13,6 +13,9 @@ public interface IMemberDataSection
     Task<object?> ExportAsync(string memberId, CancellationToken ct);
     /// <summary>Runs inside the erase transaction; totals that must survive (ledgers) are kept, detached from the person.</summary>
     Task EraseAsync(string memberId, CancellationToken ct);
+
+    /// <summary>Runs after the erase committed: drop cached copies of what was erased (on every server).</summary>
+    Task AfterEraseAsync(string memberId, CancellationToken ct) => Task.CompletedTask;
 }
 
 public sealed record EraseRequest(string? Password);
@@ -74,6 +77,7 @@ internal static class MemberDataEndpoints
         foreach (var login in await users.GetLoginsAsync(member)) await users.RemoveLoginAsync(member, login.LoginProvider, login.ProviderKey);
         await tx.CommitAsync(ct);
         await sessions.AnnounceAsync(member.Id, ct);
+        foreach (var section in sections) await section.AfterEraseAsync(member.Id, ct);
         await signIn.SignOutAsync();
         return TypedResults.NoContent();
     }

@@ -4,8 +4,11 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Community.Web.Features.Forums;
 
-/// <summary>A thread moved (ThreadId and its new CategoryId) or a category's settings changed (CategoryId, Categories = true).</summary>
-public sealed record ForumAccessChanged(long? ThreadId, int? CategoryId, bool Categories);
+/// <summary>
+/// A thread moved (ThreadId and its new CategoryId), a category's settings changed (CategoryId, Categories = true), or text
+/// was hidden, deleted or erased (ThreadId or Threads alone: every server drops its cached copies).
+/// </summary>
+public sealed record ForumAccessChanged(long? ThreadId, int? CategoryId, bool Categories, IReadOnlyList<long>? Threads = null);
 
 /// <summary>
 /// Who may stay in which forum group. A connection is checked when it joins a thread, a category or the moderation queue;
@@ -31,6 +34,7 @@ public sealed class ForumLiveAccess(ForumReader reader, LiveConnections connecti
         if (change is null) return;
         // Every server drops what it cached, not only the one that made the change.
         if (change.Categories) reader.CategoriesChanged();
+        foreach (var id in change.Threads ?? []) reader.ThreadChanged(id);
         if (change.ThreadId is { } threadId)
         {
             reader.ThreadChanged(threadId);
@@ -43,7 +47,7 @@ public sealed class ForumLiveAccess(ForumReader reader, LiveConnections connecti
                 }
             }
         }
-        await RecheckAsync([.. connections.All]);
+        if (change.Categories || change.CategoryId is not null) await RecheckAsync([.. connections.All]);
     }
 
     public async Task RecheckAsync(IReadOnlyCollection<LiveConnection> changed)

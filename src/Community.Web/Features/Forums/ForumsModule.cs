@@ -164,7 +164,7 @@ public static class ForumsModule
         member.MapGet("/notifications", async (HttpContext http, ForumQueries q, CancellationToken ct) =>
         {
             http.Response.Headers.CacheControl = "no-store";
-            return TypedResults.Ok(await q.NotificationsAsync(ForumViewer.From(http.User).MemberId!, ct));
+            return TypedResults.Ok(await q.NotificationsAsync(ForumViewer.From(http.User), ct));
         });
         member.MapPost("/notifications/read", async (NotificationsReadRequest request, HttpContext http, ForumQueries q, CancellationToken ct) =>
         {
