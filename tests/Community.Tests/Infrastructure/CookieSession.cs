@@ -18,7 +18,8 @@ public sealed class CookieSession
         _cookies = cookies;
     }
 
-    public static async Task<CookieSession> SignInAsync(WebApplicationFactory<Program> factory, string email, string password = ApiClient.DefaultPassword)
+    public static async Task<CookieSession> SignInAsync(WebApplicationFactory<Program> factory, string email,
+        string password = ApiClient.DefaultPassword)
     {
         var raw = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
         var session = new CookieSession(raw, new Dictionary<string, string>(StringComparer.Ordinal));

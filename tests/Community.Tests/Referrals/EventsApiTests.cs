@@ -148,18 +148,19 @@ public sealed class EventsApiTests(CommunityFactory factory) : IClassFixture<Com
     {
         var (advocate, friend, key) = await ReferredFriendAsync("Reuse");
         var http = factory.CreateClient();
-        await factory.EventOkAsync(http, key, new { id = "pay-X", type = "conversion", customer = new { email = friend.Email }, amount = 10000, currency = "USD" },
-            idempotencyKey: "idem-pay-X");
+        var customer = new { email = friend.Email };
+        await factory.EventOkAsync(http, key, new { id = "pay-X", type = "conversion", customer, amount = 10000, currency = "USD" }, "idem-pay-X");
         Assert.Equal(2000, Assert.Single(await factory.LedgerAsync(advocate.Current!.Id), e => e.Reason == RuleKeys.ConversionAdvocate).Amount);
 
-        var reuse = await factory.PostEventAsync(http, key, new { id = "pay-X", type = "refund", customer = new { email = friend.Email }, amount = 1000, currency = "USD" },
+        var reuse = await factory.PostEventAsync(http, key, new { id = "pay-X", type = "refund", customer, amount = 1000, currency = "USD" },
             idempotencyKey: "idem-refund-new");
         var problem = await ApiClient.ProblemAsync(reuse, HttpStatusCode.Conflict);
         Assert.Contains("id", problem.Errors!.Keys);
         Assert.DoesNotContain(await factory.LedgerAsync(advocate.Current!.Id), e => e.Kind == LedgerKind.Reversal);
         // A payment may not take a refund's id either.
-        await factory.EventOkAsync(http, key, new { id = "ref-Y", type = "refund", customer = new { email = friend.Email }, amount = 1000, currency = "USD", conversionId = "pay-X" });
-        var collide = await factory.PostEventAsync(http, key, new { id = "ref-Y", type = "conversion", customer = new { email = friend.Email }, amount = 500, currency = "USD" });
+        var refund = new { id = "ref-Y", type = "refund", customer, amount = 1000, currency = "USD", conversionId = "pay-X" };
+        await factory.EventOkAsync(http, key, refund);
+        var collide = await factory.PostEventAsync(http, key, new { id = "ref-Y", type = "conversion", customer, amount = 500, currency = "USD" });
         await ApiClient.ProblemAsync(collide, HttpStatusCode.Conflict);
 
         // The refund with its own id reverses its share only: 10% of 2000.

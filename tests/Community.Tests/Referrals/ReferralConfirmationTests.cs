@@ -9,6 +9,10 @@ public sealed class ReferralConfirmationTests(CommunityFactory factory) : IClass
 {
     private const string FunnelUrl = "/api/admin/referrals/funnel?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z";
 
+    private static async Task<System.Collections.Specialized.NameValueCollection> LinkAsync(ApiClient client, string email, string subject,
+        string path) =>
+        System.Web.HttpUtility.ParseQueryString(Mailbox.LinkIn(await client.Mail.WaitForAsync(email, subject), path).Query);
+
     [Fact]
     public async Task A_referral_sign_up_that_never_confirms_earns_no_credit_and_is_not_counted_until_it_does()
     {
@@ -41,10 +45,11 @@ public sealed class ReferralConfirmationTests(CommunityFactory factory) : IClass
         Assert.Equal(baseline + 1, funnel.Sum(r => r.Signups));
 
         // Exactly once: confirming again, or proving the address by a password reset, grants nothing more.
-        var link = System.Web.HttpUtility.ParseQueryString(Mailbox.LinkIn(await friend.Mail.WaitForAsync(email, "Confirm your email"), "/confirm-email").Query);
-        Assert.Equal(HttpStatusCode.OK, (await friend.PostAsync("/api/account/confirm-email", new { userId = link["userId"], token = link["token"] })).StatusCode);
+        var link = await LinkAsync(friend, email, "Confirm your email", "/confirm-email");
+        var again = await friend.PostAsync("/api/account/confirm-email", new { userId = link["userId"], token = link["token"] });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         await friend.PostAsync("/api/account/forgot-password", new { email });
-        var reset = System.Web.HttpUtility.ParseQueryString(Mailbox.LinkIn(await friend.Mail.WaitForAsync(email, "Reset your"), "/reset-password").Query);
+        var reset = await LinkAsync(friend, email, "Reset your", "/reset-password");
         Assert.Equal(HttpStatusCode.OK, (await friend.PostAsync("/api/account/reset-password",
             new { email, token = reset["token"], password = "a different passphrase" })).StatusCode);
         Assert.Single(await factory.LedgerAsync(advocate.Current.Id), e => e.Reason == RuleKeys.SignupAdvocate);
@@ -62,7 +67,7 @@ public sealed class ReferralConfirmationTests(CommunityFactory factory) : IClass
         Assert.DoesNotContain(await factory.LedgerAsync(advocate.Current!.Id), e => e.Reason == RuleKeys.SignupAdvocate);
 
         await friend.PostAsync("/api/account/forgot-password", new { email });
-        var reset = System.Web.HttpUtility.ParseQueryString(Mailbox.LinkIn(await friend.Mail.WaitForAsync(email, "Reset your"), "/reset-password").Query);
+        var reset = await LinkAsync(friend, email, "Reset your", "/reset-password");
         Assert.Equal(HttpStatusCode.OK, (await friend.PostAsync("/api/account/reset-password",
             new { email, token = reset["token"], password = "a different passphrase" })).StatusCode);
 

@@ -101,7 +101,8 @@ public sealed class SessionEndTests(ForumFactory factory) : IClassFixture<ForumF
         var session = await CookieSession.SignInAsync(factory, member.Current!.Email);
         await using var live = await HubClient.ConnectAsync(factory, session.Header);
 
-        var suspend = await moderator.PostAsync($"/api/mod/members/{member.Current.UserName}/sanctions", new { kind = "suspend", days = 3, reason = "Spam links" });
+        var suspend = await moderator.PostAsync($"/api/mod/members/{member.Current.UserName}/sanctions",
+            new { kind = "suspend", days = 3, reason = "Spam links" });
         Assert.Equal(HttpStatusCode.Created, suspend.StatusCode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(session.GetAsync("/api/me")));

@@ -162,7 +162,8 @@ internal static class AccountEndpoints
     }
 
     private static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> ResetPassword(
-        ResetPasswordRequest request, UserManager<Member> users, MemberSessions sessions, IEnumerable<IEmailConfirmedHook> confirmed, CancellationToken ct)
+        ResetPasswordRequest request, UserManager<Member> users, MemberSessions sessions, IEnumerable<IEmailConfirmedHook> confirmed,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         ValidateEmail(errors, request.Email);

@@ -20,7 +20,8 @@ public sealed class MemberSessions(CommunityDb db, UserManager<Member> users, Se
 {
     public const string Signal = "session";
 
-    /// <summary>Every existing session of the member ends (the caller may sign the current one in again). Saves; call <see cref="AnnounceAsync"/> after commit.</summary>
+    /// <summary>Every existing session of the member ends (the caller may sign the current one in again).
+    /// Saves; call <see cref="AnnounceAsync"/> after the commit.</summary>
     public async Task EndAllAsync(Member member)
     {
         member.SessionVersion++;

@@ -23,8 +23,8 @@ internal sealed class MemberClaimsFactory(UserManager<Member> users, RoleManager
 
 /// <summary>Gives each sign-in a session id, and keeps it when the same session's cookie is reissued (profile or password change).</summary>
 internal sealed class MemberSignInManager(UserManager<Member> users, IHttpContextAccessor context, IUserClaimsPrincipalFactory<Member> claims,
-    IOptions<IdentityOptions> options, ILogger<SignInManager<Member>> logger, IAuthenticationSchemeProvider schemes, IUserConfirmation<Member> confirmation,
-    SessionDirectory directory)
+    IOptions<IdentityOptions> options, ILogger<SignInManager<Member>> logger, IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<Member> confirmation, SessionDirectory directory)
     : SignInManager<Member>(users, context, claims, options, logger, schemes, confirmation)
 {
     public override Task SignInWithClaimsAsync(Member user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)

@@ -32,7 +32,8 @@ public sealed record MemberSession(int Version, IReadOnlySet<string> Roles, IRea
     public static readonly MemberSession Gone = new(int.MinValue, new HashSet<string>(), new HashSet<string>());
 
     /// <summary>A session may continue when it carries the current version and was not signed out.</summary>
-    public bool Allows(string? sessionId, int version) => !ReferenceEquals(this, Gone) && version == Version && sessionId is not null && !Revoked.Contains(sessionId);
+    public bool Allows(string? sessionId, int version) =>
+        !ReferenceEquals(this, Gone) && version == Version && sessionId is not null && !Revoked.Contains(sessionId);
 }
 
 /// <summary>
@@ -68,7 +69,8 @@ public sealed class SessionDirectory(IServiceScopeFactory scopes, TimeProvider c
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
         var version = await db.Users.AsNoTracking().Where(u => u.Id == memberId).Select(u => (int?)u.SessionVersion).FirstOrDefaultAsync(ct);
         if (version is null) return MemberSession.Gone;
-        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == memberId select r.Name!).ToListAsync(ct);
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == memberId select r.Name!)
+            .ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var revoked = await db.Set<RevokedSession>().AsNoTracking().Where(r => r.MemberId == memberId && r.ExpiresAt > now)
             .Select(r => r.SessionId).ToListAsync(ct);

@@ -9,8 +9,8 @@ public static class ForumLive
     /// <summary>New flags of one category go only to moderators who may read it.</summary>
     public static string ModQueueFor(int categoryId) => ModQueue + ":" + categoryId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public static long? ThreadIdOf(string group) =>
-        group.StartsWith("thread:", StringComparison.Ordinal) && long.TryParse(group.AsSpan(7), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+    public static long? ThreadIdOf(string group) => group.StartsWith("thread:", StringComparison.Ordinal)
+        && long.TryParse(group.AsSpan(7), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     /// <summary>PostDto, to thread:{id}, after the reply's transaction commits.</summary>
     public const string PostCreated = "postCreated";

@@ -78,7 +78,8 @@ public sealed class ForumLiveAccess(ForumReader reader, LiveConnections connecti
     }
 
     /// <summary>Adds the connection to the queue group of every category the moderator may read.</summary>
-    public async Task JoinModCategoriesAsync(string connectionId, LiveConnection? connection, ForumViewer viewer, IReadOnlyDictionary<int, CategoryInfo> categories)
+    public async Task JoinModCategoriesAsync(string connectionId, LiveConnection? connection, ForumViewer viewer,
+        IReadOnlyDictionary<int, CategoryInfo> categories)
     {
         foreach (var category in categories.Values.Where(viewer.CanRead))
         {

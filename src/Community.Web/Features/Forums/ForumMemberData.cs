@@ -39,7 +39,8 @@ internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForum
         // notifications their posts caused (which carry their name).
         await db.Set<ForumThread>().Where(t => db.Set<ForumPost>().Any(p => p.ThreadId == t.Id && p.Seq == 1 && p.AuthorId == memberId))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Summary, ""), ct);
-        await db.Set<ForumNotification>().Where(n => db.Set<ForumPost>().Any(p => p.AuthorId == memberId && p.ThreadId == n.ThreadId && p.Seq == n.Seq))
+        await db.Set<ForumNotification>()
+            .Where(n => db.Set<ForumPost>().Any(p => p.AuthorId == memberId && p.ThreadId == n.ThreadId && p.Seq == n.Seq))
             .ExecuteDeleteAsync(ct);
         var postIds = posts.Select(p => p.Id).ToList();
         await db.Set<PostRevision>().Where(r => postIds.Contains(r.PostId) || r.EditorId == memberId).ExecuteDeleteAsync(ct);

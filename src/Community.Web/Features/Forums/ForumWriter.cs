@@ -116,9 +116,10 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var mentionIds = mentioned.Select(m => m.Id).Where(id => id != author.Id).ToHashSet(StringComparer.Ordinal);
         // Only people who may read the thread now: a watcher of a thread since moved into a private category, or someone
         // mentioned in a staff thread, must not learn its title.
-        var notes = Notify(await ReadersAsync(mentionIds, category, ct), "mention", thread, row.LastSeq, $"{author.DisplayName} mentioned you in “{row.Title}”", now);
-        notes.AddRange(Notify(await ReadersAsync(watchers.Where(w => w != author.Id && !mentionIds.Contains(w)), category, ct), "reply", thread, row.LastSeq,
-            $"{author.DisplayName} replied in “{row.Title}”", now));
+        var notes = Notify(await ReadersAsync(mentionIds, category, ct), "mention", thread, row.LastSeq,
+            $"{author.DisplayName} mentioned you in “{row.Title}”", now);
+        var replyTo = await ReadersAsync(watchers.Where(w => w != author.Id && !mentionIds.Contains(w)), category, ct);
+        notes.AddRange(Notify(replyTo, "reply", thread, row.LastSeq, $"{author.DisplayName} replied in “{row.Title}”", now));
         await db.SaveChangesAsync(ct);
         if (!watchers.Contains(author.Id))
             await db.Database.ExecuteSqlAsync($"""INSERT INTO "ForumThreadWatches" ("ThreadId", "MemberId") VALUES ({threadId}, {author.Id}) ON CONFLICT DO NOTHING""", ct);

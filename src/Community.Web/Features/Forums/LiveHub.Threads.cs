@@ -68,11 +68,12 @@ public sealed partial class LiveHub
     /// <summary>Moderators get resolutions of the whole queue, and new flags only of the categories they may read.</summary>
     public async Task JoinModQueue(ForumReader reader, LiveConnections connections, ForumLiveAccess access)
     {
-        if (!ForumLiveAccess.ViewerOf(Context, connections).IsModerator) throw new HubException("Only moderators can watch the queue.");
+        var viewer = ForumLiveAccess.ViewerOf(Context, connections);
+        if (!viewer.IsModerator) throw new HubException("Only moderators can watch the queue.");
         ForumLiveAccess.Joined(connections, Context.ConnectionId, ForumLive.ModQueue, 0);
         await Groups.AddToGroupAsync(Context.ConnectionId, ForumLive.ModQueue);
         var connection = connections.Get(Context.ConnectionId);
-        await access.JoinModCategoriesAsync(Context.ConnectionId, connection, ForumLiveAccess.ViewerOf(Context, connections), await reader.CategoriesAsync());
+        await access.JoinModCategoriesAsync(Context.ConnectionId, connection, viewer, await reader.CategoriesAsync());
         // A role change between the check and the joins would have found only part of them: check the whole set once more.
         if (connection is not null) await access.RecheckAsync([connection]);
     }

@@ -208,7 +208,8 @@ internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudS
                     return Invalid("conversionId", "No conversion with this id is recorded for the customer.");
                 // An id already recorded for another event (the payment itself, say) would be answered from that row,
                 // and reversing "the payment" as a refund took back everything: refunds need ids of their own.
-                if (await ConversionOf(db, referral.Id, eventId, ct) is { } taken && (taken.Kind != type || taken.RefundsEventId != conversion.EventId))
+                var taken = await ConversionOf(db, referral.Id, eventId, ct);
+                if (taken is not null && (taken.Kind != type || taken.RefundsEventId != conversion.EventId))
                     return IdTaken(eventId, taken.Kind == "conversion" ? "a payment" : "another " + taken.Kind);
                 var earlier = await db.Set<ReferralConversion>().Where(c => c.ReferralId == referral.Id && c.RefundsEventId == conversion.EventId && c.EventId != eventId)
                     .Select(c => new { c.Kind, c.Amount }).ToListAsync(ct);
