@@ -8,6 +8,14 @@ public sealed class SessionEndTests(ForumFactory factory) : IClassFixture<ForumF
 {
     private static async Task<HttpStatusCode> StatusAsync(Task<HttpResponseMessage> call) => (await call).StatusCode;
 
+    /// <summary>A member with one session, a copy of its cookie as a thief would keep it, and a second session elsewhere.</summary>
+    private async Task<(ApiClient Member, CookieSession Session, CookieSession Copy, CookieSession Other)> SessionsAsync(string name)
+    {
+        var member = await factory.MemberAsync(name);
+        var session = await CookieSession.SignInAsync(factory, member.Current!.Email);
+        return (member, session, session.Copy(), await CookieSession.SignInAsync(factory, member.Current.Email));
+    }
+
     [Fact]
     public async Task A_demoted_moderators_old_cookie_no_longer_reaches_the_queue_the_audit_or_staff_threads()
     {
@@ -33,10 +41,8 @@ public sealed class SessionEndTests(ForumFactory factory) : IClassFixture<ForumF
     [Fact]
     public async Task A_cookie_copied_before_a_password_change_is_refused_while_the_changing_session_goes_on()
     {
-        using var member = await factory.MemberAsync("Pat Change");
-        var session = await CookieSession.SignInAsync(factory, member.Current!.Email);
-        var copy = session.Copy();
-        var other = await CookieSession.SignInAsync(factory, member.Current.Email);
+        var (member, session, copy, other) = await SessionsAsync("Pat Change");
+        using var _ = member;
 
         var change = await session.SendAsync(HttpMethod.Post, "/api/me/password",
             new { currentPassword = ApiClient.DefaultPassword, newPassword = "a brand new passphrase" });
@@ -65,10 +71,8 @@ public sealed class SessionEndTests(ForumFactory factory) : IClassFixture<ForumF
     [Fact]
     public async Task A_cookie_copied_before_sign_out_is_refused_but_other_sessions_stay()
     {
-        using var member = await factory.MemberAsync("Sam Signout");
-        var session = await CookieSession.SignInAsync(factory, member.Current!.Email);
-        var stolen = session.Copy();
-        var phone = await CookieSession.SignInAsync(factory, member.Current.Email);
+        var (member, session, stolen, phone) = await SessionsAsync("Sam Signout");
+        using var _ = member;
 
         Assert.Equal(HttpStatusCode.NoContent, await StatusAsync(session.SendAsync(HttpMethod.Post, "/api/account/signout")));
 
@@ -79,10 +83,8 @@ public sealed class SessionEndTests(ForumFactory factory) : IClassFixture<ForumF
     [Fact]
     public async Task Sign_out_everywhere_refuses_every_session_and_copy()
     {
-        using var member = await factory.MemberAsync("Eve Everywhere");
-        var laptop = await CookieSession.SignInAsync(factory, member.Current!.Email);
-        var stolen = laptop.Copy();
-        var phone = await CookieSession.SignInAsync(factory, member.Current.Email);
+        var (member, laptop, stolen, phone) = await SessionsAsync("Eve Everywhere");
+        using var _ = member;
 
         Assert.Equal(HttpStatusCode.NoContent, await StatusAsync(phone.SendAsync(HttpMethod.Post, "/api/account/signout-everywhere")));
 
@@ -90,7 +92,7 @@ public sealed class SessionEndTests(ForumFactory factory) : IClassFixture<ForumF
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(stolen.GetAsync("/api/me")));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(phone.GetAsync("/api/me")));
         await member.CsrfAsync(refresh: true);
-        await member.SignInAsync(member.Current.Email); // signing in again works
+        await member.SignInAsync(member.Current!.Email); // signing in again works
     }
 
     [Fact]

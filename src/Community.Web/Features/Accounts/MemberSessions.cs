@@ -39,7 +39,14 @@ public sealed class MemberSessions(CommunityDb db, UserManager<Member> users, Se
         if (!await db.Set<RevokedSession>().AnyAsync(r => r.SessionId == sessionId, ct))
         {
             db.Add(new RevokedSession { SessionId = sessionId, MemberId = memberId, ExpiresAt = until });
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear(); // the same session signed out twice at once: one record is enough
+            }
         }
         await AnnounceAsync(memberId, ct);
     }

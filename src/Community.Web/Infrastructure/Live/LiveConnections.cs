@@ -83,7 +83,9 @@ internal sealed class LiveConnectionsFilter(LiveConnections connections, IEnumer
         connections.Add(connection);
         foreach (var gate in gates)
         {
-            if (!await gate.AdmitAsync(connection)) throw new HubException("Your session has ended. Sign in again.");
+            if (await gate.AdmitAsync(connection)) continue;
+            connections.Remove(connection.Id); // a refused connection is closed without OnDisconnectedAsync
+            throw new HubException("Your session has ended. Sign in again.");
         }
         await next(context);
     }
