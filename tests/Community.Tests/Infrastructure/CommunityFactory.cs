@@ -78,5 +78,7 @@ public static class CommunityFactoryExtensions
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Community.Web.Features.Accounts.Member>>();
         var member = await users.FindByIdAsync(memberId) ?? throw new InvalidOperationException("no such member");
         await users.AddToRolesAsync(member, roles);
+        // As the admin endpoint does: open sessions pick up the roles at once.
+        await scope.ServiceProvider.GetRequiredService<Community.Web.Features.Accounts.MemberSessions>().AnnounceAsync(memberId);
     }
 }

@@ -18,6 +18,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly List<(string Target, JsonElement[] Args)> _received = [];
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextId;
     private Task _loop = Task.CompletedTask;
 
@@ -79,12 +80,21 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when the server closes the connection (a close message or the socket ending).</summary>
+    public Task Closed => _closed.Task;
+
     public IReadOnlyList<JsonElement> Received(string target)
     {
         lock (_received) return _received.Where(r => r.Target == target && r.Args.Length > 0).Select(r => r.Args[0]).ToList();
     }
 
     private async Task ReceiveLoopAsync()
+    {
+        try { await ReceiveMessagesAsync(); }
+        finally { _closed.TrySetResult(); }
+    }
+
+    private async Task ReceiveMessagesAsync()
     {
         while (!_stop.IsCancellationRequested)
         {
@@ -102,6 +112,8 @@ public sealed class HubClient : IAsyncDisposable
                         lock (_received) _received.Add((root.GetProperty("target").GetString()!, [.. root.GetProperty("arguments").EnumerateArray()]));
                         _arrived.Release();
                         break;
+                    case 7:
+                        return;
                     case 3 when _pending.TryRemove(root.GetProperty("invocationId").GetString()!, out var done):
                         if (root.TryGetProperty("error", out var error)) done.SetException(new InvalidOperationException(error.GetString()));
                         else done.SetResult(root.TryGetProperty("result", out var result) ? result : default);

@@ -125,7 +125,7 @@ public sealed class ClickPipelineTests(CommunityFactory factory) : IClassFixture
                 db.Add(new Referral
                 {
                     CodeId = codeRow.Id, AdvocateId = advocate.Current!.Id, Source = "api", CustomerEmail = $"busy{i}@example.com", CreatedAt = now.AddHours(-i),
-                    ConvertedAt = i % 3 == 0 ? now : null,
+                    ConfirmedAt = now.AddHours(-i), ConvertedAt = i % 3 == 0 ? now : null,
                 });
             }
             return await db.SaveChangesAsync();

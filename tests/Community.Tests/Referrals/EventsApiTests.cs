@@ -144,6 +144,33 @@ public sealed class EventsApiTests(CommunityFactory factory) : IClassFixture<Com
     }
 
     [Fact]
+    public async Task A_refund_reusing_the_payments_id_is_refused_and_reverses_nothing()
+    {
+        var (advocate, friend, key) = await ReferredFriendAsync("Reuse");
+        var http = factory.CreateClient();
+        var customer = new { email = friend.Email };
+        await factory.EventOkAsync(http, key, new { id = "pay-X", type = "conversion", customer, amount = 10000, currency = "USD" }, "idem-pay-X");
+        Assert.Equal(2000, Assert.Single(await factory.LedgerAsync(advocate.Current!.Id), e => e.Reason == RuleKeys.ConversionAdvocate).Amount);
+
+        var reuse = await factory.PostEventAsync(http, key, new { id = "pay-X", type = "refund", customer, amount = 1000, currency = "USD" },
+            idempotencyKey: "idem-refund-new");
+        var problem = await ApiClient.ProblemAsync(reuse, HttpStatusCode.Conflict);
+        Assert.Contains("id", problem.Errors!.Keys);
+        Assert.DoesNotContain(await factory.LedgerAsync(advocate.Current!.Id), e => e.Kind == LedgerKind.Reversal);
+        // A payment may not take a refund's id either.
+        var refund = new { id = "ref-Y", type = "refund", customer, amount = 1000, currency = "USD", conversionId = "pay-X" };
+        await factory.EventOkAsync(http, key, refund);
+        var collide = await factory.PostEventAsync(http, key, new { id = "ref-Y", type = "conversion", customer, amount = 500, currency = "USD" });
+        await ApiClient.ProblemAsync(collide, HttpStatusCode.Conflict);
+
+        // The refund with its own id reverses its share only: 10% of 2000.
+        var reversal = Assert.Single(await factory.LedgerAsync(advocate.Current!.Id), e => e.Kind == LedgerKind.Reversal);
+        Assert.Equal(-200, reversal.Amount);
+        var recorded = await factory.DbAsync(db => db.Set<ReferralConversion>().AsNoTracking().Where(c => c.EventId == "ref-Y").ToListAsync());
+        Assert.Equal("refund", Assert.Single(recorded).Kind);
+    }
+
+    [Fact]
     public async Task A_refund_after_redemption_leaves_a_negative_balance_carried_forward()
     {
         var (advocate, friend, key) = await ReferredFriendAsync("Negative");

@@ -26,6 +26,13 @@ bindForm(password, async (data) => {
   showStatus(password, 'Your password is changed.');
 });
 
+const sessions = document.getElementById('sessions-form');
+bindForm(sessions, async () => {
+  await api.post('/api/account/signout-everywhere', {});
+  resetCsrf();
+  location.href = '/signin';
+});
+
 const erase = document.getElementById('erase-form');
 bindForm(erase, async (data) => {
   await api.post('/api/me/erase', data);

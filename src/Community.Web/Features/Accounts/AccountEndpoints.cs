@@ -17,6 +17,7 @@ internal static class AccountEndpoints
         group.MapPost("/register", Register);
         group.MapPost("/signin", SignIn.HandleAsync);
         group.MapPost("/signout", SignOut).DisableRateLimiting();
+        group.MapPost("/signout-everywhere", SignOutEverywhere).DisableRateLimiting().RequireAuthorization();
         group.MapPost("/confirm-email", ConfirmEmail);
         group.MapPost("/resend-confirmation", ResendConfirmation);
         group.MapPost("/forgot-password", ForgotPassword);
@@ -62,14 +63,27 @@ internal static class AccountEndpoints
         return TypedResults.Accepted((string?)null, new MessageResponse(CheckInbox));
     }
 
-    private static async Task<NoContent> SignOut(SignInManager<Member> signIn)
+    /// <summary>Ends this session on the server too, so a copy of the cookie stops working as well.</summary>
+    private static async Task<NoContent> SignOut(HttpContext http, SignInManager<Member> signIn, MemberSessions sessions, CancellationToken ct)
     {
+        await sessions.RevokeAsync(http.User, ct);
+        await signIn.SignOutAsync();
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SignOutEverywhere(
+        HttpContext http, UserManager<Member> users, SignInManager<Member> signIn, MemberSessions sessions, CancellationToken ct)
+    {
+        var member = await users.GetUserAsync(http.User);
+        if (member is null) return Problems.Unauthorized();
+        await sessions.EndAllAsync(member);
+        await sessions.AnnounceAsync(member.Id, ct);
         await signIn.SignOutAsync();
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> ConfirmEmail(
-        ConfirmEmailRequest request, UserManager<Member> users)
+        ConfirmEmailRequest request, UserManager<Member> users, IEnumerable<IEmailConfirmedHook> confirmed, CancellationToken ct)
     {
         // A missing part is a broken link, not a form to fix: the page has no fields, so say what happened and how to go on.
         if (string.IsNullOrWhiteSpace(request.UserId) || string.IsNullOrWhiteSpace(request.Token)) return InvalidConfirmLink();
@@ -77,9 +91,9 @@ internal static class AccountEndpoints
         if (member is null) return InvalidConfirmLink();
         if (member.EmailConfirmed) return TypedResults.Ok(new MessageResponse("Your email is already confirmed. You can sign in."));
         var result = await users.ConfirmEmailAsync(member, request.Token);
-        return result.Succeeded
-            ? TypedResults.Ok(new MessageResponse("Your email is confirmed. You can sign in now."))
-            : InvalidConfirmLink();
+        if (!result.Succeeded) return InvalidConfirmLink();
+        foreach (var hook in confirmed) await hook.OnEmailConfirmedAsync(member, ct);
+        return TypedResults.Ok(new MessageResponse("Your email is confirmed. You can sign in now."));
     }
 
     private static ProblemHttpResult InvalidConfirmLink() => TypedResults.Problem(
@@ -129,7 +143,8 @@ internal static class AccountEndpoints
     }
 
     private static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> ResetPassword(
-        ResetPasswordRequest request, UserManager<Member> users)
+        ResetPasswordRequest request, UserManager<Member> users, MemberSessions sessions, IEnumerable<IEmailConfirmedHook> confirmed,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         ValidateEmail(errors, request.Email);
@@ -146,7 +161,15 @@ internal static class AccountEndpoints
         // A successful reset proves ownership: lift a failed-sign-in lockout, and confirm the address.
         await users.ResetAccessFailedCountAsync(member);
         if (member.LockoutEnd is { } end && end - DateTimeOffset.UtcNow < TimeSpan.FromDays(1)) await users.SetLockoutEndDateAsync(member, null);
-        if (!member.EmailConfirmed) { member.EmailConfirmed = true; await users.UpdateAsync(member); }
+        if (!member.EmailConfirmed)
+        {
+            member.EmailConfirmed = true;
+            await users.UpdateAsync(member);
+            foreach (var hook in confirmed) await hook.OnEmailConfirmedAsync(member, ct);
+        }
+        // Whoever held a session (perhaps the reason for the reset) is signed out everywhere.
+        await sessions.EndAllAsync(member);
+        await sessions.AnnounceAsync(member.Id, ct);
         return TypedResults.Ok(new MessageResponse("Your password has been changed. You can sign in now."));
     }
 

@@ -1,5 +1,6 @@
 using Community.Web.Data;
 using Community.Web.Infrastructure.Pages;
+using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Problems;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -27,6 +28,8 @@ public static class AccountsModule
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Accounts:LockoutMinutes", 15));
             })
             .AddEntityFrameworkStores<CommunityDb>()
+            .AddClaimsPrincipalFactory<MemberClaimsFactory>()
+            .AddSignInManager<MemberSignInManager>()
             .AddDefaultTokenProviders()
             .AddPasswordValidator<CommonPasswordValidator>();
         services.Configure<DataProtectionTokenProviderOptions>(o =>
@@ -50,7 +53,13 @@ public static class AccountsModule
             // APIs answer 401/403 with a problem body instead of redirecting to the sign-in page.
             o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, 401, "Sign in to continue.");
             o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, 403, "You do not have permission to do that.");
+            SessionValidation.Configure(o);
         });
+        services.Configure<SecurityStampValidatorOptions>(SessionValidation.KeepSessionId);
+        services.AddSingleton<SessionDirectory>();
+        services.AddScoped<MemberSessions>();
+        services.AddSingleton<IServerSignalHandler, SessionSignalHandler>();
+        services.AddSingleton<ILiveConnectionGate, SessionConnectionGate>();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Moderate, p => p.RequireRole(Roles.Moderator, Roles.Admin))

@@ -20,7 +20,8 @@ internal static class AdminMemberEndpoints
         TypedResults.Ok(await query.MembersAsync(q, ct));
 
     private static async Task<Results<Ok<AdminMember>, ValidationProblem, ProblemHttpResult>> SetRoles(
-        string id, SetRolesRequest request, ClaimsPrincipal user, UserManager<Member> users, AdminMemberQuery query, CancellationToken ct)
+        string id, SetRolesRequest request, ClaimsPrincipal user, UserManager<Member> users, AdminMemberQuery query, MemberSessions sessions,
+        CancellationToken ct)
     {
         var wanted = (request.Roles ?? []).Distinct(StringComparer.Ordinal).ToList();
         var unknown = wanted.Where(r => !Roles.All.Contains(r)).ToList();
@@ -33,7 +34,8 @@ internal static class AdminMemberEndpoints
         var current = await users.GetRolesAsync(member);
         await users.RemoveFromRolesAsync(member, current.Except(wanted));
         await users.AddToRolesAsync(member, wanted.Except(current));
-        await users.UpdateSecurityStampAsync(member); // the member's cookie picks up the new roles
+        // Open sessions and live connections take the new roles at once (a downgrade, not a sign-out).
+        await sessions.AnnounceAsync(member.Id, ct);
         return TypedResults.Ok((await query.MembersAsync(null, ct, member.Id)).Single());
     }
 }

@@ -52,7 +52,8 @@ internal static class MeEndpoints
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
-        ChangePasswordRequest request, ClaimsPrincipal user, UserManager<Member> users, SignInManager<Member> signIn)
+        ChangePasswordRequest request, ClaimsPrincipal user, UserManager<Member> users, SignInManager<Member> signIn, MemberSessions sessions,
+        CancellationToken ct)
     {
         var member = await users.GetUserAsync(user);
         if (member is null) return Problems.Unauthorized();
@@ -67,6 +68,9 @@ internal static class MeEndpoints
                 ? new FieldErrors().Add("currentPassword", "The current password is incorrect.").ToProblem()
                 : AccountEndpoints.IdentityProblem(result, "newPassword");
         }
+        // Every other session ends; this one gets a new cookie under the new session version (same session id).
+        await sessions.EndAllAsync(member);
+        await sessions.AnnounceAsync(member.Id, ct);
         await signIn.RefreshSignInAsync(member);
         return TypedResults.NoContent();
     }

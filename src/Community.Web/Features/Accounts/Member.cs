@@ -12,6 +12,9 @@ public sealed class Member : IdentityUser
     public DateTime JoinedAt { get; set; }
     /// <summary>URL of the avatar image, when the member uploaded one; otherwise a placeholder is drawn from the initials.</summary>
     public string? AvatarUrl { get; set; }
+    /// <summary>Goes up whenever every session must end (password change or reset, sign out everywhere, suspension, erasure);
+    /// each sign-in cookie carries the version it was issued under.</summary>
+    public int SessionVersion { get; set; }
 }
 
 internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
@@ -21,5 +24,6 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
         builder.Property(m => m.DisplayName).HasMaxLength(MemberRules.DisplayNameMax).IsRequired();
         builder.Property(m => m.Bio).HasMaxLength(MemberRules.BioMax);
         builder.Property(m => m.AvatarUrl).HasMaxLength(512);
+        builder.Property(m => m.SessionVersion).HasDefaultValue(0);
     }
 }

@@ -13,6 +13,9 @@ public interface IMemberDataSection
     Task<object?> ExportAsync(string memberId, CancellationToken ct);
     /// <summary>Runs inside the erase transaction; totals that must survive (ledgers) are kept, detached from the person.</summary>
     Task EraseAsync(string memberId, CancellationToken ct);
+
+    /// <summary>Runs after the erase committed: drop cached copies of what was erased (on every server).</summary>
+    Task AfterEraseAsync(string memberId, CancellationToken ct) => Task.CompletedTask;
 }
 
 public sealed record EraseRequest(string? Password);
@@ -47,7 +50,7 @@ internal static class MemberDataEndpoints
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Erase(
         EraseRequest request, ClaimsPrincipal user, UserManager<Member> users, SignInManager<Member> signIn,
-        IEnumerable<IMemberDataSection> sections, CommunityDb db, CancellationToken ct)
+        IEnumerable<IMemberDataSection> sections, CommunityDb db, MemberSessions sessions, CancellationToken ct)
     {
         var member = await users.GetUserAsync(user);
         if (member is null) return Problems.Unauthorized();
@@ -70,9 +73,11 @@ internal static class MemberDataEndpoints
         member.LockoutEnd = DateTimeOffset.MaxValue;
         var result = await users.UpdateAsync(member);
         if (!result.Succeeded) return AccountEndpoints.IdentityProblem(result);
-        await users.UpdateSecurityStampAsync(member); // every other session of this member ends too
+        await sessions.EndAllAsync(member); // every other session of this member ends too
         foreach (var login in await users.GetLoginsAsync(member)) await users.RemoveLoginAsync(member, login.LoginProvider, login.ProviderKey);
         await tx.CommitAsync(ct);
+        await sessions.AnnounceAsync(member.Id, ct);
+        foreach (var section in sections) await section.AfterEraseAsync(member.Id, ct);
         await signIn.SignOutAsync();
         return TypedResults.NoContent();
     }

@@ -14,6 +14,13 @@ public interface IRegistrationHook
     Task OnRegisteredAsync(Member member, RegisterRequest request, HttpContext http, CancellationToken ct);
 }
 
+/// <summary>Lets other features act when a member's email address is confirmed (by the mailed link, or by a password reset).</summary>
+public interface IEmailConfirmedHook
+{
+    /// <summary>Runs once the confirmation is saved; may run again for the same member, so it must be idempotent.</summary>
+    Task OnEmailConfirmedAsync(Member member, CancellationToken ct);
+}
+
 /// <summary>Creates members with a unique handle and the Member role.</summary>
 public sealed class MemberRegistration(UserManager<Member> users, TimeProvider clock)
 {

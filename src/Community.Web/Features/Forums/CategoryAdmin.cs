@@ -1,13 +1,14 @@
 using System.Text.RegularExpressions;
 using Community.Web.Data;
 using Community.Web.Features.Accounts;
+using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Forums;
 
 /// <summary>Admins create, order and describe categories, make them private to roles and choose which are Q&A.</summary>
-public sealed partial class CategoryAdmin(CommunityDb db, ForumReader reader, ForumQueries queries)
+public sealed partial class CategoryAdmin(CommunityDb db, ForumReader reader, ForumQueries queries, ILiveBus bus)
 {
     public async Task<CategoryDto> CreateAsync(CategoryRequest request, CancellationToken ct)
     {
@@ -15,7 +16,7 @@ public sealed partial class CategoryAdmin(CommunityDb db, ForumReader reader, Fo
         await ApplyAsync(category, request, creating: true, ct);
         db.Add(category);
         await db.SaveChangesAsync(ct);
-        reader.CategoriesChanged();
+        await ChangedAsync(category.Id, ct);
         return await DtoAsync(category.Id, ct);
     }
 
@@ -24,8 +25,15 @@ public sealed partial class CategoryAdmin(CommunityDb db, ForumReader reader, Fo
         var category = await db.Set<ForumCategory>().FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw ForumProblemException.NotFound("category");
         await ApplyAsync(category, request, creating: false, ct);
         await db.SaveChangesAsync(ct);
-        reader.CategoriesChanged();
+        await ChangedAsync(id, ct);
         return await DtoAsync(id, ct);
+    }
+
+    /// <summary>Every server reloads categories and re-checks who may stay in which live group (a category may have become private).</summary>
+    private async Task ChangedAsync(int id, CancellationToken ct)
+    {
+        reader.CategoriesChanged();
+        await bus.PublishAsync(LiveGroups.Servers, ForumLiveAccess.Signal, new ForumAccessChanged(null, id, true), ct);
     }
 
     private async Task ApplyAsync(ForumCategory category, CategoryRequest request, bool creating, CancellationToken ct)

@@ -6,6 +6,11 @@ public static class ForumLive
     public const string ModQueue = "mod-queue";
     public static string Thread(long id) => "thread:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public static string Category(int id) => "category:" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>New flags of one category go only to moderators who may read it.</summary>
+    public static string ModQueueFor(int categoryId) => ModQueue + ":" + categoryId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static long? ThreadIdOf(string group) => group.StartsWith("thread:", StringComparison.Ordinal)
+        && long.TryParse(group.AsSpan(7), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     /// <summary>PostDto, to thread:{id}, after the reply's transaction commits.</summary>
     public const string PostCreated = "postCreated";

@@ -1,5 +1,6 @@
 using Community.Web.Data;
 using Community.Web.Features.Accounts;
+using Community.Web.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Forums;
@@ -8,8 +9,10 @@ namespace Community.Web.Features.Forums;
 /// The forums' part of "download my data" and "erase my account". Erasing empties the member's posts (their places in
 /// threads stay, so sequence numbers remain gapless) and removes reactions, flags, watches, read marks and notifications.
 /// </summary>
-internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForumSearch search) : IMemberDataSection
+internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForumSearch search, ILiveBus bus) : IMemberDataSection
 {
+    private List<long> _threads = [];
+
     public string Name => "forums";
 
     public async Task<object?> ExportAsync(string memberId, CancellationToken ct) => new
@@ -32,6 +35,13 @@ internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForum
         foreach (var post in posts) await search.RemoveAsync(db, post.Id, ct);
         await db.Set<ForumPost>().Where(p => p.AuthorId == memberId)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.IsDeleted, true).SetProperty(p => p.Body, "").SetProperty(p => p.Html, ""), ct);
+        // Derived copies follow: the summary of threads they opened (API, page description, og:description), and the
+        // notifications their posts caused (which carry their name).
+        await db.Set<ForumThread>().Where(t => db.Set<ForumPost>().Any(p => p.ThreadId == t.Id && p.Seq == 1 && p.AuthorId == memberId))
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Summary, ""), ct);
+        await db.Set<ForumNotification>()
+            .Where(n => db.Set<ForumPost>().Any(p => p.AuthorId == memberId && p.ThreadId == n.ThreadId && p.Seq == n.Seq))
+            .ExecuteDeleteAsync(ct);
         var postIds = posts.Select(p => p.Id).ToList();
         await db.Set<PostRevision>().Where(r => postIds.Contains(r.PostId) || r.EditorId == memberId).ExecuteDeleteAsync(ct);
         await db.Set<PostReaction>().Where(r => r.MemberId == memberId).ExecuteDeleteAsync(ct);
@@ -39,6 +49,13 @@ internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForum
         await db.Set<ThreadWatch>().Where(w => w.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.Set<ThreadRead>().Where(r => r.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.Set<ForumNotification>().Where(n => n.MemberId == memberId).ExecuteDeleteAsync(ct);
-        foreach (var threadId in posts.Select(p => p.ThreadId).Distinct()) reader.ThreadChanged(threadId);
+        _threads = [.. posts.Select(p => p.ThreadId).Distinct()];
+    }
+
+    public async Task AfterEraseAsync(string memberId, CancellationToken ct)
+    {
+        if (_threads.Count == 0) return;
+        foreach (var threadId in _threads) reader.ThreadChanged(threadId);
+        await bus.PublishAsync(LiveGroups.Servers, ForumLiveAccess.Signal, new ForumAccessChanged(null, null, false, _threads), ct);
     }
 }

@@ -80,11 +80,18 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
         return joined > recent ? joined : recent;
     }
 
-    public async Task<NotificationList> NotificationsAsync(string memberId, CancellationToken ct)
+    /// <summary>The member's notifications about threads they may still read: nothing of a thread since deleted or made private to them.</summary>
+    public async Task<NotificationList> NotificationsAsync(ForumViewer viewer, CancellationToken ct)
     {
-        var items = await db.Set<ForumNotification>().AsNoTracking().Where(n => n.MemberId == memberId).OrderByDescending(n => n.Id).Take(30)
+        var memberId = viewer.MemberId!;
+        var visible = (await VisibleCategoriesAsync(viewer, ct)).Select(c => c.Id).ToList();
+        var mine = from n in db.Set<ForumNotification>().AsNoTracking()
+                   join t in db.Set<ForumThread>() on n.ThreadId equals t.Id
+                   where n.MemberId == memberId && !t.IsDeleted && visible.Contains(t.CategoryId)
+                   select n;
+        var items = await mine.OrderByDescending(n => n.Id).Take(30)
             .Select(n => new NotificationDto(n.Id, n.Kind, n.Text, n.Url, n.CreatedAt, n.ReadAt != null)).ToListAsync(ct);
-        var unread = await db.Set<ForumNotification>().CountAsync(n => n.MemberId == memberId && n.ReadAt == null, ct);
+        var unread = await mine.CountAsync(n => n.ReadAt == null, ct);
         return new NotificationList(unread, items);
     }
 

@@ -50,7 +50,8 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         db.Add(post);
         db.Add(new ThreadWatch { ThreadId = thread.Id, MemberId = author.Id });
         db.Add(new ThreadRead { ThreadId = thread.Id, MemberId = author.Id, LastReadSeq = 1 });
-        var notes = Notify(mentioned.Where(m => m.Id != author.Id).Select(m => m.Id), "mention", thread, 1, $"{author.DisplayName} mentioned you in “{title}”", now);
+        var notes = Notify(await ReadersAsync(mentioned.Where(m => m.Id != author.Id).Select(m => m.Id), category, ct), "mention", thread, 1,
+            $"{author.DisplayName} mentioned you in “{title}”", now);
         await db.SaveChangesAsync(ct);
         await db.Database.ExecuteSqlAsync($"""UPDATE "ForumCategories" SET "ThreadCount" = "ThreadCount" + 1, "PostCount" = "PostCount" + 1, "LastActivityAt" = {now} WHERE "Id" = {category.Id}""", ct);
         await search.IndexAsync(db, post, title, category.Id, ct, isNew: true);
@@ -113,8 +114,12 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var watchers = await db.Set<ThreadWatch>().AsNoTracking().Where(w => w.ThreadId == threadId).Select(w => w.MemberId).ToListAsync(ct);
         var thread = new ForumThread { Id = threadId, Title = row.Title, Slug = row.Slug };
         var mentionIds = mentioned.Select(m => m.Id).Where(id => id != author.Id).ToHashSet(StringComparer.Ordinal);
-        var notes = Notify(mentionIds, "mention", thread, row.LastSeq, $"{author.DisplayName} mentioned you in “{row.Title}”", now);
-        notes.AddRange(Notify(watchers.Where(w => w != author.Id && !mentionIds.Contains(w)), "reply", thread, row.LastSeq, $"{author.DisplayName} replied in “{row.Title}”", now));
+        // Only people who may read the thread now: a watcher of a thread since moved into a private category, or someone
+        // mentioned in a staff thread, must not learn its title.
+        var notes = Notify(await ReadersAsync(mentionIds, category, ct), "mention", thread, row.LastSeq,
+            $"{author.DisplayName} mentioned you in “{row.Title}”", now);
+        var replyTo = await ReadersAsync(watchers.Where(w => w != author.Id && !mentionIds.Contains(w)), category, ct);
+        notes.AddRange(Notify(replyTo, "reply", thread, row.LastSeq, $"{author.DisplayName} replied in “{row.Title}”", now));
         await db.SaveChangesAsync(ct);
         if (!watchers.Contains(author.Id))
             await db.Database.ExecuteSqlAsync($"""INSERT INTO "ForumThreadWatches" ("ThreadId", "MemberId") VALUES ({threadId}, {author.Id}) ON CONFLICT DO NOTHING""", ct);
@@ -155,10 +160,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         post.EditedAt = now;
         post.Version = await BumpAsync(post.ThreadId, ct);
         await db.SaveChangesAsync(ct);
-        if (post.Seq == 1)
-        {
-            await db.Set<ForumThread>().Where(t => t.Id == post.ThreadId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Summary, MarkdownRenderer.PlainText(html, 300)), ct);
-        }
+        if (post.Seq == 1) await SetSummaryAsync(post, ct);
         if (!post.IsHidden) await search.IndexAsync(db, post, post.Seq == 1 ? found.Thread.Title : null, found.Category.Id, ct);
         await tx.CommitAsync(ct);
         return await AfterPostChangeAsync(post, ct);
@@ -174,9 +176,11 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         post.Version = await BumpAsync(post.ThreadId, ct);
         await db.SaveChangesAsync(ct);
         await search.RemoveAsync(db, post.Id, ct);
+        if (post.Seq == 1) await SetSummaryAsync(post, ct);
         if (post.AuthorId != viewer.MemberId) Audit(viewer, "delete-post", PostTarget(post), "");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        await TextGoneAsync(post.ThreadId, ct);
         await AfterPostChangeAsync(post, ct);
     }
 
@@ -199,7 +203,9 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         await db.SaveChangesAsync(ct);
         if (hidden) await search.RemoveAsync(db, post.Id, ct);
         else await search.IndexAsync(db, post, post.Seq == 1 ? found.Thread.Title : null, found.Category.Id, ct);
+        if (post.Seq == 1) await SetSummaryAsync(post, ct);
         await tx.CommitAsync(ct);
+        if (hidden) await TextGoneAsync(post.ThreadId, ct);
         if (resolved.Count > 0) await bus.PublishAsync(ForumLive.ModQueue, ForumLive.FlagsResolved, new FlagsResolvedEvent(resolved), ct);
         return await AfterPostChangeAsync(post, ct);
     }
@@ -255,7 +261,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         thread.AcceptedSeq = seq;
         thread.Version = version;
         List<ForumNotification> notes = [];
-        if (answer is not null && answer.AuthorId != actor.Id)
+        if (answer is not null && answer.AuthorId != actor.Id && (await ReadersAsync([answer.AuthorId], found.Category, ct)).Count > 0)
         {
             notes = Notify([answer.AuthorId], "answer", thread, answer.Seq, $"Your reply was accepted as the answer to “{thread.Title}”", Now);
         }
@@ -310,6 +316,12 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         await db.SaveChangesAsync(ct);
         await search.RetitleAsync(db, threadId, thread.Title, ct);
         await tx.CommitAsync(ct);
+        if (thread.CategoryId != from)
+        {
+            // Before anything more goes to the thread's group: connections that may not read the new category leave it, on every server.
+            reader.ThreadChanged(threadId);
+            await bus.PublishAsync(LiveGroups.Servers, ForumLiveAccess.Signal, new ForumAccessChanged(threadId, thread.CategoryId, false), ct);
+        }
         return await AfterThreadChangeAsync(threadId, ct);
     }
 
@@ -370,6 +382,19 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         return (post, found);
     }
 
+    /// <summary>The thread's summary (API, page description, og:description) is the first post's text, and only while it is visible.</summary>
+    private Task<int> SetSummaryAsync(ForumPost first, CancellationToken ct) =>
+        db.Set<ForumThread>().Where(t => t.Id == first.ThreadId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Summary, SummaryOf(first)), ct);
+
+    internal static string SummaryOf(ForumPost first) => first.IsHidden || first.IsDeleted ? "" : MarkdownRenderer.PlainText(first.Html, 300);
+
+    /// <summary>Hidden or deleted text must leave every server's cached headers, windows and pages, not only this one's.</summary>
+    private async Task TextGoneAsync(long threadId, CancellationToken ct)
+    {
+        reader.ThreadChanged(threadId);
+        await bus.PublishAsync(LiveGroups.Servers, ForumLiveAccess.Signal, new ForumAccessChanged(threadId, null, false), ct);
+    }
+
     private async Task<PostDto> AfterPostChangeAsync(ForumPost post, CancellationToken ct)
     {
         reader.ThreadChanged(post.ThreadId);
@@ -416,6 +441,18 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         }
         var rendered = MarkdownRenderer.Render(body, known.Select(k => k.UserName).ToHashSet(StringComparer.Ordinal));
         return (rendered.Html, [.. known.Where(k => rendered.Mentions.Contains(k.UserName))]);
+    }
+
+    /// <summary>Those of <paramref name="memberIds"/> who may read the category now (one query, and only for a private category).</summary>
+    private async Task<List<string>> ReadersAsync(IEnumerable<string> memberIds, CategoryInfo category, CancellationToken ct)
+    {
+        var ids = memberIds.Distinct(StringComparer.Ordinal).ToList();
+        if (!category.IsPrivate || ids.Count == 0) return ids;
+        var roles = (await (from ur in db.UserRoles
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            where ids.Contains(ur.UserId)
+                            select new { ur.UserId, r.Name }).ToListAsync(ct)).ToLookup(x => x.UserId, x => x.Name!);
+        return [.. ids.Where(id => new ForumViewer(id, roles[id].ToHashSet(StringComparer.Ordinal)).CanRead(category))];
     }
 
     private List<ForumNotification> Notify(IEnumerable<string> memberIds, string kind, ForumThread thread, int seq, string text, DateTime now)

@@ -20,6 +20,9 @@ public static class ForumsModule
         services.AddSingleton<PostingLimiter>();
         services.AddSingleton<ForumWriteGate>();
         services.AddSingleton<IThreadPresence, InMemoryThreadPresence>();
+        services.AddSingleton<ForumLiveAccess>();
+        services.AddSingleton<ILiveAccessCheck>(sp => sp.GetRequiredService<ForumLiveAccess>());
+        services.AddSingleton<IServerSignalHandler>(sp => sp.GetRequiredService<ForumLiveAccess>());
         services.AddHostedService<ViewerCountBroadcaster>();
         if (database.IsPostgres) services.AddSingleton<IForumSearch, PostgresForumSearch>();
         else services.AddSingleton<IForumSearch, SqliteForumSearch>();
@@ -165,7 +168,7 @@ public static class ForumsModule
         member.MapGet("/notifications", async (HttpContext http, ForumQueries q, CancellationToken ct) =>
         {
             http.Response.Headers.CacheControl = "no-store";
-            return TypedResults.Ok(await q.NotificationsAsync(ForumViewer.From(http.User).MemberId!, ct));
+            return TypedResults.Ok(await q.NotificationsAsync(ForumViewer.From(http.User), ct));
         });
         member.MapPost("/notifications/read", async (NotificationsReadRequest request, HttpContext http, ForumQueries q, CancellationToken ct) =>
         {
@@ -178,9 +181,10 @@ public static class ForumsModule
             TypedResults.Ok(await w.SetHiddenAsync(ForumViewer.From(http.User), id, true, request.Reason, ct)));
         mod.MapPost("/posts/{id:long}/unhide", async (long id, ReasonRequest request, HttpContext http, ForumWriter w, CancellationToken ct) =>
             TypedResults.Ok(await w.SetHiddenAsync(ForumViewer.From(http.User), id, false, request.Reason, ct)));
-        mod.MapGet("/mod/flags", async (Moderation m, CancellationToken ct) => TypedResults.Ok(await m.FlagsAsync(ct)));
-        mod.MapGet("/mod/flags/open-count", async (Moderation m, CancellationToken ct) =>
-            TypedResults.Ok(new OpenFlagCount(await m.OpenFlagCountAsync(ct))));
+        mod.MapGet("/mod/flags", async (HttpContext http, Moderation m, CancellationToken ct) =>
+            TypedResults.Ok(await m.FlagsAsync(ForumViewer.From(http.User), ct)));
+        mod.MapGet("/mod/flags/open-count", async (HttpContext http, Moderation m, CancellationToken ct) =>
+            TypedResults.Ok(new OpenFlagCount(await m.OpenFlagCountAsync(ForumViewer.From(http.User), ct))));
         mod.MapPost("/mod/flags/resolve", async (ResolveFlagsRequest request, HttpContext http, Moderation m, CancellationToken ct) =>
             TypedResults.Ok(new { resolved = await m.ResolveAsync(ForumViewer.From(http.User), request, ct) }));
         mod.MapGet("/mod/audit", async (Moderation m, CancellationToken ct) => TypedResults.Ok(await m.AuditAsync(ct)));

@@ -10,7 +10,7 @@ namespace Community.Web.Features.Forums;
 
 /// <summary>Flags, the moderator queue, sanctions and the audit log.</summary>
 public sealed class Moderation(CommunityDb db, ForumReader reader, ForumWriter writer, ILiveBus bus, TimeProvider clock, PostingLimiter limiter,
-    UserManager<Member> users)
+    UserManager<Member> users, MemberSessions sessions)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -20,7 +20,7 @@ public sealed class Moderation(CommunityDb db, ForumReader reader, ForumWriter w
         errors.Text("reason", request.Reason, 3, 500, "Reason");
         if (errors.Any) throw ForumProblemException.Invalid(errors);
         var post = await db.Set<ForumPost>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == postId, ct) ?? throw ForumProblemException.NotFound("post");
-        _ = await reader.ThreadAsync(post.ThreadId, viewer, ct) ?? throw ForumProblemException.NotFound("post");
+        var found = await reader.ThreadAsync(post.ThreadId, viewer, ct) ?? throw ForumProblemException.NotFound("post");
         if (post.IsDeleted) throw ForumProblemException.Conflict("This post was deleted.");
         var me = viewer.MemberId!;
         if (await db.Set<PostFlag>().AnyAsync(f => f.PostId == postId && f.MemberId == me, ct)) throw ForumProblemException.Conflict("You already flagged this post.");
@@ -35,22 +35,35 @@ public sealed class Moderation(CommunityDb db, ForumReader reader, ForumWriter w
         {
             throw ForumProblemException.Conflict("You already flagged this post.");
         }
-        var dto = (await FlagsAsync(ct, flag.Id)).Single();
-        await bus.PublishAsync(ForumLive.ModQueue, ForumLive.FlagCreated, dto, ct);
+        var dto = (await FlagsAsync(Staff, ct, flag.Id)).Single();
+        // Only to moderators who may read the category: the flag carries the thread title and an excerpt.
+        await bus.PublishAsync(ForumLive.ModQueueFor(found.Category.Id), ForumLive.FlagCreated, dto, ct);
         return dto;
     }
 
-    /// <summary>How many flags wait in the queue: the number on the staff menu's Moderation link.</summary>
-    public Task<int> OpenFlagCountAsync(CancellationToken ct) => db.Set<PostFlag>().CountAsync(f => f.ResolvedAt == null, ct);
+    private static readonly ForumViewer Staff = ForumViewer.Anonymous with { Roles = new HashSet<string>([Roles.Admin], StringComparer.Ordinal) };
 
-    /// <summary>Open flags, newest first (or one flag by id).</summary>
-    public async Task<List<FlagDto>> FlagsAsync(CancellationToken ct, long? id = null)
+    /// <summary>How many flags the moderator may act on wait in the queue: the number on the staff menu's Moderation link.</summary>
+    public async Task<int> OpenFlagCountAsync(ForumViewer viewer, CancellationToken ct)
     {
+        var readable = (await reader.CategoriesAsync(ct)).Values.Where(viewer.CanRead).Select(c => c.Id).ToList();
+        return await (from f in db.Set<PostFlag>()
+                      join p in db.Set<ForumPost>() on f.PostId equals p.Id
+                      join t in db.Set<ForumThread>() on p.ThreadId equals t.Id
+                      where f.ResolvedAt == null && readable.Contains(t.CategoryId)
+                      select f.Id).CountAsync(ct);
+    }
+
+    /// <summary>Open flags the moderator may read (their thread's category), newest first; or one flag by id.</summary>
+    public async Task<List<FlagDto>> FlagsAsync(ForumViewer viewer, CancellationToken ct, long? id = null)
+    {
+        var readable = (await reader.CategoriesAsync(ct)).Values.Where(viewer.CanRead).Select(c => c.Id).ToList();
         var q = from f in db.Set<PostFlag>().AsNoTracking()
                 join p in db.Set<ForumPost>() on f.PostId equals p.Id
                 join t in db.Set<ForumThread>() on p.ThreadId equals t.Id
                 join a in db.Users on p.AuthorId equals a.Id
                 join flagger in db.Users on f.MemberId equals flagger.Id
+                where readable.Contains(t.CategoryId)
                 select new { f, p.ThreadId, p.Seq, p.Html, p.IsHidden, t.Title, t.Slug, a.UserName, a.DisplayName, a.AvatarUrl, By = flagger.DisplayName };
         q = id is { } one ? q.Where(x => x.f.Id == one) : q.Where(x => x.f.ResolvedAt == null);
         var rows = await q.OrderByDescending(x => x.f.Id).Take(200).ToListAsync(ct);
@@ -66,6 +79,13 @@ public sealed class Moderation(CommunityDb db, ForumReader reader, ForumWriter w
         if (ids.Count is 0 or > 200) errors.Add("ids", "Select 1–200 flags.");
         if (request.Action is not ("hide" or "dismiss")) errors.Add("action", "Action is hide or dismiss.");
         if (errors.Any) throw ForumProblemException.Invalid(errors);
+        // Flags in categories the moderator cannot read are not theirs to act on: they stay open for someone who can.
+        var readable = (await reader.CategoriesAsync(ct)).Values.Where(viewer.CanRead).Select(c => c.Id).ToList();
+        ids = await (from f in db.Set<PostFlag>().AsNoTracking()
+                     join p in db.Set<ForumPost>() on f.PostId equals p.Id
+                     join t in db.Set<ForumThread>() on p.ThreadId equals t.Id
+                     where ids.Contains(f.Id) && readable.Contains(t.CategoryId)
+                     select f.Id).ToListAsync(ct);
         var flags = await db.Set<PostFlag>().Where(f => ids.Contains(f.Id) && f.ResolvedAt == null).ToListAsync(ct);
         if (request.Action == "hide")
         {
@@ -112,7 +132,8 @@ public sealed class Moderation(CommunityDb db, ForumReader reader, ForumWriter w
         {
             await users.SetLockoutEnabledAsync(member, true);
             await users.SetLockoutEndDateAsync(member, new DateTimeOffset(until, TimeSpan.Zero));
-            await users.UpdateSecurityStampAsync(member); // signs them out everywhere at the next cookie validation
+            await sessions.EndAllAsync(member); // signed out everywhere, live connections included, at once
+            await sessions.AnnounceAsync(member.Id, ct);
         }
         return new SanctionDto(sanction.Id, member.UserName!, sanction.Kind, until, sanction.Reason);
     }

@@ -175,7 +175,8 @@ internal static class AdminEndpoints
         var clicks = await db.Set<ReferralClick>().Where(c => c.At >= start && c.At < end).GroupBy(c => c.CodeId)
             .Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct);
         var referrals = await db.Set<Referral>().Where(r => !r.IsTest && r.CreatedAt >= start && r.CreatedAt < end).GroupBy(r => r.CodeId)
-            .Select(g => new { g.Key, Signups = g.Count(), Conversions = g.Count(r => r.ConvertedAt != null) }).ToListAsync(ct);
+            .Select(g => new { g.Key, Signups = g.Count(r => r.ConfirmedAt != null), Conversions = g.Count(r => r.ConvertedAt != null) })
+            .ToListAsync(ct);
         var rows = tags.Values.Distinct(StringComparer.Ordinal).Select(tag => new FunnelRow(tag,
                 clicks.Where(c => tags[c.Key] == tag).Sum(c => c.Count),
                 referrals.Where(r => tags[r.Key] == tag).Sum(r => r.Signups),
@@ -187,7 +188,8 @@ internal static class AdminEndpoints
     private static async Task<Ok<List<TopAdvocate>>> Top(CommunityDb db, CancellationToken ct)
     {
         var board = await db.Set<Referral>().AsNoTracking().Where(r => r.AdvocateId != null && !r.IsTest && r.Decision == ReferralDecision.Allow)
-            .GroupBy(r => r.AdvocateId!).Select(g => new { Id = g.Key, Signups = g.Count(), Conversions = g.Count(r => r.ConvertedAt != null) })
+            .GroupBy(r => r.AdvocateId!)
+            .Select(g => new { Id = g.Key, Signups = g.Count(r => r.ConfirmedAt != null), Conversions = g.Count(r => r.ConvertedAt != null) })
             .OrderByDescending(g => g.Conversions).ThenByDescending(g => g.Signups).Take(25).ToListAsync(ct);
         var ids = board.Select(b => b.Id).ToList();
         var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName, u.UserName }).ToDictionaryAsync(u => u.Id, ct);

@@ -76,7 +76,7 @@ internal static class AdvocateEndpoints
         var codes = await db.Set<ReferralCode>().AsNoTracking().Where(c => c.OwnerId == id).OrderBy(c => c.Kind).ToListAsync(ct);
         var clicks = codes.Sum(c => c.ClickCount);
         var mine = db.Set<Referral>().AsNoTracking().Where(r => r.AdvocateId == id && !r.IsTest);
-        var signups = await mine.CountAsync(ct);
+        var signups = await mine.CountAsync(r => r.ConfirmedAt != null, ct);
         var conversions = await mine.CountAsync(r => r.ConvertedAt != null, ct);
         var recent = await db.Set<Referral>().AsNoTracking().Where(r => r.AdvocateId == id).OrderByDescending(r => r.Id).Take(50)
             .Select(r => new { Referral = r, Name = db.Users.Where(u => u.Id == r.ReferredMemberId).Select(u => u.DisplayName).FirstOrDefault() })
@@ -100,7 +100,8 @@ internal static class AdvocateEndpoints
 
     internal static AdvocateReferral ToAdvocateView(Referral r, string? name)
     {
-        var status = r.IsTest ? "test" : r.Decision switch
+        var awaiting = !r.IsTest && r.ConfirmedAt is null && r.Decision is ReferralDecision.Allow or ReferralDecision.Review;
+        var status = r.IsTest ? "test" : awaiting ? "awaiting confirmation" : r.Decision switch
         {
             ReferralDecision.Review => "in review",
             ReferralDecision.Block or ReferralDecision.Rejected => "not eligible",
@@ -111,6 +112,7 @@ internal static class AdvocateEndpoints
         if (r.Decision == ReferralDecision.Rejected && !reasons.Contains(ReasonCodes.Rejected)) reasons.Add(ReasonCodes.Rejected);
         // Signals that did not stop the referral are not worth worrying the advocate about.
         var shown = r.Decision == ReferralDecision.Allow ? reasons.Where(x => x is ReasonCodes.TestReferral).ToList() : reasons;
+        if (awaiting) shown = [ReasonCodes.AwaitingConfirmation];
         return new AdvocateReferral(r.Id, r.CreatedAt, r.IsTest ? (r.TestLabel ?? "Test") : name ?? "A new customer", status, r.IsTest, r.TestLabel,
             shown, shown.Select(Reasons.ForAdvocate).ToList());
     }
@@ -121,7 +123,7 @@ internal static class AdvocateEndpoints
         var rows = await db.Set<Referral>().AsNoTracking()
             .Where(r => r.AdvocateId != null && !r.IsTest && r.Decision == ReferralDecision.Allow && !optedOut.Contains(r.AdvocateId))
             .GroupBy(r => r.AdvocateId!)
-            .Select(g => new { Id = g.Key, Signups = g.Count(), Conversions = g.Count(r => r.ConvertedAt != null) })
+            .Select(g => new { Id = g.Key, Signups = g.Count(r => r.ConfirmedAt != null), Conversions = g.Count(r => r.ConvertedAt != null) })
             .ToListAsync(ct);
         var ordered = rows.OrderByDescending(r => r.Conversions).ThenByDescending(r => r.Signups).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         var top = ordered.Take(take == int.MaxValue ? ordered.Count : take).ToList();
@@ -218,6 +220,7 @@ internal static class AdvocateEndpoints
         {
             CodeId = code.Id, AdvocateId = id, Source = "test", IsTest = true, TestLabel = request.Label!.Trim(), Decision = ReferralDecision.Allow,
             Reasons = ReasonCodes.TestReferral, ExternalCustomerId = "test-" + Codes.Generate(12), CreatedAt = clock.GetUtcNow().UtcDateTime,
+            ConfirmedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.Add(referral);
         await db.SaveChangesAsync(ct);

@@ -89,7 +89,8 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
     public async Task OnRegisteredAsync(Member member, RegisterRequest request, HttpContext http, CancellationToken ct)
     {
         if (http.Items[ItemKey] is not ResolvedCode resolved) return;
-        var rewards = await attribution.AttributeAsync(resolved.Code, resolved.Source, member.Id, member.Email, http, resolved.InviteId, ct);
+        var rewards = await attribution.AttributeAsync(resolved.Code, resolved.Source, member.Id, member.Email, http, resolved.InviteId, ct,
+            emailConfirmed: member.EmailConfirmed);
         // The sign-up transaction commits after the hooks; announce credits once the response is on its way.
         if (rewards?.Created.Count > 0)
         {
@@ -100,11 +101,37 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
     }
 }
 
+/// <summary>
+/// A referred member confirmed their email: from now on the sign-up counts in the funnel and earns its sign-up rewards.
+/// Only the request that marks the referral confirmed grants, and the grant keys make a second grant impossible anyway.
+/// </summary>
+internal sealed class ReferralConfirmationHook(CommunityDb db, ReferralRewards rewards, Ledger ledger, TimeProvider clock) : IEmailConfirmedHook
+{
+    public async Task OnEmailConfirmedAsync(Member member, CancellationToken ct)
+    {
+        await using var tx = await db.BeginWriteAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var marked = await db.Set<Referral>().Where(r => r.ReferredMemberId == member.Id && r.ConfirmedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConfirmedAt, now), ct);
+        if (marked == 0) return;
+        var referral = await db.Set<Referral>().FirstAsync(r => r.ReferredMemberId == member.Id, ct);
+        if (referral.Decision == ReferralDecision.Allow)
+        {
+            var overrideCredits = await db.Set<ReferralCode>().Where(c => c.Id == referral.CodeId).Select(c => c.RewardOverride).FirstAsync(ct);
+            await rewards.GrantSignupAsync(referral, overrideCredits, ct);
+        }
+        await tx.CommitAsync(ct);
+        if (rewards.Created.Count > 0) await ledger.AnnounceAsync([.. rewards.Created], ct);
+    }
+}
+
 /// <summary>Creates a referral: scores it, counts the campaign use, marks the invite, and grants sign-up rewards when allowed.</summary>
 public sealed class ReferralAttribution(CommunityDb db, FraudSignals fraud, ProgramStore programs, IpHasher ips, ReferralRewards rewards,
     CodeDirectory codes, TimeProvider clock)
 {
-    public async Task<ReferralRewards?> AttributeAsync(CodeInfo code, string source, string memberId, string? email, HttpContext http, long? inviteId, CancellationToken ct)
+    /// <summary>A member who has not confirmed their email yet is recorded but neither counted nor credited until they do.</summary>
+    public async Task<ReferralRewards?> AttributeAsync(CodeInfo code, string source, string memberId, string? email, HttpContext http, long? inviteId,
+        CancellationToken ct, bool emailConfirmed = true)
     {
         if (await db.Set<Referral>().AnyAsync(r => r.ReferredMemberId == memberId, ct)) return null;
         var program = await programs.GetAsync(ct);
@@ -141,6 +168,7 @@ public sealed class ReferralAttribution(CommunityDb db, FraudSignals fraud, Prog
             DeviceId = device,
             IpHash = ipHash,
             CreatedAt = now,
+            ConfirmedAt = emailConfirmed ? now : null,
         };
         db.Add(referral);
         await db.SaveChangesAsync(ct);

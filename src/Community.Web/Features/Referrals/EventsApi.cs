@@ -167,6 +167,7 @@ internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudS
             {
                 CodeId = code.Id, AdvocateId = code.OwnerId, ExternalCustomerId = externalId, CustomerEmail = email, Source = "api",
                 Decision = assessment.Decision, FraudScore = assessment.Score, Reasons = string.Join(',', assessment.Reasons), CreatedAt = now,
+                ConfirmedAt = now, // reported by the product: a real customer, not an unconfirmed address
             };
             db.Add(referral);
             await db.SaveChangesAsync(ct);
@@ -190,6 +191,7 @@ internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudS
                 break;
             case "conversion":
             {
+                if (await ConversionOf(db, referral.Id, eventId, ct) is { Kind: not "conversion" }) return IdTaken(eventId, "a refund or chargeback");
                 // Saved together with the conversion row.
                 referral.ConvertedAt ??= now;
                 var conversion = await RecordAsync(referral, eventId, "conversion", null, request, now, ct);
@@ -204,6 +206,11 @@ internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudS
                     : await conversions.FirstOrDefaultAsync(c => c.EventId == request.ConversionId, ct);
                 if (conversion is null)
                     return Invalid("conversionId", "No conversion with this id is recorded for the customer.");
+                // An id already recorded for another event (the payment itself, say) would be answered from that row,
+                // and reversing "the payment" as a refund took back everything: refunds need ids of their own.
+                var taken = await ConversionOf(db, referral.Id, eventId, ct);
+                if (taken is not null && (taken.Kind != type || taken.RefundsEventId != conversion.EventId))
+                    return IdTaken(eventId, taken.Kind == "conversion" ? "a payment" : "another " + taken.Kind);
                 var earlier = await db.Set<ReferralConversion>().Where(c => c.ReferralId == referral.Id && c.RefundsEventId == conversion.EventId && c.EventId != eventId)
                     .Select(c => new { c.Kind, c.Amount }).ToListAsync(ct);
                 var refunded = earlier.Sum(c => c.Amount);
@@ -252,4 +259,8 @@ internal sealed class EventProcessor(CommunityDb db, CodeDirectory codes, FraudS
         new(new EventResult(id, type, status, referralId, reasons, grants), null);
 
     private static ProcessOutcome Invalid(string field, string message) => new(null, new FieldErrors().Add(field, message).ToProblem());
+
+    private static ProcessOutcome IdTaken(string eventId, string what) => new(null, Problems.Conflict(
+        $"The event id “{eventId}” is already used by {what} of this customer. Give every payment, refund and chargeback its own id.",
+        new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["id"] = [$"Already used by {what}."] } }));
 }

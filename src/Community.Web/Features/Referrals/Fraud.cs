@@ -19,6 +19,7 @@ public static class ReasonCodes
     public const string ExpiredCode = "expired_code";
     public const string Rejected = "rejected";
     public const string NoFriendAccount = "no_friend_account";
+    public const string AwaitingConfirmation = "awaiting_confirmation";
 }
 
 /// <summary>Kind words for advocates, precise words for admins.</summary>
@@ -36,6 +37,7 @@ public static class Reasons
         ReasonCodes.TestReferral => "Test referral: never pays.",
         ReasonCodes.Rejected => "Rejected in review.",
         ReasonCodes.NoFriendAccount => "The new customer has no community account to credit.",
+        ReasonCodes.AwaitingConfirmation => "The new member has not confirmed their email: not counted or credited yet.",
         _ => code,
     };
 
@@ -51,6 +53,7 @@ public static class Reasons
         ReasonCodes.TestReferral => "Test referral — for trying your link out; it never pays.",
         ReasonCodes.Rejected => "After review this referral didn't qualify for a reward.",
         ReasonCodes.NoFriendAccount => "Your friend hasn't joined the community yet, so only your reward applies.",
+        ReasonCodes.AwaitingConfirmation => "Your friend hasn't confirmed their email yet. You'll be credited as soon as they do.",
         _ => "This referral didn't qualify for a reward.",
     };
 }

@@ -89,6 +89,9 @@ public sealed class Referral
     public string? DeviceId { get; set; }
     public string? IpHash { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>When the referred member confirmed their email (or the product reported the customer): only then does the
+    /// sign-up count in the funnel and earn credits.</summary>
+    public DateTime? ConfirmedAt { get; set; }
     public DateTime? ConvertedAt { get; set; }
     public string? ReviewedById { get; set; }
     public string? ReviewNote { get; set; }

@@ -32,6 +32,7 @@ public static class ReferralsModule
         services.AddScoped<IReferralPrivacy>(sp => sp.GetRequiredService<ReferralPrivacy>());
         services.AddScoped<IMemberDataSection>(sp => sp.GetRequiredService<ReferralPrivacy>());
         services.AddScoped<IRegistrationHook, ReferralRegistrationHook>();
+        services.AddScoped<IEmailConfirmedHook, ReferralConfirmationHook>();
         services.AddScoped<IDemoContent, ReferralDemoContent>();
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(AdvocateEndpoints.ShareRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
             RateLimits.UserKey(http), _ => new FixedWindowRateLimiterOptions

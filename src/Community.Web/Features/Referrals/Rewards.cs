@@ -42,8 +42,10 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
 
     public async Task<List<RewardGrant>> GrantSignupAsync(Referral referral, long? friendOverride, CancellationToken ct)
     {
-        var program = await programs.GetAsync(ct);
         var grants = new List<RewardGrant>();
+        // Until the new member confirms their email the sign-up earns nothing; confirming grants it (once, by the grant keys).
+        if (referral.ReferredMemberId is not null && referral.ConfirmedAt is null) return grants;
+        var program = await programs.GetAsync(ct);
         if (referral.AdvocateId is { } advocate && program.SignupAdvocateCredits > 0)
             grants.Add(await GrantAsync(RuleKeys.SignupAdvocate, referral, advocate, "signup", program.SignupAdvocateCredits, ct));
         var friendCredits = friendOverride ?? program.SignupFriendCredits;
@@ -90,6 +92,8 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
     public async Task<List<RewardGrant>> ReverseAsync(Referral referral, ReferralConversion conversion, ReferralConversion refund, CancellationToken ct)
     {
         var grants = new List<RewardGrant>();
+        // Only a refund or chargeback of this very payment reverses anything, and a refund only its share.
+        if (refund.Kind is not ("refund" or "chargeback") || refund.RefundsEventId != conversion.EventId) return grants;
         var originals = await db.Set<RewardGrant>().AsNoTracking().Include(g => g.LedgerEntry)
             .Where(g => g.ReferralId == referral.Id && g.SourceEventId == conversion.EventId && g.LedgerEntryId != null && !g.RuleKey.StartsWith(RuleKeys.ReversePrefix))
             .ToListAsync(ct);

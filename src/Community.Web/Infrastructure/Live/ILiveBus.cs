@@ -12,5 +12,8 @@ public interface ILiveBus
 /// <summary>Group names. Every signed-in connection joins its member group automatically.</summary>
 public static class LiveGroups
 {
+    /// <summary>Not a browser group: messages to it go to every server's <see cref="ServerSignals"/>.</summary>
+    public const string Servers = "@servers";
+
     public static string Member(string memberId) => "member:" + memberId;
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.SignalR;
+
 namespace Community.Web.Infrastructure.Live;
 
 public static class LiveSetup
@@ -10,7 +12,11 @@ public static class LiveSetup
         {
             o.MaximumReceiveMessageSize = 8 * 1024; // clients only send small presence/typing calls
             o.EnableDetailedErrors = false;
+            o.AddFilter<LiveConnectionsFilter>(); // first, so later filters and hub methods find the connection
         });
+        services.AddSingleton<LiveConnections>();
+        services.AddSingleton<LiveConnectionsFilter>();
+        services.AddSingleton<ServerSignals>();
         var database = configuration.GetSection(Data.DatabaseOptions.Section).Get<Data.DatabaseOptions>() ?? new Data.DatabaseOptions();
         var bus = configuration["Live:Bus"] ?? (database.IsPostgres ? "Postgres" : "InProcess");
         if (bus.Equals("Postgres", StringComparison.OrdinalIgnoreCase))

@@ -37,9 +37,12 @@ internal sealed class PostgresLiveBus(NpgsqlDataSource dataSource) : ILiveBus
 internal sealed record LiveEnvelope(string Group, string Method, JsonElement Payload);
 
 /// <summary>Listens on the channel with a dedicated connection and delivers to the local hub; reconnects with backoff.</summary>
-internal sealed partial class PostgresLiveListener(DatabaseConnection connection, IHubContext<LiveHub> hub, ILogger<PostgresLiveListener> logger) : BackgroundService
+internal sealed partial class PostgresLiveListener(DatabaseConnection connection, IHubContext<LiveHub> hub, ServerSignals signals,
+    ILogger<PostgresLiveListener> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, string?[]> _partial = new(StringComparer.Ordinal);
+    // A server signal (say, a connection losing access to a thread) must take effect before later messages go out.
+    private Task _signals = Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,8 +85,14 @@ internal sealed partial class PostgresLiveListener(DatabaseConnection connection
         }
         var envelope = JsonSerializer.Deserialize<LiveEnvelope>(json, JsonSerializerOptions.Web);
         if (envelope is null) return;
-        _ = hub.Clients.Group(envelope.Group).SendAsync(envelope.Method, envelope.Payload);
+        if (envelope.Group == LiveGroups.Servers) Then(() => signals.DispatchAsync(envelope.Method, envelope.Payload));
+        // Queued behind a signal still running (in order); notifications arrive on one thread, so _signals needs no lock.
+        else if (!_signals.IsCompleted) Then(() => hub.Clients.Group(envelope.Group).SendAsync(envelope.Method, envelope.Payload));
+        else _ = hub.Clients.Group(envelope.Group).SendAsync(envelope.Method, envelope.Payload);
     }
+
+    private void Then(Func<Task> next) =>
+        _signals = _signals.IsCompleted ? next() : _signals.ContinueWith(_ => next(), TaskScheduler.Default).Unwrap();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Live bus listening on PostgreSQL channel community_live")]
     private static partial void LogListening(ILogger logger);
