@@ -56,7 +56,16 @@ public sealed class ReferralJourneyTests(BrowserFixture browser)
         await friend.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
         await Assertions.Expect(friend.GetByRole(AriaRole.Heading, new() { Name = "Check your inbox" })).ToBeVisibleAsync();
 
-        // The sign-up credit reaches the advocate's open dashboard without a reload.
+        // Until the friend confirms their email the sign-up earns nothing and shows as awaiting confirmation.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByText("awaiting confirmation")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("balance-pending")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("#refer[data-live=connected]")).ToHaveCountAsync(1);
+
+        // The friend confirms through the mailed link: the sign-up credit reaches the advocate's open dashboard without a reload.
+        var confirm = Mailbox.LinkIn(await new Mailbox(Server.MailFolder).WaitForAsync(friendEmail, "Confirm your email"), "/confirm-email");
+        await friend.GotoAsync(confirm.ToString());
+        await Assertions.Expect(friend.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Email confirmed");
         await Assertions.Expect(page.GetByTestId("credit-live")).ToContainTextAsync("Someone joined with your link");
         await Assertions.Expect(page.GetByTestId("balance-pending")).ToHaveTextAsync("500");
 
