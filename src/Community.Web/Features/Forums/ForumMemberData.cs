@@ -8,7 +8,7 @@ namespace Community.Web.Features.Forums;
 /// The forums' part of "download my data" and "erase my account". Erasing empties the member's posts (their places in
 /// threads stay, so sequence numbers remain gapless) and removes reactions, flags, watches, read marks and notifications.
 /// </summary>
-internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForumSearch search) : IMemberDataSection
+internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForumSearch search, MemberThreadStates states) : IMemberDataSection
 {
     public string Name => "forums";
 
@@ -40,5 +40,6 @@ internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForum
         await db.Set<ThreadRead>().Where(r => r.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.Set<ForumNotification>().Where(n => n.MemberId == memberId).ExecuteDeleteAsync(ct);
         foreach (var threadId in posts.Select(p => p.ThreadId).Distinct()) reader.ThreadChanged(threadId);
+        states.Changed(memberId);
     }
 }
