@@ -18,6 +18,7 @@ public static class ForumsModule
         services.AddSingleton(options);
         services.AddSingleton<ForumReader>();
         services.AddSingleton<MemberThreadStates>();
+        services.AddSingleton<SearchCache>();
         services.AddSingleton<PostingLimiter>();
         services.AddSingleton<ForumWriteGate>();
         services.AddSingleton<IThreadPresence, InMemoryThreadPresence>();
@@ -94,13 +95,7 @@ public static class ForumsModule
         });
         api.MapGet("/posts/{id:long}/revisions", async (long id, HttpContext http, Moderation m, CancellationToken ct) =>
             TypedResults.Ok(await m.RevisionsAsync(ForumViewer.From(http.User), id, ct)));
-        api.MapGet("/search", async Task<Results<Ok<IReadOnlyList<SearchHit>>, ValidationProblem>> (string? q, HttpContext http, ForumQueries queries, IForumSearch search,
-            CommunityDb db, CancellationToken ct) =>
-        {
-            if (string.IsNullOrWhiteSpace(q) || q.Length > 200) return new Infrastructure.Problems.FieldErrors().Add("q", "Search for 1–200 characters.").ToProblem();
-            var visible = (await queries.VisibleCategoriesAsync(ForumViewer.From(http.User), ct)).Select(c => c.Id).ToList();
-            return TypedResults.Ok(await search.SearchAsync(db, q, visible, 30, ct));
-        });
+        api.MapSearch();
         api.MapGet("/activity", async (ForumQueries q, CancellationToken ct) => Json(await q.ActivityAsync(ct)));
 
         var member = api.MapGroup("").RequireAuthorization();
