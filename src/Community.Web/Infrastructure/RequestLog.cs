@@ -46,10 +46,10 @@ public static partial class RequestLog
     internal static partial void LogRequest(ILogger logger, string method, string path, int status, double elapsedMs, string? memberId);
 }
 
-internal readonly record struct RequestLogEntry(long AtTicks, string Method, string Path, int Status, long ElapsedTimestamp, string? MemberId);
+public readonly record struct RequestLogEntry(long AtTicks, string Method, string Path, int Status, long ElapsedTimestamp, string? MemberId);
 
 /// <summary>The single consumer of queued request lines. When the queue is full (output blocked), lines are counted and dropped.</summary>
-internal sealed class RequestLogWriter(ILogger logger, Stream? output) : BackgroundService
+public sealed class RequestLogWriter(ILogger logger, Stream? output) : BackgroundService
 {
     private const int BatchBytes = 64 * 1024;
     private readonly Channel<RequestLogEntry> _queue = Channel.CreateBounded<RequestLogEntry>(

@@ -255,7 +255,7 @@ internal static class AdvocateEndpoints
     }
 
     private static async Task<Results<Ok<ClaimResult>, ValidationProblem, ProblemHttpResult>> Claim(ClaimRequest request, ClaimsPrincipal user, HttpContext http,
-        CommunityDb db, CodeDirectory codes, ReferralAttribution attribution, Ledger ledger, ReferralOptions options, TimeProvider clock, CancellationToken ct)
+        CommunityDb db, CodeDirectory codes, ReferralAttribution attribution, Ledger ledger, Leaderboard leaderboard, ReferralOptions options, TimeProvider clock, CancellationToken ct)
     {
         var id = MemberId(user);
         var member = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => new { u.JoinedAt, u.Email }).FirstAsync(ct);
@@ -274,6 +274,7 @@ internal static class AdvocateEndpoints
         catch (DbUpdateException ex) when (Db.IsUniqueViolation(ex)) { return Problems.Conflict("Your account is already linked to a referral."); }
         if (rewards is null) return new FieldErrors().Add("code", "This code is no longer active.").ToProblem();
         await tx.CommitAsync(ct);
+        leaderboard.Changed();
         await ledger.AnnounceAsync(rewards.Created, ct);
         var referral = await db.Set<Referral>().AsNoTracking().FirstAsync(r => r.ReferredMemberId == id, ct);
         var view = ToAdvocateView(referral, null);

@@ -90,6 +90,11 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
     {
         if (http.Items[ItemKey] is not ResolvedCode resolved) return;
         var rewards = await attribution.AttributeAsync(resolved.Code, resolved.Source, member.Id, member.Email, http, resolved.InviteId, ct);
+        if (rewards is not null)
+        {
+            var leaderboard = http.RequestServices.GetRequiredService<Leaderboard>();
+            http.Response.OnCompleted(() => { leaderboard.Changed(); return Task.CompletedTask; });
+        }
         // The sign-up transaction commits after the hooks; announce credits once the response is on its way.
         if (rewards?.Created.Count > 0)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Community.Web.Data;
 using Community.Web.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
@@ -6,9 +7,10 @@ namespace Community.Web.Features.Referrals;
 
 /// <summary>
 /// The advocate leaderboard, built by one GROUP BY over all referrals and then held in memory, so a dashboard or
-/// leaderboard request costs a dictionary lookup however many referrals exist. It is rebuilt after an opt-out change or a
-/// review decision (on every server, through cache signals) and at most <see cref="MaxAge"/> after anything else
-/// (conversions and sign-ups arrive through several paths; a few seconds' lag on a ranking is harmless).
+/// leaderboard request costs a dictionary lookup however many referrals exist. Sign-ups, claims, reviews and opt-outs
+/// retire it at once on every server (cache signals); conversions arrive at machine rate from the events API, so they
+/// retire it at most once a second; and it never lives longer than <see cref="MaxAge"/>. While one request rebuilds it,
+/// the others keep answering from the previous one.
 /// </summary>
 public sealed class Leaderboard : IDisposable
 {
@@ -19,13 +21,18 @@ public sealed class Leaderboard : IDisposable
     private readonly ICacheSignals _signals;
     private readonly SemaphoreSlim _building = new(1, 1);
     private volatile Snapshot? _current;
+    private long _lastConversionSignal, _version;
 
     public Leaderboard(IServiceScopeFactory scopes, TimeProvider clock, ICacheSignals signals)
     {
         _scopes = scopes;
         _clock = clock;
         _signals = signals;
-        signals.Subscribe(Topic, _ => _current = null);
+        signals.Subscribe(Topic, _ =>
+        {
+            Interlocked.Increment(ref _version);
+            _current = null;
+        });
     }
 
     private sealed record Entry(string MemberId, string DisplayName, int Conversions, int Signups);
@@ -33,6 +40,14 @@ public sealed class Leaderboard : IDisposable
 
     /// <summary>After a change that should show at once (call after commit).</summary>
     public void Changed() => _signals.Publish(Topic, "");
+
+    /// <summary>After the events API recorded conversions: at most one signal a second from this server.</summary>
+    public void Converted()
+    {
+        var last = Interlocked.Read(ref _lastConversionSignal);
+        if (Stopwatch.GetElapsedTime(last) < TimeSpan.FromSeconds(1)) return;
+        if (Interlocked.CompareExchange(ref _lastConversionSignal, Stopwatch.GetTimestamp(), last) == last) Changed();
+    }
 
     public async Task<int?> RankAsync(string memberId, CancellationToken ct) =>
         (await CurrentAsync(ct)).Ranks.TryGetValue(memberId, out var rank) ? rank : null;
@@ -46,13 +61,17 @@ public sealed class Leaderboard : IDisposable
 
     private async Task<Snapshot> CurrentAsync(CancellationToken ct)
     {
-        if (_current is { } fresh && _clock.GetUtcNow() - fresh.BuiltAt < MaxAge) return fresh;
-        await _building.WaitAsync(ct);
+        var previous = _current;
+        if (previous is not null && _clock.GetUtcNow() - previous.BuiltAt < MaxAge) return previous;
+        if (previous is null) await _building.WaitAsync(ct);
+        else if (!await _building.WaitAsync(0, ct)) return previous; // stale for this request only: someone is rebuilding it
         try
         {
             if (_current is { } built && _clock.GetUtcNow() - built.BuiltAt < MaxAge) return built;
+            var version = Interlocked.Read(ref _version);
             var snapshot = await BuildAsync(ct);
-            _current = snapshot;
+            // A change signalled during the build may be missing from it: keep it for now, rebuild on the next request.
+            _current = version == Interlocked.Read(ref _version) ? snapshot : snapshot with { BuiltAt = DateTimeOffset.MinValue };
             return snapshot;
         }
         finally { _building.Release(); }
