@@ -50,6 +50,7 @@ public static class AccountsModule
             o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, 403, "You do not have permission to do that.");
         });
 
+        CookieTicketCache.Register(services); // after Identity's cookie set-up, so it wraps the configured format
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Moderate, p => p.RequireRole(Roles.Moderator, Roles.Admin))
             .AddPolicy(Policies.Publish, p => p.RequireRole(Roles.Marketing, Roles.Admin))

@@ -17,13 +17,14 @@ public interface IForumSearch
     Task RemoveThreadAsync(CommunityDb db, long threadId, CancellationToken ct);
     Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct);
     Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct);
-    Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, int limit, CancellationToken ct);
+    /// <param name="everyCategory">The caller may read every category, so no category filter is needed.</param>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct);
 }
 
 /// <summary>Bounds that keep one search cheap however large the forum grows.</summary>
 internal static class ForumSearchLimits
 {
-    /// <summary>SQLite: the newest matching posts that are ranked; older matches are reached by adding words.</summary>
+    /// <summary>SQLite: the newest matching posts that are ranked; older ones are reached by adding words to the query.</summary>
     public const int Candidates = 400;
     /// <summary>PostgreSQL: how many of the newest posts a substring search looks through.</summary>
     public const int PostgresScannedPosts = 200_000;
@@ -61,88 +62,6 @@ internal static partial class SearchText
     private static partial Regex Word();
 }
 
-/// <summary>SQLite FTS5 (the ForumSearch virtual table created by the Forums migration).</summary>
-internal sealed class SqliteForumSearch : IForumSearch
-{
-    public async Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct, bool isNew = false)
-    {
-        if (!isNew) await RemoveAsync(db, post.Id, ct);
-        var text = Infrastructure.Markdown.MarkdownRenderer.PlainText(post.Html, 70_000);
-        await db.Database.ExecuteSqlAsync($"INSERT INTO ForumSearch (title, body, post_id, thread_id, category_id) VALUES ({title ?? ""}, {text}, {post.Id}, {post.ThreadId}, {categoryId})", ct);
-    }
-
-    public Task RemoveAsync(CommunityDb db, long postId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"DELETE FROM ForumSearch WHERE post_id = {postId}", ct);
-
-    public Task RemoveThreadAsync(CommunityDb db, long threadId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"DELETE FROM ForumSearch WHERE thread_id = {threadId}", ct);
-
-    public Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"UPDATE ForumSearch SET category_id = {categoryId} WHERE thread_id = {threadId}", ct);
-
-    public Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"UPDATE ForumSearch SET title = {title} WHERE thread_id = {threadId} AND title <> ''", ct);
-
-    /// <summary>
-    /// Ranking every match made a common word cost a full scan of its posting list. Instead the newest
-    /// <see cref="ForumSearchLimits.Candidates"/> matches (walked backwards by rowid, which stops early) are ranked by bm25
-    /// (titles weigh 3×), and snippets are built for the page of hits only.
-    /// </summary>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, int limit, CancellationToken ct)
-    {
-        var terms = SearchText.Terms(query);
-        if (terms.Count == 0 || categoryIds.Count == 0) return [];
-        var match = string.Join(" AND ", terms.Select(t => "\"" + t + "\"*"));
-        // category ids are integers from our own directory, safe to inline; the match text is a parameter.
-        var inList = string.Join(',', categoryIds.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        var rows = new List<(long PostId, long ThreadId, string Snippet)>();
-        try
-        {
-            var best = new List<long>();
-            await using (var rank = connection.CreateCommand())
-            {
-                rank.CommandText = $"""
-                    SELECT rowid FROM (
-                      SELECT rowid, bm25(ForumSearch, 3.0, 1.0) AS score FROM ForumSearch
-                      WHERE ForumSearch MATCH $q AND category_id IN ({inList}) ORDER BY rowid DESC LIMIT {ForumSearchLimits.Candidates})
-                    ORDER BY score LIMIT {limit}
-                    """;
-                AddMatch(rank, match);
-                await using var reader = await rank.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct)) best.Add(reader.GetInt64(0));
-            }
-            if (best.Count == 0) return [];
-            var found = new Dictionary<long, (long, long, string)>();
-            await using (var snippets = connection.CreateCommand())
-            {
-                snippets.CommandText = $"""
-                    SELECT rowid, post_id, thread_id, snippet(ForumSearch, 1, char(2), char(3), '…', 24) FROM ForumSearch
-                    WHERE ForumSearch MATCH $q AND rowid IN ({string.Join(',', best)})
-                    """;
-                AddMatch(snippets, match);
-                await using var reader = await snippets.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct)) found[reader.GetInt64(0)] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3));
-            }
-            rows.AddRange(best.Where(found.ContainsKey).Select(id => found[id]));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-        return await ForumSearchResults.BuildAsync(db, rows, terms, ct);
-    }
-
-    private static void AddMatch(System.Data.Common.DbCommand command, string match)
-    {
-        var p = command.CreateParameter();
-        p.ParameterName = "$q";
-        p.Value = match;
-        command.Parameters.Add(p);
-    }
-}
-
 /// <summary>PostgreSQL: case-insensitive substring match over the newest posts (a tsvector index can replace it without changing callers).</summary>
 internal sealed class PostgresForumSearch : IForumSearch
 {
@@ -152,7 +71,8 @@ internal sealed class PostgresForumSearch : IForumSearch
     public Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct) => Task.CompletedTask;
     public Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct) => Task.CompletedTask;
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit,
+        CancellationToken ct)
     {
         var terms = SearchText.Terms(query);
         if (terms.Count == 0 || categoryIds.Count == 0) return [];

@@ -37,7 +37,8 @@ public sealed class SearchCache(IServiceScopeFactory scopes, IForumSearch search
         if (_cache.TryGetValue(key, out IReadOnlyList<SearchHit>? hit)) return hit!;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-        var hits = await search.SearchAsync(db, query, visibleCategories, SearchEndpoint.PageSize, ct);
+        var everyCategory = visibleCategories.Count == (await reader.CategoriesAsync(ct)).Count;
+        var hits = await search.SearchAsync(db, query, visibleCategories, everyCategory, SearchEndpoint.PageSize, ct);
         _cache.Set(key, hits, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) });
         return hits;
     }
