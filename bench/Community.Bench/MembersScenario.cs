@@ -19,9 +19,16 @@ internal static class MembersScenario
         var cookie = member.CookieHeader;
         var window = $"{server.Url}/api/threads/{threadId}/posts?after=0&limit=50";
 
-        var (anonymous, anonymousCpu) = await Wrk.CpuPerRequestAsync(server, window, seconds);
-        var (signedIn, memberCpu) = await Wrk.CpuPerRequestAsync(server, window, seconds, cookie);
-        var (me, meCpu) = await Wrk.CpuPerRequestAsync(server, $"{server.Url}/api/threads/{threadId}/me", seconds, cookie);
+        // Two rounds, alternating, keeping each one's cheaper run: a busy machine only ever adds cost.
+        (LoadResult? Load, double Cpu) anonymousRun = default, memberRun = default, meRun = default;
+        for (var round = 0; round < 2; round++)
+        {
+            anonymousRun = Cheaper(anonymousRun, await Wrk.CpuPerRequestAsync(server, window, seconds));
+            memberRun = Cheaper(memberRun, await Wrk.CpuPerRequestAsync(server, window, seconds, cookie));
+            meRun = Cheaper(meRun, await Wrk.CpuPerRequestAsync(server, $"{server.Url}/api/threads/{threadId}/me", seconds, cookie));
+        }
+        var (anonymous, anonymousCpu, signedIn, memberCpu, me, meCpu) =
+            (anonymousRun.Load!, anonymousRun.Cpu, memberRun.Load!, memberRun.Cpu, meRun.Load!, meRun.Cpu);
         var sameBytes = await reference.MeasureAsync(window, seconds);
 
         report.Add("Members", "thread read API (50 posts), anonymous: server CPU per request", "informational",
@@ -35,16 +42,23 @@ internal static class MembersScenario
             meCpu / anonymousCpu <= 2 && me.Errors == 0, report.VsRate(me.RequestsPerSecond));
     }
 
+    private static (LoadResult? Load, double Cpu) Cheaper((LoadResult? Load, double Cpu) best, (LoadResult Load, double Cpu) run) =>
+        best.Load is null || run.Cpu < best.Cpu ? run : best;
+
     /// <summary>The same anonymous read on the default server (request log on) and on a second one started with it off.</summary>
     public static async Task RequestLogAsync(string repo, int port, Server withLog, ReferenceApp reference, Report report, int seconds)
     {
         var url = "/api/categories";
-        var (on, onCpu) = await Wrk.CpuPerRequestAsync(withLog, withLog.Url + url, seconds);
-        double offCpu;
+        (LoadResult? Load, double Cpu) withLogRun = default, quietRun = default;
         await using (var quiet = await Server.StartAsync(repo, port, "--Logging:LogLevel:Community.RequestLog=Warning"))
         {
-            (_, offCpu) = await Wrk.CpuPerRequestAsync(quiet, quiet.Url + url, seconds);
+            for (var round = 0; round < 2; round++)
+            {
+                withLogRun = Cheaper(withLogRun, await Wrk.CpuPerRequestAsync(withLog, withLog.Url + url, seconds));
+                quietRun = Cheaper(quietRun, await Wrk.CpuPerRequestAsync(quiet, quiet.Url + url, seconds));
+            }
         }
+        var (on, onCpu, offCpu) = (withLogRun.Load!, withLogRun.Cpu, quietRun.Cpu);
         var sameBytes = await reference.MeasureAsync(withLog.Url + url, seconds);
         report.Add("Site", "request log on (the default) vs off: CPU per request, GET /api/categories", "≤ 1.10×",
             $"{Report.F(onCpu / offCpu, "0.00")}× ({Report.F(onCpu, "0")} vs {Report.F(offCpu, "0")} µs/request; {Report.F(on.RequestsPerSecond, "0")} req/s with the log)",

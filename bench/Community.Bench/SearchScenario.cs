@@ -67,13 +67,7 @@ internal static class SearchScenario
     {
         await using var db = new SqliteConnection($"Data Source={Path.Combine(server.Folder, "bench.db")};Default Timeout=600");
         await db.OpenAsync();
-        var columns = new List<string>();
-        await using (var info = db.CreateCommand())
-        {
-            info.CommandText = "SELECT name FROM pragma_table_info('ForumPosts') WHERE name NOT IN ('Id', 'Seq', 'Body', 'Html')";
-            await using var reader = await info.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
-        }
+        var columns = await ForumsScenario.PostColumnsAsync(db, "'Id', 'Seq', 'Body', 'Html'");
         var list = string.Join(", ", columns);
         string Prefixed(string table) => string.Join(", ", columns.Select(c => $"{table}.{c}"));
         // Ten words picked by different strides from the packed list, then the post's own word.

@@ -58,7 +58,8 @@ internal sealed class Server : IAsyncDisposable
         _ = Task.Run(() => DrainAsync(process.StandardError.BaseStream));
         var server = new Server(process, url, folder) { KeepFolder = keep };
         using var http = new HttpClient();
-        for (var i = 0; i < 120; i++)
+        // A loaded machine can take minutes to start (first JIT, demo images): wait up to five.
+        for (var i = 0; i < 600; i++)
         {
             try
             {
@@ -68,7 +69,8 @@ internal sealed class Server : IAsyncDisposable
             if (process.HasExited) throw new InvalidOperationException("The server exited:\n" + string.Join("\n", Log.TakeLast(40)));
             await Task.Delay(500);
         }
-        throw new TimeoutException("The server did not become healthy.");
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException("The server did not become healthy:\n" + string.Join("\n", Log.TakeLast(40)));
     }
 
     private static readonly object Tail = new();

@@ -19,7 +19,7 @@ internal static partial class Wrk
     /// <summary>A measured run (after the warm-up) and the server CPU it cost per request, in microseconds.</summary>
     public static async Task<(LoadResult Load, double CpuMicrosPerRequest)> CpuPerRequestAsync(Server server, string url, int seconds, string? cookie = null)
     {
-        await RunOnceAsync(url, 32, 2, 2, null, cookie);
+        await RunOnceAsync(url, 32, Math.Max(2, seconds / 2), 2, null, cookie); // longer warm-up: CPU per request is the figure
         var before = server.CpuSeconds();
         var load = await RunOnceAsync(url, 32, seconds, 2, null, cookie);
         return (load, (server.CpuSeconds() - before) * 1e6 / Math.Max(1, load.Requests));

@@ -5,17 +5,6 @@ namespace Community.Tests.Forums;
 /// <summary>Two servers on one PostgreSQL database: a write on one must retire what the other holds in memory.</summary>
 public sealed class CacheAcrossServersTests
 {
-    private sealed class PostgresForumFactory(string connectionString) : ForumFactory
-    {
-        protected override IDictionary<string, string?> Settings()
-        {
-            var settings = base.Settings();
-            settings["Database:Provider"] = "Postgres";
-            settings["Database:ConnectionString"] = connectionString;
-            return settings;
-        }
-    }
-
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

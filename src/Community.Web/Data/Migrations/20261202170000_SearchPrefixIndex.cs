@@ -14,21 +14,16 @@ public sealed class SearchPrefixIndex : Migration
 {
     private const string Columns = "title, body, post_id UNINDEXED, thread_id UNINDEXED, category_id UNINDEXED";
 
-    protected override void Up(MigrationBuilder migrationBuilder)
+    protected override void Up(MigrationBuilder migrationBuilder) => Rebuild(migrationBuilder, ", prefix = '2 3 4'");
+
+    protected override void Down(MigrationBuilder migrationBuilder) => Rebuild(migrationBuilder, "");
+
+    private static void Rebuild(MigrationBuilder migrationBuilder, string prefix)
     {
         if (migrationBuilder.ActiveProvider != "Microsoft.EntityFrameworkCore.Sqlite") return;
-        migrationBuilder.Sql($"CREATE VIRTUAL TABLE ForumSearchNew USING fts5({Columns}, tokenize = 'porter unicode61', prefix = '2 3 4');");
+        migrationBuilder.Sql($"CREATE VIRTUAL TABLE ForumSearchNew USING fts5({Columns}, tokenize = 'porter unicode61'{prefix});");
         migrationBuilder.Sql("INSERT INTO ForumSearchNew (rowid, title, body, post_id, thread_id, category_id) SELECT rowid, title, body, post_id, thread_id, category_id FROM ForumSearch;");
         migrationBuilder.Sql("DROP TABLE ForumSearch;");
         migrationBuilder.Sql("ALTER TABLE ForumSearchNew RENAME TO ForumSearch;");
-    }
-
-    protected override void Down(MigrationBuilder migrationBuilder)
-    {
-        if (migrationBuilder.ActiveProvider != "Microsoft.EntityFrameworkCore.Sqlite") return;
-        migrationBuilder.Sql($"CREATE VIRTUAL TABLE ForumSearchOld USING fts5({Columns}, tokenize = 'porter unicode61');");
-        migrationBuilder.Sql("INSERT INTO ForumSearchOld (rowid, title, body, post_id, thread_id, category_id) SELECT rowid, title, body, post_id, thread_id, category_id FROM ForumSearch;");
-        migrationBuilder.Sql("DROP TABLE ForumSearch;");
-        migrationBuilder.Sql("ALTER TABLE ForumSearchOld RENAME TO ForumSearch;");
     }
 }
