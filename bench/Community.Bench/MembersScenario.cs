@@ -50,7 +50,7 @@ internal static class MembersScenario
     {
         var url = "/api/categories";
         (LoadResult? Load, double Cpu) withLogRun = default, quietRun = default;
-        await using (var quiet = await Server.StartAsync(repo, port, "--Logging:LogLevel:Community.RequestLog=Warning"))
+        await using (var quiet = await Server.StartAsync(repo, port, null, "--Logging:LogLevel:Community.RequestLog=Warning"))
         {
             for (var round = 0; round < 2; round++)
             {

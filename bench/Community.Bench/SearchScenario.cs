@@ -37,7 +37,7 @@ internal static class SearchScenario
         var (rareTimes, rareHits) = await TimeAsync(http, rare);
         var commonP99 = Percentiles.Of(commonTimes, 99);
         var rareP99 = Percentiles.Of(rareTimes, 99);
-        var size = $"{posts:N0} posts, seeded in {seeded.TotalSeconds:0} s";
+        var size = $"{posts:N0} posts, seeded and index optimised in {seeded.TotalSeconds:0} s";
         report.Add("Search", $"common words (each in ~25% of posts; {common.Count} distinct queries, one at a time), {size}", "p99 ≤ 50 ms",
             $"p50 {Report.F(Percentiles.Of(commonTimes, 50))} ms, p99 {Report.F(commonP99)} ms; {commonHits} hits returned", commonP99 <= 50, report.VsMillis(commonP99));
         report.Add("Search", $"rare words (one post each; {rare.Count} distinct queries), {posts:N0} posts", "p99 ≤ 50 ms, every one found",
@@ -86,6 +86,8 @@ internal static class SearchScenario
               SELECT '', Body, Id, ThreadId, 2 FROM ForumPosts WHERE ThreadId = $id AND Seq > 1;
             UPDATE ForumThreads SET LastSeq = $last WHERE Id = $id;
             COMMIT;
+            -- One bulk load leaves many index segments; a forum that grew over time has had them merged as it went.
+            INSERT INTO ForumSearch (ForumSearch) VALUES ('optimize');
             """;
         insert.Parameters.AddWithValue("$id", threadId);
         insert.Parameters.AddWithValue("$last", posts + 1);
