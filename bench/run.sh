@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: builds Release, starts the real site on a temp database, drives it with wrk and the
 # project's own HTTP / SignalR WebSocket clients, and prints a table (also written to artifacts/bench.md).
-#   bench/run.sh [--seconds 10] [--only site,media,forums,referrals,publishing,memory]
+#   bench/run.sh [--seconds 10] [--only site,media,forums,referrals,publishing,members,search,memory] [--search-posts 1000000]
+# Every row is printed with its ratio to a reference measured in the same run (bench/Reference, a minimal ASP.NET Core app).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prereqs.sh
@@ -10,5 +11,6 @@ need_packages libvips42 wrk
 ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null || true  # thousands of WebSocket viewers
 dotnet build src/Community.Web/Community.Web.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/Community.Bench/Community.Bench.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/Reference/Community.Bench.Reference.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
 mkdir -p artifacts
 exec dotnet bench/Community.Bench/bin/Release/net10.0/Community.Bench.dll --repo "$PWD" --out artifacts/bench.md "$@"

@@ -9,14 +9,18 @@ internal sealed class BenchClient : IDisposable
 {
     private readonly HttpClient _http;
     private string _csrf = "";
+    private readonly CookieContainer _cookies = new();
 
     private BenchClient(string baseUrl, int connections)
     {
-        var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), UseCookies = true, MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        var handler = new SocketsHttpHandler { CookieContainer = _cookies, UseCookies = true, MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         _http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public HttpClient Http => _http;
+
+    /// <summary>The Cookie header the browser would send (for wrk runs as this member).</summary>
+    public string CookieHeader => _cookies.GetCookieHeader(_http.BaseAddress!);
 
     public static async Task<BenchClient> SignInAsync(string baseUrl, string email, string password, int connections = 64)
     {

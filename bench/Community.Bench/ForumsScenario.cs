@@ -40,9 +40,10 @@ internal static class ForumsScenario
     private static async Task Read(Report report, string what, string url, int seconds)
     {
         var r = await Wrk.RunAsync(url, seconds: seconds);
+        var versus = await report.VsSameBytesAsync(url, r, seconds);
         report.Add("Forums", $"{what}, wrk 32 connections", "≥ 20,000 req/s, p99 ≤ 10 ms",
             $"{Report.F(r.RequestsPerSecond, "0")} req/s, p99 {Report.F(r.P99Ms, "0.00")} ms{(r.Errors > 0 ? $", {r.Errors} non-2xx" : "")}",
-            r.RequestsPerSecond >= 20_000 && r.P99Ms <= 10 && r.Errors == 0);
+            r.RequestsPerSecond >= 20_000 && r.P99Ms <= 10 && r.Errors == 0, versus);
     }
 
     /// <summary>100,000 posts are bulk-copied into the database (the API path is measured separately), then the thread is opened.</summary>
@@ -52,14 +53,7 @@ internal static class ForumsScenario
         await using (var db = new SqliteConnection($"Data Source={Path.Combine(server.Folder, "bench.db")};Default Timeout=60"))
         {
             await db.OpenAsync();
-            var columns = new List<string>();
-            await using (var info = db.CreateCommand())
-            {
-                info.CommandText = "SELECT name FROM pragma_table_info('ForumPosts') WHERE name NOT IN ('Id', 'Seq')";
-                await using var reader = await info.ExecuteReaderAsync();
-                while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
-            }
-            var list = string.Join(", ", columns);
+            var list = string.Join(", ", await PostColumnsAsync(db, "'Id', 'Seq'"));
             await using var insert = db.CreateCommand();
             insert.CommandText = $"""
                 WITH RECURSIVE n(seq) AS (SELECT 2 UNION ALL SELECT seq + 1 FROM n WHERE seq < 100000)
@@ -83,7 +77,18 @@ internal static class ForumsScenario
         }
         times.Sort();
         report.Add("Forums", "100,000-post thread: first window (cold), then 50 windows anywhere", "≤ 20 ms",
-            $"first {Report.F(cold, "0.0")} ms; others p50 {Report.F(Percentiles.Of(times, 50), "0.0")} ms, p99 {Report.F(Percentiles.Of(times, 99), "0.0")} ms", cold <= 20);
+            $"first {Report.F(cold, "0.0")} ms; others p50 {Report.F(Percentiles.Of(times, 50), "0.0")} ms, p99 {Report.F(Percentiles.Of(times, 99), "0.0")} ms", cold <= 20, report.VsMillis(cold));
+    }
+
+    /// <summary>The columns of ForumPosts other than <paramref name="except"/> (a quoted SQL list), for bulk copies of a template post.</summary>
+    internal static async Task<List<string>> PostColumnsAsync(SqliteConnection db, string except)
+    {
+        var columns = new List<string>();
+        await using var info = db.CreateCommand();
+        info.CommandText = $"SELECT name FROM pragma_table_info('ForumPosts') WHERE name NOT IN ({except})";
+        await using var reader = await info.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
+        return columns;
     }
 
     private static async Task FanOutAsync(Server server, BenchClient admin, int categoryId, Report report, int viewers, int replies)
@@ -115,7 +120,7 @@ internal static class ForumsScenario
         var p99 = Percentiles.Of(latencies, 99);
         report.Add("Forums", $"one reply → {viewers} live viewers (SignalR JSON over WebSocket), {replies} replies", "p99 ≤ 100 ms from the HTTP 201, none lost",
             $"p50 {Report.F(Percentiles.Of(latencies, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms; delivered {latencies.Count}/{expected}",
-            p99 <= 100 && latencies.Count == expected);
+            p99 <= 100 && latencies.Count == expected, report.VsMillis(p99));
         await DisposeAllAsync(clients);
     }
 
@@ -150,8 +155,8 @@ internal static class ForumsScenario
         var rate = sorted.Count / (double)seconds;
         var p99 = Percentiles.Of(sorted, 99);
         report.Add("Forums", "creating replies, 16 concurrent writers, sustained", "≥ 1,000/s, p99 ≤ 50 ms",
-            $"{Report.F(rate, "0")}/s, p99 {Report.F(p99, "0.0")} ms{(failures > 0 ? $", {failures} failed" : "")}", rate >= 1000 && p99 <= 50 && failures == 0);
-        report.Add("Forums", "resident memory during the reply benchmark (peak)", "≤ 400 MiB", $"{Report.F(peakRss, "0")} MiB", peakRss <= 400);
+            $"{Report.F(rate, "0")}/s, p99 {Report.F(p99, "0.0")} ms{(failures > 0 ? $", {failures} failed" : "")}", rate >= 1000 && p99 <= 50 && failures == 0, report.VsRate(rate));
+        report.Add("Forums", "resident memory during the reply benchmark (peak)", "≤ 400 MiB", $"{Report.F(peakRss, "0")} MiB", peakRss <= 400, report.VsMiB(peakRss));
     }
 
     private static async Task IdleViewersAsync(Server server, BenchClient admin, int categoryId, Report report, int viewers)
@@ -162,7 +167,7 @@ internal static class ForumsScenario
         await Task.Delay(3000);
         var after = server.RssMiB();
         report.Add("Forums", $"{viewers} idle viewers connected to one thread", "≤ 1 GiB resident",
-            $"{Report.F(after, "0")} MiB ({Report.F(after - before, "0")} MiB for the viewers)", after <= 1024);
+            $"{Report.F(after, "0")} MiB ({Report.F(after - before, "0")} MiB for the viewers)", after <= 1024, report.VsMiB(after));
         await DisposeAllAsync(clients);
     }
 

@@ -1,9 +1,17 @@
 using Community.Bench;
 
-// Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--only site,media,forums,referrals,publishing,memory] [--out file.md]
+// Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--only site,media,forums,referrals,publishing,members,search,memory]
+//        [--search-posts 1000000] [--out file.md]
 var options = Options.Parse(args);
 var report = new Report();
 Console.WriteLine($"Community bench on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+
+// The yardstick first: a minimal ASP.NET Core app on the same machine, measured now and again beside each read row.
+await using var reference = await ReferenceApp.StartAsync(options.Repo, options.Port + 5);
+report.App = reference;
+var small = await Wrk.RunAsync(reference.Url + "/small", seconds: options.Seconds);
+report.Reference = new Baseline(small, reference.RssMiB());
+Console.WriteLine($"  Reference app: {small.RequestsPerSecond:0} req/s, p50 {small.P50Ms:0.00} ms, {report.Reference.RssMiB:0} MiB");
 
 if (options.Wants("media")) MediaScenario.Run(report);
 
@@ -15,7 +23,10 @@ await using (var server = await Server.StartAsync(options.Repo, options.Port))
     if (options.Wants("site")) await SiteScenario.RunAsync(server, report, options.Seconds);
     if (options.Wants("publishing")) await PublishingScenario.RunAsync(server, report, options.Seconds);
     if (options.Wants("referrals")) await ReferralsScenario.RunAsync(server, report, options.Seconds);
+    if (options.Wants("members")) await MembersScenario.RunAsync(server, reference, report, options.Seconds);
+    if (options.Wants("members")) await MembersScenario.RequestLogAsync(options.Repo, options.Port + 4, server, reference, report, options.Seconds);
     if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
+    if (options.Wants("search")) await SearchScenario.RunAsync(server, report, options.SearchPosts);
     if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
 }
 
@@ -30,14 +41,14 @@ Console.WriteLine(table);
 if (options.Out is not null) await File.WriteAllTextAsync(options.Out, table);
 return report.AllMet ? 0 : 1;
 
-internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, string? Out, int Port)
+internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, string? Out, int Port, int SearchPosts)
 {
     public bool Wants(string area) => Only is null || Only.Contains(area);
 
     public static Options Parse(string[] args)
     {
         string repo = Directory.GetCurrentDirectory(), only = "", output = "";
-        int seconds = 10, port = 5710;
+        int seconds = 10, port = 5710, searchPosts = 1_000_000;
         for (var i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -47,10 +58,11 @@ internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, 
                 case "--only": only = args[++i]; break;
                 case "--out": output = args[++i]; break;
                 case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--search-posts": searchPosts = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
             }
         }
         return new Options(Path.GetFullPath(repo), seconds,
             only.Length == 0 ? null : only.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
-            output.Length == 0 ? null : output, port);
+            output.Length == 0 ? null : output, port, searchPosts);
     }
 }

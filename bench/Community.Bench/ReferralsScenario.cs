@@ -85,7 +85,7 @@ internal static class ReferralsScenario
         var rate = sorted.Count / elapsed;
         report.Add("Referrals", "signed events API (HMAC + Idempotency-Key), 32 concurrent senders", "≥ 2,000 events/s",
             $"{Report.F(rate, "0")}/s, p99 {Report.F(Percentiles.Of(sorted, 99), "0.0")} ms{(failures.IsEmpty ? "" : $", {failures.Count} failed: {failures.First()}")}",
-            rate >= 2000 && failures.IsEmpty);
+            rate >= 2000 && failures.IsEmpty, report.VsRate(rate));
     }
 
     private static async Task DashboardAsync(BenchClient advocate, Report report)
@@ -104,7 +104,7 @@ internal static class ReferralsScenario
         times.Sort();
         var p99 = Percentiles.Of(times, 99);
         report.Add("Referrals", $"advocate dashboard ({funnel.GetProperty("clicks")} clicks, {funnel.GetProperty("signups")} sign-ups)", "≤ 50 ms",
-            $"p50 {Report.F(Percentiles.Of(times, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms", p99 <= 50);
+            $"p50 {Report.F(Percentiles.Of(times, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms", p99 <= 50, report.VsMillis(p99));
     }
 
     private static async Task RedirectsAsync(Server server, BenchClient admin, Report report, int seconds)
@@ -117,9 +117,9 @@ internal static class ReferralsScenario
         var stored = after.InDatabase - before.InDatabase;
         report.Add("Referrals", "GET /r/{code} with click logging, wrk 32 connections", "≥ 20,000 redirects/s",
             $"{Report.F(r.RequestsPerSecond, "0")} redirects/s, p99 {Report.F(r.P99Ms, "0.00")} ms{(r.Errors > 0 ? $", {r.Errors} non-2xx/3xx" : "")}",
-            r.RequestsPerSecond >= 20_000 && r.Errors == 0);
+            r.RequestsPerSecond >= 20_000 && r.Errors == 0, report.VsRate(r.RequestsPerSecond));
         report.Add("Referrals", "clicks stored = redirects answered", "equal",
-            $"{stored:N0} stored / {answered:N0} answered", stored == answered);
+            $"{stored:N0} stored / {answered:N0} answered", stored == answered, Report.Exact(stored, answered));
     }
 
     /// <summary>The last check of the run: redirects right up to a SIGTERM, then count the rows once the server has gone.</summary>
@@ -133,7 +133,7 @@ internal static class ReferralsScenario
         // Rows = demo clicks + every redirect this server answered; the demo clicks are the rows not counted as redirects.
         var demo = stats.InDatabase - stats.Stored;
         report.Add("Referrals", "graceful stop (SIGTERM) straight after a redirect burst: clicks lost", "0",
-            $"{rows - demo:N0} stored / {stats.Redirects:N0} answered", rows - demo == stats.Redirects);
+            $"{rows - demo:N0} stored / {stats.Redirects:N0} answered", rows - demo == stats.Redirects, Report.Exact(rows - demo, stats.Redirects));
     }
 
     /// <summary>
@@ -172,7 +172,7 @@ internal static class ReferralsScenario
         var rate = answered / elapsed;
         var windowMs = rate > 0 ? lost / rate * 1000 : 0;
         report.Add("Referrals", "crash (SIGKILL) under redirect load: clicks lost", "≤ the current batch window (200 ms of traffic)",
-            $"{Math.Max(0, lost):N0} of {answered:N0} ({Report.F(Math.Max(0, windowMs), "0")} ms of traffic at {Report.F(rate, "0")}/s)", windowMs <= 200);
+            $"{Math.Max(0, lost):N0} of {answered:N0} ({Report.F(Math.Max(0, windowMs), "0")} ms of traffic at {Report.F(rate, "0")}/s)", windowMs <= 200, report.VsRate(rate));
     }
 
     private static async Task<long> CountClicksAsync(Server server)

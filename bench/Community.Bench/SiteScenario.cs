@@ -6,10 +6,11 @@ internal static class SiteScenario
     public static async Task RunAsync(Server server, Report report, int seconds)
     {
         var home = await Wrk.RunAsync(server.Url + "/", seconds: seconds);
+        var versus = await report.VsSameBytesAsync(server.Url + "/", home, seconds);
         report.Add("Site", "GET / (home page HTML), wrk 32 connections", "informational",
-            $"{Report.F(home.RequestsPerSecond, "0")} req/s, p99 {Report.F(home.P99Ms, "0.00")} ms", null);
+            $"{Report.F(home.RequestsPerSecond, "0")} req/s, p99 {Report.F(home.P99Ms, "0.00")} ms", null, versus);
         var idle = server.RssMiB();
-        report.Add("Site", "resident memory on a brand-new database (first start: demo seeded, story images decoded)", "informational", $"{Report.F(idle, "0")} MiB", null);
+        report.Add("Site", "resident memory on a brand-new database (first start: demo seeded, story images decoded)", "informational", $"{Report.F(idle, "0")} MiB", null, report.VsMiB(idle));
     }
 }
 
@@ -41,7 +42,7 @@ internal static class IdleMemoryScenario
         await Wrk.RunAsync(server.Url + "/api/categories", seconds: 5);
         await Task.Delay(5000);
         var idle = server.RssMiB();
-        report.Add("Forums", "resident memory idle after warm-up (running deployment, 50-post thread read under wrk)", "≤ 200 MiB", $"{Report.F(idle, "0")} MiB", idle <= 200);
+        report.Add("Forums", "resident memory idle after warm-up (running deployment, 50-post thread read under wrk)", "≤ 200 MiB", $"{Report.F(idle, "0")} MiB", idle <= 200, report.VsMiB(idle));
         server.KeepFolder = false;
     }
 }

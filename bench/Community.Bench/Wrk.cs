@@ -10,17 +10,27 @@ internal sealed record LoadResult(double RequestsPerSecond, double P50Ms, double
 internal static partial class Wrk
 {
     /// <summary>Measures after a 2-second warm-up run against the same URL (caches filled, code jitted), as on a live server.</summary>
-    public static async Task<LoadResult> RunAsync(string url, int connections = 32, int seconds = 10, int threads = 2, string? script = null)
+    public static async Task<LoadResult> RunAsync(string url, int connections = 32, int seconds = 10, int threads = 2, string? script = null, string? cookie = null)
     {
-        await RunOnceAsync(url, connections, 2, threads, script);
-        return await RunOnceAsync(url, connections, seconds, threads, script);
+        await RunOnceAsync(url, connections, 2, threads, script, cookie);
+        return await RunOnceAsync(url, connections, seconds, threads, script, cookie);
     }
 
-    private static async Task<LoadResult> RunOnceAsync(string url, int connections, int seconds, int threads, string? script)
+    /// <summary>A measured run (after the warm-up) and the server CPU it cost per request, in microseconds.</summary>
+    public static async Task<(LoadResult Load, double CpuMicrosPerRequest)> CpuPerRequestAsync(Server server, string url, int seconds, string? cookie = null)
+    {
+        await RunOnceAsync(url, 32, Math.Max(2, seconds / 2), 2, null, cookie); // longer warm-up: CPU per request is the figure
+        var before = server.CpuSeconds();
+        var load = await RunOnceAsync(url, 32, seconds, 2, null, cookie);
+        return (load, (server.CpuSeconds() - before) * 1e6 / Math.Max(1, load.Requests));
+    }
+
+    private static async Task<LoadResult> RunOnceAsync(string url, int connections, int seconds, int threads, string? script, string? cookie)
     {
         var info = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { $"-t{threads}", $"-c{connections}", $"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip" }) info.ArgumentList.Add(arg);
         if (script is not null) { info.ArgumentList.Add("-s"); info.ArgumentList.Add(script); }
+        if (cookie is not null) { info.ArgumentList.Add("-H"); info.ArgumentList.Add("Cookie: " + cookie); }
         info.ArgumentList.Add(url);
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync();

@@ -36,6 +36,7 @@ builder.Services.AddSingleton<AssetUrls>();
 builder.Services.AddSingleton<PageLayout>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
 builder.Services.AddOpenApi();
+builder.Services.AddRequestLog(config);
 builder.Services.AddCommunityProblems();
 builder.Services.AddCommunityCsrf();
 builder.Services.AddCommunityRateLimits(config);

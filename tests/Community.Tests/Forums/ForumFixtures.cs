@@ -16,6 +16,18 @@ public class ForumFactory : CommunityFactory
     };
 }
 
+/// <summary>The forum factory on a PostgreSQL database (several may share one, as servers behind a load balancer do).</summary>
+public sealed class PostgresForumFactory(string connectionString) : ForumFactory
+{
+    protected override IDictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Database:Provider"] = "Postgres";
+        settings["Database:ConnectionString"] = connectionString;
+        return settings;
+    }
+}
+
 public sealed record CategoryView(int Id, string Slug, string Name, bool IsQa, bool IsPrivate, int ThreadCount, int PostCount, int Unread);
 public sealed record AuthorView(string UserName, string DisplayName);
 public sealed record PostView(long Id, long ThreadId, int Seq, AuthorView Author, string Html, bool Hidden, bool Deleted, Dictionary<string, int> Reactions, long Version, DateTime? EditedAt);

@@ -5,17 +5,6 @@ namespace Community.Tests.Forums;
 /// <summary>The forum write path (UPDATE ... RETURNING, ON CONFLICT upserts, row locks) and search on PostgreSQL.</summary>
 public sealed class ForumPostgresTests
 {
-    private sealed class PostgresForumFactory(string connectionString) : ForumFactory
-    {
-        protected override IDictionary<string, string?> Settings()
-        {
-            var settings = base.Settings();
-            settings["Database:Provider"] = "Postgres";
-            settings["Database:ConnectionString"] = connectionString;
-            return settings;
-        }
-    }
-
     [PostgresFact]
     public async Task Concurrent_replies_get_gapless_seqs_and_search_respects_privacy_on_postgres()
     {

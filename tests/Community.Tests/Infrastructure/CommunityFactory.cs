@@ -32,6 +32,7 @@ public class CommunityFactory : WebApplicationFactory<Program>
             ["Publishing:WarmOnStart"] = "false",
             ["Demo:Seed"] = "false",
             ["RateLimits:AuthPerWindow"] = "10000",
+            ["RateLimits:SearchPerWindow"] = "10000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Community.RequestLog"] = "Warning",
         };

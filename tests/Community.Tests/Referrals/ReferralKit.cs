@@ -14,8 +14,14 @@ public sealed record ApiKey(string Id, string Secret);
 /// <summary>Shared steps for referral tests: joining through a code, signing events, reading the database.</summary>
 public static class ReferralKit
 {
-    public static async Task<JsonElement> DashboardAsync(this ApiClient client) =>
-        await ApiClient.ReadAsync<JsonElement>(await client.GetAsync("/api/referrals/me"));
+    /// <summary>What refer.js does: read the dashboard, then have this browser remembered when it is new.</summary>
+    public static async Task<JsonElement> DashboardAsync(this ApiClient client)
+    {
+        var dashboard = await ApiClient.ReadAsync<JsonElement>(await client.GetAsync("/api/referrals/me"));
+        if (!dashboard.GetProperty("deviceKnown").GetBoolean())
+            Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/referrals/me/device", new { })).StatusCode);
+        return dashboard;
+    }
 
     public static async Task<string> CodeAsync(this ApiClient client) => (await client.DashboardAsync()).GetProperty("code").GetString()!;
 

@@ -45,9 +45,11 @@ form.addEventListener('submit', async (event) => {
   const section = document.getElementById('search-results');
   const results = document.getElementById('search-list');
   if (!q) { section.hidden = true; return; }
-  const hits = await api.get(`/api/search?q=${encodeURIComponent(q)}`).catch(() => []);
+  let hits = [];
+  let refused = '';
+  try { hits = await api.get(`/api/search?q=${encodeURIComponent(q)}`); } catch (error) { refused = error.message || 'Search failed.'; }
   section.hidden = false;
-  document.getElementById('search-title').textContent = hits.length ? `${hits.length} result${hits.length === 1 ? '' : 's'} for “${q}”` : `Nothing found for “${q}”`;
+  document.getElementById('search-title').textContent = refused || (hits.length ? `${hits.length} result${hits.length === 1 ? '' : 's'} for “${q}”` : `Nothing found for “${q}”`);
   results.replaceChildren(...hits.map((h) => {
     // Title and snippet are escaped on the server, then only <mark> is added around hits.
     const title = el('a', { href: h.url });

@@ -200,12 +200,6 @@ function renderComposer() {
 async function loadWindow({ after, before, limit = 50 }) {
   const query = before ? `before=${before}` : `after=${after}`;
   const window = await api.get(`/api/threads/${threadId}/posts?${query}&limit=${limit}`);
-  const from = window.posts[0]?.seq ?? loadedFrom;
-  const to = window.posts.at(-1)?.seq ?? loadedTo;
-  if (me) {
-    const extra = await api.get(`/api/threads/${threadId}/me?from=${from}&to=${to}`);
-    for (const r of extra.reactions) mine.add(`${r.seq}:${r.kind}`);
-  }
   for (const post of window.posts) merge(post);
   return window;
 }
@@ -233,7 +227,11 @@ function updateButtons(first, last) {
 async function start() {
   me = await currentUser().catch(() => null);
   thread = await api.get(`/api/threads/${threadId}`);
-  if (me) state = await api.get(`/api/threads/${threadId}/me?from=0&to=0`);
+  // Once per view: read mark, watching and every reaction of ours in the thread; later changes are made here.
+  if (me) {
+    state = await api.get(`/api/threads/${threadId}/me`);
+    for (const r of state.reactions) mine.add(`${r.seq}:${r.kind}`);
+  }
   const target = Number((location.hash.match(/^#p(\d+)$/) || [])[1]) || 0;
   let after = 0;
   if (target) after = Math.max(0, target - 10);

@@ -59,6 +59,8 @@ function shareLinks(link) {
 let qrVersion = 0;
 async function load() {
   const d = await api.get('/api/referrals/me');
+  // The dashboard itself never writes: this browser is remembered (for the same-device check) only when it is new.
+  if (!d.deviceKnown) api.post('/api/referrals/me/device', {}).catch(() => {});
   document.getElementById('referral-link').value = d.link;
   shareLinks(d.link);
   document.getElementById('qr').src = `/api/referrals/me/qr.svg?v=${encodeURIComponent(d.code)}-${qrVersion}`;

@@ -51,6 +51,15 @@ public static class AccountsModule
             o.LoginPath = "/signin";
             o.AccessDeniedPath = "/signin";
             // APIs answer 401/403 with a problem body instead of redirecting to the sign-in page.
+            // Identity's validator is resolved per request with SignInManager, UserManager, the store and a pooled DbContext,
+            // only to find that the 30-minute check is not due: decide that first (the validator repeats the same test).
+            o.Events.OnValidatePrincipal = ctx =>
+            {
+                var interval = ctx.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityStampValidatorOptions>>()
+                    .Value.ValidationInterval;
+                var now = (ctx.Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
+                return ctx.Properties.IssuedUtc is { } issued && now - issued <= interval ? Task.CompletedTask : SecurityStampValidator.ValidatePrincipalAsync(ctx);
+            };
             o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, 401, "Sign in to continue.");
             o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, 403, "You do not have permission to do that.");
             SessionValidation.Configure(o);
@@ -61,6 +70,7 @@ public static class AccountsModule
         services.AddSingleton<IServerSignalHandler, SessionSignalHandler>();
         services.AddSingleton<ILiveConnectionGate, SessionConnectionGate>();
 
+        CookieTicketCache.Register(services); // after Identity's cookie set-up, so it wraps the configured format
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Moderate, p => p.RequireRole(Roles.Moderator, Roles.Admin))
             .AddPolicy(Policies.Publish, p => p.RequireRole(Roles.Marketing, Roles.Admin))

@@ -9,7 +9,8 @@ namespace Community.Web.Features.Forums;
 /// The forums' part of "download my data" and "erase my account". Erasing empties the member's posts (their places in
 /// threads stay, so sequence numbers remain gapless) and removes reactions, flags, watches, read marks and notifications.
 /// </summary>
-internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForumSearch search, ILiveBus bus) : IMemberDataSection
+internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForumSearch search, ILiveBus bus, MemberThreadStates states)
+    : IMemberDataSection
 {
     private List<long> _threads = [];
 
@@ -50,6 +51,7 @@ internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForum
         await db.Set<ThreadRead>().Where(r => r.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.Set<ForumNotification>().Where(n => n.MemberId == memberId).ExecuteDeleteAsync(ct);
         _threads = [.. posts.Select(p => p.ThreadId).Distinct()];
+        states.Changed(memberId);
     }
 
     public async Task AfterEraseAsync(string memberId, CancellationToken ct)

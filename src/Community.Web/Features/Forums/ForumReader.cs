@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Community.Web.Data;
-using Community.Web.Features.Accounts;
+using Community.Web.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -18,12 +18,29 @@ public sealed record CategoryInfo(int Id, string Slug, string Name, string Descr
 /// The read side of the forums, built for many anonymous readers: category settings are held in memory, thread headers and
 /// post windows are cached per thread generation (bumped on every write), and anonymous windows are cached as ready JSON bytes.
 /// </summary>
-public sealed class ForumReader(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ForumOptions options) : IDisposable
+public sealed class ForumReader : IDisposable
 {
+    private const string ThreadTopic = "forum-thread", CategoryTopic = "forum-categories";
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 });
     private readonly ConcurrentDictionary<long, long> _generations = new();
     private volatile IReadOnlyDictionary<int, CategoryInfo>? _categories;
-    private long _categoryGeneration;
+    private long _categoryGeneration, _epoch;
+    private readonly IServiceScopeFactory scopes;
+    private readonly Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json;
+    private readonly ForumOptions options;
+    private readonly ICacheSignals _signals;
+
+    /// <summary>Thread and category changes made on any server reach this one's caches through <see cref="ICacheSignals"/>.</summary>
+    public ForumReader(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ForumOptions options,
+        ICacheSignals signals)
+    {
+        this.scopes = scopes;
+        this.json = json;
+        this.options = options;
+        _signals = signals;
+        signals.Subscribe(ThreadTopic, OnThreadChanged);
+        signals.Subscribe(CategoryTopic, _ => OnCategoriesChanged());
+    }
 
     public ForumOptions Options => options;
 
@@ -45,7 +62,9 @@ public sealed class ForumReader(IServiceScopeFactory scopes, Microsoft.Extension
         (await CategoriesAsync(ct)).Values.FirstOrDefault(c => string.Equals(c.Slug, slug, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>After an admin changes categories.</summary>
-    public void CategoriesChanged()
+    public void CategoriesChanged() => _signals.Publish(CategoryTopic, "");
+
+    private void OnCategoriesChanged()
     {
         _categories = null;
         Interlocked.Increment(ref _categoryGeneration);
@@ -58,12 +77,22 @@ public sealed class ForumReader(IServiceScopeFactory scopes, Microsoft.Extension
 
     // ---- threads --------------------------------------------------------------
 
-    public long Generation(long threadId) => _generations.GetOrAdd(threadId, 0);
+    /// <summary>The epoch moves when signals may have been missed: every cached thread is then stale at once.</summary>
+    public long Generation(long threadId) => (Interlocked.Read(ref _epoch) << 32) + _generations.GetOrAdd(threadId, 0);
 
-    /// <summary>Every write to a thread calls this after commit, so cached windows and pages are rebuilt on next read.</summary>
-    public void ThreadChanged(long threadId)
+    /// <summary>Every write to a thread calls this after commit, so cached windows and pages are rebuilt on next read (on every server).</summary>
+    public void ThreadChanged(long threadId) =>
+        _signals.Publish(ThreadTopic, threadId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private void OnThreadChanged(string key)
     {
-        _generations.AddOrUpdate(threadId, 1, (_, g) => g + 1);
+        if (long.TryParse(key, System.Globalization.CultureInfo.InvariantCulture, out var threadId)) _generations.AddOrUpdate(threadId, 1, (_, g) => g + 1);
+        else
+        {
+            Interlocked.Increment(ref _epoch);
+            _lastHeaders.Clear();
+            OnCategoriesChanged();
+        }
         ActivityChanged();
     }
 
@@ -177,20 +206,6 @@ public sealed class ForumReader(IServiceScopeFactory scopes, Microsoft.Extension
             IReadOnlyDictionary<string, int> counts = reactions[p.Id].ToDictionary(r => r.Kind, r => r.Count, StringComparer.Ordinal);
             return new PostDto(p.Id, p.ThreadId, p.Seq, a, visible ? p.Html : "", p.CreatedAt, p.EditedAt, p.IsHidden, p.IsDeleted, counts, p.Version);
         })];
-    }
-
-    /// <summary>Per-reader extras: read watermark, watching, own reactions in the given range.</summary>
-    public static async Task<ViewerState> ViewerStateAsync(CommunityDb db, ForumViewer viewer, ThreadDto thread, int fromSeq, int toSeq, CancellationToken ct)
-    {
-        if (viewer.MemberId is not { } me) return new ViewerState(0, false, [], false, false, null);
-        var read = await db.Set<ThreadRead>().AsNoTracking().Where(r => r.MemberId == me && r.ThreadId == thread.Id).Select(r => (int?)r.LastReadSeq).FirstOrDefaultAsync(ct);
-        var watching = await db.Set<ThreadWatch>().AsNoTracking().AnyAsync(w => w.MemberId == me && w.ThreadId == thread.Id, ct);
-        var mine = await (from r in db.Set<PostReaction>().AsNoTracking()
-                          join p in db.Set<ForumPost>() on r.PostId equals p.Id
-                          where r.MemberId == me && p.ThreadId == thread.Id && p.Seq >= fromSeq && p.Seq <= toSeq
-                          select new MyReaction(p.Seq, r.Kind)).ToListAsync(ct);
-        var userName = await db.Users.AsNoTracking().Where(u => u.Id == me).Select(u => u.UserName).FirstOrDefaultAsync(ct);
-        return new ViewerState(read ?? 0, watching, mine, viewer.IsModerator, !thread.Locked || viewer.IsModerator, userName);
     }
 
     private async Task<T?> GetOrCreateAsync<T>(object key, Func<Task<T?>> factory, long size) where T : class

@@ -17,7 +17,17 @@ public interface IForumSearch
     Task RemoveThreadAsync(CommunityDb db, long threadId, CancellationToken ct);
     Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct);
     Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct);
-    Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, int limit, CancellationToken ct);
+    /// <param name="everyCategory">The caller may read every category, so no category filter is needed.</param>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct);
+}
+
+/// <summary>Bounds that keep one search cheap however large the forum grows.</summary>
+internal static class ForumSearchLimits
+{
+    /// <summary>SQLite: the newest matching posts that are ranked; older ones are reached by adding words to the query.</summary>
+    public const int Candidates = 400;
+    /// <summary>PostgreSQL: how many of the newest posts a substring search looks through.</summary>
+    public const int PostgresScannedPosts = 200_000;
 }
 
 internal static partial class SearchText
@@ -52,58 +62,7 @@ internal static partial class SearchText
     private static partial Regex Word();
 }
 
-/// <summary>SQLite FTS5 (the ForumSearch virtual table created by the Forums migration).</summary>
-internal sealed class SqliteForumSearch : IForumSearch
-{
-    public async Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct, bool isNew = false)
-    {
-        if (!isNew) await RemoveAsync(db, post.Id, ct);
-        var text = Infrastructure.Markdown.MarkdownRenderer.PlainText(post.Html, 70_000);
-        await db.Database.ExecuteSqlAsync($"INSERT INTO ForumSearch (title, body, post_id, thread_id, category_id) VALUES ({title ?? ""}, {text}, {post.Id}, {post.ThreadId}, {categoryId})", ct);
-    }
-
-    public Task RemoveAsync(CommunityDb db, long postId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"DELETE FROM ForumSearch WHERE post_id = {postId}", ct);
-
-    public Task RemoveThreadAsync(CommunityDb db, long threadId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"DELETE FROM ForumSearch WHERE thread_id = {threadId}", ct);
-
-    public Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"UPDATE ForumSearch SET category_id = {categoryId} WHERE thread_id = {threadId}", ct);
-
-    public Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"UPDATE ForumSearch SET title = {title} WHERE thread_id = {threadId} AND title <> ''", ct);
-
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, int limit, CancellationToken ct)
-    {
-        var terms = SearchText.Terms(query);
-        if (terms.Count == 0 || categoryIds.Count == 0) return [];
-        var match = string.Join(" AND ", terms.Select(t => "\"" + t + "\"*"));
-        var inList = string.Join(',', categoryIds.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        var rows = new List<(long PostId, long ThreadId, string Snippet)>();
-        try
-        {
-            await using var command = connection.CreateCommand();
-            // category ids are integers from our own directory, safe to inline; the match text is a parameter.
-            command.CommandText = $"SELECT post_id, thread_id, snippet(ForumSearch, 1, char(2), char(3), '…', 24) FROM ForumSearch WHERE ForumSearch MATCH $q AND category_id IN ({inList}) ORDER BY rank LIMIT {limit}";
-            var p = command.CreateParameter();
-            p.ParameterName = "$q";
-            p.Value = match;
-            command.Parameters.Add(p);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-        return await ForumSearchResults.BuildAsync(db, rows, terms, ct);
-    }
-}
-
-/// <summary>PostgreSQL: case-insensitive substring match (a tsvector index can replace it without changing callers).</summary>
+/// <summary>PostgreSQL: case-insensitive substring match over the newest posts (a tsvector index can replace it without changing callers).</summary>
 internal sealed class PostgresForumSearch : IForumSearch
 {
     public Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct, bool isNew = false) => Task.CompletedTask;
@@ -112,13 +71,17 @@ internal sealed class PostgresForumSearch : IForumSearch
     public Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct) => Task.CompletedTask;
     public Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct) => Task.CompletedTask;
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit,
+        CancellationToken ct)
     {
         var terms = SearchText.Terms(query);
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
+        // Substring matching has no index: only the newest posts are scanned, so a rare word cannot cost a full table scan.
+        var newest = await db.Set<ForumPost>().MaxAsync(p => (long?)p.Id, ct) ?? 0;
+        var oldest = newest - ForumSearchLimits.PostgresScannedPosts;
         var q = from p in db.Set<ForumPost>().AsNoTracking()
                 join t in db.Set<ForumThread>() on p.ThreadId equals t.Id
-                where !p.IsHidden && !p.IsDeleted && !t.IsDeleted && categoryIds.Contains(t.CategoryId)
+                where p.Id > oldest && !p.IsHidden && !p.IsDeleted && !t.IsDeleted && categoryIds.Contains(t.CategoryId)
                 select new { p, t };
         foreach (var term in terms)
         {

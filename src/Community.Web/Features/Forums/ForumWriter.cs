@@ -16,7 +16,7 @@ namespace Community.Web.Features.Forums;
 /// already-built payload. Throws <see cref="ForumProblemException"/> for refusals.
 /// </summary>
 public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiveBus bus, TimeProvider clock, PostingLimiter limiter,
-    IForumSearch search, ForumOptions options, ForumWriteGate gate)
+    IForumSearch search, ForumOptions options, ForumWriteGate gate, MemberThreadStates states)
 {
     public const int TitleMin = 3, TitleMax = 200;
 
@@ -58,6 +58,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         await tx.CommitAsync(ct);
 
         reader.ThreadChanged(thread.Id);
+        states.Changed(author.Id);
         var authorDto = new AuthorDto(author.UserName!, author.DisplayName, author.AvatarUrl);
         var dto = new ThreadDto(thread.Id, title, thread.Slug, ForumReader.ThreadUrl(thread.Id, thread.Slug), category.Ref, authorDto, now, now, 1, false, false, null, 1, thread.Summary);
         var postDto = new PostDto(post.Id, thread.Id, 1, authorDto, html, now, null, false, false, Empty, 1);
@@ -129,6 +130,8 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         await tx.CommitAsync(ct);
 
         reader.ThreadChanged(threadId);
+        if (watchers.Contains(author.Id)) states.Read(author.Id, threadId, row.LastSeq);
+        else states.Changed(author.Id);
         var authorDto = new AuthorDto(author.UserName!, author.DisplayName, author.AvatarUrl);
         var dto = new PostDto(post.Id, threadId, row.LastSeq, authorDto, html, now, null, false, false, Empty, row.Version);
         await bus.PublishAsync(ForumLive.Thread(threadId), ForumLive.PostCreated, dto, ct);
@@ -239,6 +242,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
             throw ForumProblemException.Conflict("You already reacted with that.");
         }
         await tx.CommitAsync(ct);
+        states.Changed(me);
         return await AfterPostChangeAsync(post, ct);
     }
 
@@ -350,7 +354,9 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
     public async Task MarkReadAsync(ForumViewer viewer, long threadId, int seq, CancellationToken ct)
     {
         var found = await reader.ThreadAsync(threadId, viewer, ct) ?? throw ForumProblemException.NotFound();
-        await MarkReadAsync(viewer.MemberId!, threadId, Math.Clamp(seq, 0, found.Thread.LastSeq), ct);
+        var clamped = Math.Clamp(seq, 0, found.Thread.LastSeq);
+        await MarkReadAsync(viewer.MemberId!, threadId, clamped, ct);
+        states.Read(viewer.MemberId!, threadId, clamped);
     }
 
     public async Task SetWatchAsync(ForumViewer viewer, long threadId, bool watch, CancellationToken ct)
@@ -359,6 +365,7 @@ public sealed partial class ForumWriter(CommunityDb db, ForumReader reader, ILiv
         var me = viewer.MemberId!;
         if (watch) await db.Database.ExecuteSqlAsync($"""INSERT INTO "ForumThreadWatches" ("ThreadId", "MemberId") VALUES ({threadId}, {me}) ON CONFLICT DO NOTHING""", ct);
         else await db.Set<ThreadWatch>().Where(w => w.ThreadId == threadId && w.MemberId == me).ExecuteDeleteAsync(ct);
+        states.Changed(me);
     }
 
     // ---- helpers ------------------------------------------------------------------

@@ -17,6 +17,8 @@ public static class ForumsModule
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
         services.AddSingleton<ForumReader>();
+        services.AddSingleton<MemberThreadStates>();
+        services.AddSingleton<SearchCache>();
         services.AddSingleton<PostingLimiter>();
         services.AddSingleton<ForumWriteGate>();
         services.AddSingleton<IThreadPresence, InMemoryThreadPresence>();
@@ -89,22 +91,18 @@ public static class ForumsModule
             var html = await db.Set<ForumPost>().AsNoTracking().Where(p => hidden.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Html, ct);
             return TypedResults.Ok(window with { Posts = [.. window.Posts.Select(p => html.TryGetValue(p.Id, out var h) ? p with { Html = h } : p)] });
         });
-        api.MapGet("/threads/{id:long}/me", async Task<Results<Ok<ViewerState>, ProblemHttpResult>> (long id, int? from, int? to, HttpContext http, ForumReader reader, CommunityDb db, CancellationToken ct) =>
+        // Called once per thread view: every reaction of the member in the thread, from memory after the first call.
+        api.MapGet("/threads/{id:long}/me", async Task<Results<Ok<ViewerState>, ProblemHttpResult>> (long id, HttpContext http, ForumReader reader,
+            MemberThreadStates states, CancellationToken ct) =>
         {
             var viewer = ForumViewer.From(http.User);
             if (await reader.ThreadAsync(id, viewer, ct) is not { } found) return NotFound();
             http.Response.Headers.CacheControl = "no-store";
-            return TypedResults.Ok(await ForumReader.ViewerStateAsync(db, viewer, found.Thread, from ?? 0, to ?? int.MaxValue, ct));
+            return TypedResults.Ok(await states.GetAsync(viewer, found.Thread, http.User.Identity?.Name, ct));
         });
         api.MapGet("/posts/{id:long}/revisions", async (long id, HttpContext http, Moderation m, CancellationToken ct) =>
             TypedResults.Ok(await m.RevisionsAsync(ForumViewer.From(http.User), id, ct)));
-        api.MapGet("/search", async Task<Results<Ok<IReadOnlyList<SearchHit>>, ValidationProblem>> (string? q, HttpContext http, ForumQueries queries, IForumSearch search,
-            CommunityDb db, CancellationToken ct) =>
-        {
-            if (string.IsNullOrWhiteSpace(q) || q.Length > 200) return new Infrastructure.Problems.FieldErrors().Add("q", "Search for 1–200 characters.").ToProblem();
-            var visible = (await queries.VisibleCategoriesAsync(ForumViewer.From(http.User), ct)).Select(c => c.Id).ToList();
-            return TypedResults.Ok(await search.SearchAsync(db, q, visible, 30, ct));
-        });
+        api.MapSearch();
         api.MapGet("/activity", async (ForumQueries q, CancellationToken ct) => Json(await q.ActivityAsync(ct)));
 
         var member = api.MapGroup("").RequireAuthorization();

@@ -224,7 +224,7 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<ReviewItem>, ValidationProblem, ProblemHttpResult>> Review(long id, ReviewRequest request, ClaimsPrincipal user,
-        CommunityDb db, ReferralRewards rewards, Ledger ledger, TimeProvider clock, CancellationToken ct)
+        CommunityDb db, ReferralRewards rewards, Ledger ledger, Leaderboard leaderboard, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Text("reason", request.Reason, 3, 500, "Reason");
@@ -245,6 +245,7 @@ internal static class AdminEndpoints
             await rewards.ReplayAsync(referral, code, ct);
         }
         await tx.CommitAsync(ct);
+        leaderboard.Changed();
         await ledger.AnnounceAsync(rewards.Created, ct);
         var reasons = ReasonList(referral);
         return TypedResults.Ok(new ReviewItem(referral.Id, referral.CreatedAt, null, null, null, referral.Source, referral.FraudScore,

@@ -13,7 +13,7 @@ public sealed record Funnel(long Clicks, int Signups, int Conversions);
 public sealed record AdvocateCode(string Code, string Kind, string Link);
 public sealed record AdvocateReferral(long Id, DateTime CreatedAt, string Who, string Status, bool IsTest, string? TestLabel, IReadOnlyList<string> Reasons, IReadOnlyList<string> Explanations);
 public sealed record AdvocateDashboard(string Link, string Code, IReadOnlyList<AdvocateCode> Codes, Funnel Funnel, Balances Balances,
-    IReadOnlyList<LedgerEntryView> Entries, IReadOnlyList<AdvocateReferral> Referrals, int? Rank, bool LeaderboardOptOut, bool CanClaim, int ClaimDaysLeft);
+    IReadOnlyList<LedgerEntryView> Entries, IReadOnlyList<AdvocateReferral> Referrals, int? Rank, bool LeaderboardOptOut, bool CanClaim, int ClaimDaysLeft, bool DeviceKnown);
 public sealed record LeaderboardRow(int Rank, string DisplayName, int Conversions, int Signups, bool IsYou);
 public sealed record VanityRequest(string? Code);
 public sealed record ShareRequest(IReadOnlyList<string>? Emails, string? Message);
@@ -34,6 +34,7 @@ internal static class AdvocateEndpoints
     {
         var me = app.MapGroup("/api/referrals").WithTags("Referrals").RequireAuthorization();
         me.MapGet("/me", Dashboard);
+        me.MapPost("/me/device", RememberDevice);
         me.MapPut("/me/vanity", SetVanity);
         me.MapGet("/me/qr.svg", QrSvg);
         me.MapGet("/me/qr.png", QrPng);
@@ -66,12 +67,13 @@ internal static class AdvocateEndpoints
         }
     }
 
+    /// <summary>Read-only (apart from creating the member's code on their very first visit): the page asks for
+    /// <see cref="RememberDevice"/> separately, only when <c>deviceKnown</c> is false.</summary>
     private static async Task<Results<Ok<AdvocateDashboard>, ProblemHttpResult>> Dashboard(ClaimsPrincipal user, HttpContext http, CommunityDb db,
-        Ledger ledger, FraudSignals fraud, IpHasher ips, PublicUrls urls, ReferralOptions options, TimeProvider clock, CancellationToken ct)
+        Ledger ledger, Leaderboard leaderboard, IpHasher ips, PublicUrls urls, ReferralOptions options, TimeProvider clock, CancellationToken ct)
     {
         var id = MemberId(user);
         var primary = await PersonalCodeAsync(db, id, clock, ct);
-        await fraud.RememberAdvocateAsync(id, ReferralCookies.EnsureDevice(http), await ips.HashAsync(http.Connection.RemoteIpAddress, ct), ct);
         var baseUrl = urls.Base;
         var codes = await db.Set<ReferralCode>().AsNoTracking().Where(c => c.OwnerId == id).OrderBy(c => c.Kind).ToListAsync(ct);
         var clicks = codes.Sum(c => c.ClickCount);
@@ -82,7 +84,9 @@ internal static class AdvocateEndpoints
             .Select(r => new { Referral = r, Name = db.Users.Where(u => u.Id == r.ReferredMemberId).Select(u => u.DisplayName).FirstOrDefault() })
             .ToListAsync(ct);
         var settings = await db.Set<AdvocateSettings>().AsNoTracking().FirstOrDefaultAsync(s => s.MemberId == id, ct);
-        var board = await LeaderboardAsync(db, id, int.MaxValue, ct);
+        var device = ReferralCookies.DeviceId(http);
+        var deviceKnown = device is not null && settings is not null && settings.DeviceIds.Split(',').Contains(device, StringComparer.Ordinal)
+            && settings.LastIpHash == await ips.HashAsync(http.Connection.RemoteIpAddress, ct);
         var joinedAt = await db.Users.Where(u => u.Id == id).Select(u => u.JoinedAt).FirstAsync(ct);
         var claimLeft = options.ClaimDays - (int)Math.Floor((clock.GetUtcNow().UtcDateTime - joinedAt).TotalDays);
         var canClaim = claimLeft > 0 && !await db.Set<Referral>().AnyAsync(r => r.ReferredMemberId == id, ct);
@@ -93,9 +97,16 @@ internal static class AdvocateEndpoints
             await ledger.BalancesAsync(id, ct),
             await ledger.EntriesAsync(id, 100, ct),
             recent.Select(x => ToAdvocateView(x.Referral, x.Name)).ToList(),
-            board.FirstOrDefault(r => r.IsYou)?.Rank,
+            await leaderboard.RankAsync(id, ct),
             settings?.LeaderboardOptOut ?? false,
-            canClaim, Math.Max(0, claimLeft)));
+            canClaim, Math.Max(0, claimLeft), deviceKnown));
+    }
+
+    /// <summary>Remembers this browser's device cookie and today's address hash for the same-device and shared-IP signals.</summary>
+    private static async Task<NoContent> RememberDevice(ClaimsPrincipal user, HttpContext http, FraudSignals fraud, IpHasher ips, CancellationToken ct)
+    {
+        await fraud.RememberAdvocateAsync(MemberId(user), ReferralCookies.EnsureDevice(http), await ips.HashAsync(http.Connection.RemoteIpAddress, ct), ct);
+        return TypedResults.NoContent();
     }
 
     internal static AdvocateReferral ToAdvocateView(Referral r, string? name)
@@ -117,24 +128,8 @@ internal static class AdvocateEndpoints
             shown, shown.Select(Reasons.ForAdvocate).ToList());
     }
 
-    internal static async Task<List<LeaderboardRow>> LeaderboardAsync(CommunityDb db, string? me, int take, CancellationToken ct)
-    {
-        var optedOut = db.Set<AdvocateSettings>().Where(s => s.LeaderboardOptOut).Select(s => s.MemberId);
-        var rows = await db.Set<Referral>().AsNoTracking()
-            .Where(r => r.AdvocateId != null && !r.IsTest && r.Decision == ReferralDecision.Allow && !optedOut.Contains(r.AdvocateId))
-            .GroupBy(r => r.AdvocateId!)
-            .Select(g => new { Id = g.Key, Signups = g.Count(r => r.ConfirmedAt != null), Conversions = g.Count(r => r.ConvertedAt != null) })
-            .ToListAsync(ct);
-        var ordered = rows.OrderByDescending(r => r.Conversions).ThenByDescending(r => r.Signups).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
-        var top = ordered.Take(take == int.MaxValue ? ordered.Count : take).ToList();
-        var ids = top.Select(r => r.Id).ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        // Display names only: never emails or handles.
-        return top.Select((r, i) => new LeaderboardRow(i + 1, names.GetValueOrDefault(r.Id) ?? "Former member", r.Conversions, r.Signups, r.Id == me)).ToList();
-    }
-
-    private static async Task<Ok<List<LeaderboardRow>>> Leaderboard(ClaimsPrincipal user, CommunityDb db, CancellationToken ct) =>
-        TypedResults.Ok(await LeaderboardAsync(db, MemberId(user), 10, ct));
+    private static async Task<Ok<List<LeaderboardRow>>> Leaderboard(ClaimsPrincipal user, Leaderboard board, CancellationToken ct) =>
+        TypedResults.Ok(await board.TopAsync(MemberId(user), 10, ct));
 
     private static async Task<Results<Ok<AdvocateCode>, ValidationProblem, ProblemHttpResult>> SetVanity(VanityRequest request, ClaimsPrincipal user,
         HttpContext http, CommunityDb db, CodeDirectory directory, PublicUrls urls, TimeProvider clock, CancellationToken ct)
@@ -248,18 +243,19 @@ internal static class AdvocateEndpoints
         return TypedResults.Ok(Ledger.View(entry, now));
     }
 
-    private static async Task<NoContent> SetOptOut(OptOutRequest request, ClaimsPrincipal user, CommunityDb db, CancellationToken ct)
+    private static async Task<NoContent> SetOptOut(OptOutRequest request, ClaimsPrincipal user, CommunityDb db, Leaderboard leaderboard, CancellationToken ct)
     {
         var id = MemberId(user);
         var settings = await db.Set<AdvocateSettings>().FirstOrDefaultAsync(s => s.MemberId == id, ct);
         if (settings is null) db.Add(settings = new AdvocateSettings { MemberId = id });
         settings.LeaderboardOptOut = request.OptOut;
         await db.SaveChangesAsync(ct);
+        leaderboard.Changed();
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<ClaimResult>, ValidationProblem, ProblemHttpResult>> Claim(ClaimRequest request, ClaimsPrincipal user, HttpContext http,
-        CommunityDb db, CodeDirectory codes, ReferralAttribution attribution, Ledger ledger, ReferralOptions options, TimeProvider clock, CancellationToken ct)
+        CommunityDb db, CodeDirectory codes, ReferralAttribution attribution, Ledger ledger, Leaderboard leaderboard, ReferralOptions options, TimeProvider clock, CancellationToken ct)
     {
         var id = MemberId(user);
         var member = await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => new { u.JoinedAt, u.Email }).FirstAsync(ct);
@@ -278,6 +274,7 @@ internal static class AdvocateEndpoints
         catch (DbUpdateException ex) when (Db.IsUniqueViolation(ex)) { return Problems.Conflict("Your account is already linked to a referral."); }
         if (rewards is null) return new FieldErrors().Add("code", "This code is no longer active.").ToProblem();
         await tx.CommitAsync(ct);
+        leaderboard.Changed();
         await ledger.AnnounceAsync(rewards.Created, ct);
         var referral = await db.Set<Referral>().AsNoTracking().FirstAsync(r => r.ReferredMemberId == id, ct);
         var view = ToAdvocateView(referral, null);

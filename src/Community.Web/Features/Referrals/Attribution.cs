@@ -91,6 +91,11 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
         if (http.Items[ItemKey] is not ResolvedCode resolved) return;
         var rewards = await attribution.AttributeAsync(resolved.Code, resolved.Source, member.Id, member.Email, http, resolved.InviteId, ct,
             emailConfirmed: member.EmailConfirmed);
+        if (rewards is not null)
+        {
+            var leaderboard = http.RequestServices.GetRequiredService<Leaderboard>();
+            http.Response.OnCompleted(() => { leaderboard.Changed(); return Task.CompletedTask; });
+        }
         // The sign-up transaction commits after the hooks; announce credits once the response is on its way.
         if (rewards?.Created.Count > 0)
         {
@@ -105,7 +110,8 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
 /// A referred member confirmed their email: from now on the sign-up counts in the funnel and earns its sign-up rewards.
 /// Only the request that marks the referral confirmed grants, and the grant keys make a second grant impossible anyway.
 /// </summary>
-internal sealed class ReferralConfirmationHook(CommunityDb db, ReferralRewards rewards, Ledger ledger, TimeProvider clock) : IEmailConfirmedHook
+internal sealed class ReferralConfirmationHook(CommunityDb db, ReferralRewards rewards, Ledger ledger, Leaderboard leaderboard, TimeProvider clock)
+    : IEmailConfirmedHook
 {
     public async Task OnEmailConfirmedAsync(Member member, CancellationToken ct)
     {
@@ -121,6 +127,7 @@ internal sealed class ReferralConfirmationHook(CommunityDb db, ReferralRewards r
             await rewards.GrantSignupAsync(referral, overrideCredits, ct);
         }
         await tx.CommitAsync(ct);
+        leaderboard.Changed(); // the sign-up now counts
         if (rewards.Created.Count > 0) await ledger.AnnounceAsync([.. rewards.Created], ct);
     }
 }

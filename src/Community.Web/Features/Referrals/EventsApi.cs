@@ -47,7 +47,7 @@ internal static partial class EventsApi
             .Produces<EventResult>();
     }
 
-    private static async Task<IResult> Receive(HttpContext http, ApiKeys keys, CommunityDb db, EventWriter writer, Ledger ledger, CancellationToken ct)
+    private static async Task<IResult> Receive(HttpContext http, ApiKeys keys, CommunityDb db, EventWriter writer, Ledger ledger, Leaderboard leaderboard, CancellationToken ct)
     {
         byte[] body;
         if (http.Request.ContentLength is { } length and >= 0 and <= MaxBodyBytes)
@@ -83,6 +83,7 @@ internal static partial class EventsApi
         }
 
         var reply = await writer.SubmitAsync(new PendingEvent(request, keyId, idempotencyKey, bodyHash));
+        leaderboard.Converted();
         if (reply.Created.Count > 0) await ledger.AnnounceAsync(reply.Created, ct);
         return reply.ToResult();
     }

@@ -16,6 +16,7 @@ public static class ReferralsModule
         services.AddSingleton(options);
         services.AddSingleton<ProgramStore>();
         services.AddSingleton<CodeDirectory>();
+        services.AddSingleton<Leaderboard>();
         services.AddSingleton<IpHasher>();
         services.AddSingleton<DisposableDomains>();
         services.AddSingleton<ApiKeys>();

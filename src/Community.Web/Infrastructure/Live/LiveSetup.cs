@@ -18,11 +18,11 @@ public static class LiveSetup
         services.AddSingleton<LiveConnectionsFilter>();
         services.AddSingleton<ServerSignals>();
         var database = configuration.GetSection(Data.DatabaseOptions.Section).Get<Data.DatabaseOptions>() ?? new Data.DatabaseOptions();
+        AddCacheSignals(services, database);
         var bus = configuration["Live:Bus"] ?? (database.IsPostgres ? "Postgres" : "InProcess");
         if (bus.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
         {
             if (!database.IsPostgres) throw new InvalidOperationException("Live:Bus=Postgres needs Database:Provider=Postgres.");
-            services.AddSingleton(new DatabaseConnection(database.ConnectionString));
             services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(database.ConnectionString));
             services.AddSingleton<ILiveBus, PostgresLiveBus>();
             services.AddHostedService<PostgresLiveListener>();
@@ -32,6 +32,20 @@ public static class LiveSetup
             services.AddSingleton<ILiveBus, InProcessLiveBus>();
         }
         return services;
+    }
+
+    /// <summary>Per-server caches hear about changes made on other servers whenever the database can be shared (PostgreSQL).</summary>
+    private static void AddCacheSignals(IServiceCollection services, Data.DatabaseOptions database)
+    {
+        if (!database.IsPostgres)
+        {
+            services.AddSingleton<ICacheSignals, InProcessCacheSignals>();
+            return;
+        }
+        services.AddSingleton(new DatabaseConnection(database.ConnectionString));
+        services.AddSingleton<PostgresCacheSignals>();
+        services.AddSingleton<ICacheSignals>(sp => sp.GetRequiredService<PostgresCacheSignals>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresCacheSignals>());
     }
 
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)

@@ -14,12 +14,16 @@ public sealed class RateLimitOptions
     public int AuthWindowSeconds { get; set; } = 60;
     /// <summary>Outgoing emails a member may trigger (invites, resends) per hour.</summary>
     public int EmailPerHour { get; set; } = 10;
+    /// <summary>Searches per client (member, or address when anonymous) per window: one client cannot keep a core busy.</summary>
+    public int SearchPerWindow { get; set; } = 30;
+    public int SearchWindowSeconds { get; set; } = 30;
 }
 
 public static class RateLimits
 {
     public const string Auth = "auth";
     public const string Email = "email";
+    public const string Search = "search";
 
     public static IServiceCollection AddCommunityRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -47,6 +51,13 @@ public static class RateLimits
                 {
                     PermitLimit = options.EmailPerHour,
                     Window = TimeSpan.FromHours(1),
+                    QueueLimit = 0,
+                }));
+            limiter.AddPolicy(Search, http => RateLimitPartition.GetFixedWindowLimiter(
+                UserKey(http), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.SearchPerWindow,
+                    Window = TimeSpan.FromSeconds(options.SearchWindowSeconds),
                     QueueLimit = 0,
                 }));
         });
