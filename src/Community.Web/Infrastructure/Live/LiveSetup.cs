@@ -11,6 +11,10 @@ public static class LiveSetup
             o.MaximumReceiveMessageSize = 8 * 1024; // clients only send small presence/typing calls
             o.EnableDetailedErrors = false;
         });
+        // Replaces SignalR's default lifetime manager: sends never wait on a slow connection (see LiveConnections).
+        services.AddSingleton(configuration.GetSection(LiveDeliveryOptions.Section).Get<LiveDeliveryOptions>() ?? new LiveDeliveryOptions());
+        services.AddSingleton<LiveConnections>();
+        services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<LiveHub>>(sp => sp.GetRequiredService<LiveConnections>());
         var database = configuration.GetSection(Data.DatabaseOptions.Section).Get<Data.DatabaseOptions>() ?? new Data.DatabaseOptions();
         var bus = configuration["Live:Bus"] ?? (database.IsPostgres ? "Postgres" : "InProcess");
         if (bus.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
