@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: builds Release, starts the real site on a temp database, drives it with wrk and the
 # project's own HTTP / SignalR WebSocket clients, and prints a table (also written to artifacts/bench.md).
-#   bench/run.sh [--seconds 10] [--only site,media,forums,referrals,publishing,memory]
+#   bench/run.sh [--seconds 10] [--stream-seconds 60] [--only site,media,forums,referrals,publishing,memory,live]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prereqs.sh

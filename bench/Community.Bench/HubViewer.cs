@@ -27,8 +27,19 @@ internal sealed class HubViewer : IAsyncDisposable
         await viewer.SendAsync("{\"protocol\":\"json\",\"version\":1}");
         await viewer.ReceiveFrameAsync(new byte[1024]); // handshake answer
         await viewer.SendAsync(JsonSerializer.Serialize(new { type = 1, invocationId = "1", target = "JoinThread", arguments = new object[] { threadId } }));
-        viewer._loop = Task.Run(viewer.LoopAsync);
+        viewer._loop = Task.WhenAll(Task.Run(viewer.LoopAsync), Task.Run(viewer.PingAsync));
         return viewer;
+    }
+
+    // SignalR closes a connection it has not heard from for 30 s; a browser pings every 15 s, and so do long runs here.
+    private async Task PingAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token)) await SendAsync("{\"type\":6}");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException) { }
     }
 
     private async Task LoopAsync()

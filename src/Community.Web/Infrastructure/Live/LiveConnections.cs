@@ -15,6 +15,12 @@ public sealed class LiveDeliveryOptions
 
     /// <summary>Seconds one write may wait for a connection to read before the connection is closed as too slow.</summary>
     public int MaxStallSeconds { get; set; } = 10;
+
+    /// <summary>Connections that must close (and stay closed, down to half the peak) before their memory is handed back.</summary>
+    public int ReleaseMemoryAfterDrop { get; set; } = 1000;
+
+    /// <summary>How often the connection count is looked at for such a drop.</summary>
+    public int MemoryCheckSeconds { get; set; } = 5;
 }
 
 /// <summary>

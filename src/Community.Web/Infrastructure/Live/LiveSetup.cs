@@ -15,6 +15,8 @@ public static class LiveSetup
         services.AddSingleton(configuration.GetSection(LiveDeliveryOptions.Section).Get<LiveDeliveryOptions>() ?? new LiveDeliveryOptions());
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<LiveHub>>(sp => sp.GetRequiredService<LiveConnections>());
+        services.AddSingleton<LiveMemoryRelease>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveMemoryRelease>());
         var database = configuration.GetSection(Data.DatabaseOptions.Section).Get<Data.DatabaseOptions>() ?? new Data.DatabaseOptions();
         var bus = configuration["Live:Bus"] ?? (database.IsPostgres ? "Postgres" : "InProcess");
         if (bus.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
