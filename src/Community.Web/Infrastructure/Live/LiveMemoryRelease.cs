@@ -12,9 +12,11 @@ internal sealed partial class LiveMemoryRelease(LiveConnections connections, Liv
     : BackgroundService
 {
     private int _releases;
+    private int _checks;
 
-    /// <summary>How many times memory was released (for tests).</summary>
+    /// <summary>How many times memory was released, and the count looked at (for tests).</summary>
     public int Releases => Volatile.Read(ref _releases);
+    public int Checks => Volatile.Read(ref _checks);
 
     /// <summary>True when <paramref name="now"/> is at least MinDrop connections and half below the peak, and held since the last look.</summary>
     public static bool ShouldRelease(int peak, int previous, int now, int minDrop) =>
@@ -36,6 +38,7 @@ internal sealed partial class LiveMemoryRelease(LiveConnections connections, Liv
                     peak = now;
                 }
                 previous = now;
+                Interlocked.Increment(ref _checks);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
