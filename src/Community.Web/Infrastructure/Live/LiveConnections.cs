@@ -10,8 +10,9 @@ public sealed class LiveDeliveryOptions
 {
     public const string Section = "Live";
 
-    /// <summary>Messages a connection may have waiting behind its current write before it is closed as too slow.</summary>
-    public int MaxQueuedMessages { get; set; } = 64;
+    /// <summary>Messages a connection may have waiting behind its current write before it is closed as too slow. They are
+    /// references to messages shared by every viewer, so a long queue is cheap; 256 is about 20 s of a busy thread.</summary>
+    public int MaxQueuedMessages { get; set; } = 256;
 
     /// <summary>Seconds one write may wait for a connection to read before the connection is closed as too slow.</summary>
     public int MaxStallSeconds { get; set; } = 10;
