@@ -19,7 +19,8 @@ internal sealed class HubViewer : IAsyncDisposable
     /// <summary>seq → Stopwatch timestamp of arrival.</summary>
     public Dictionary<int, long> Arrivals { get; } = [];
 
-    public static async Task<HubViewer> JoinAsync(string baseUrl, long threadId)
+    /// <summary>Joins a thread; with <paramref name="read"/> false the viewer then never reads its socket again (a stuck tab).</summary>
+    public static async Task<HubViewer> JoinAsync(string baseUrl, long threadId, bool read = true)
     {
         var viewer = new HubViewer();
         viewer._socket.Options.KeepAliveInterval = TimeSpan.Zero;
@@ -27,7 +28,7 @@ internal sealed class HubViewer : IAsyncDisposable
         await viewer.SendAsync("{\"protocol\":\"json\",\"version\":1}");
         await viewer.ReceiveFrameAsync(new byte[1024]); // handshake answer
         await viewer.SendAsync(JsonSerializer.Serialize(new { type = 1, invocationId = "1", target = "JoinThread", arguments = new object[] { threadId } }));
-        viewer._loop = Task.WhenAll(Task.Run(viewer.LoopAsync), Task.Run(viewer.PingAsync));
+        if (read) viewer._loop = Task.WhenAll(Task.Run(viewer.LoopAsync), Task.Run(viewer.PingAsync));
         return viewer;
     }
 
