@@ -102,7 +102,8 @@ internal static class LiveScenario
             p99 <= 100 && latencies.Count == expected && failures == 0);
         var growth = rssEnd - rssStart;
         report.Add("Live", "resident memory during that stream, from second 10 to the end", "flat: grows ≤ 10%",
-            $"{Report.F(rssStart, "0")} → {Report.F(rssEnd, "0")} MiB ({(growth >= 0 ? "+" : "")}{Report.F(growth, "0")} MiB; peak {Report.F(rssPeak, "0")} MiB, " +
+            $"{Report.F(rssStart, "0")} → {Report.F(rssEnd, "0")} MiB ({(growth >= 0 ? "+" : "")}{Report.F(growth, "0")} MiB; " +
+            $"peak {Report.F(rssPeak, "0")} MiB, " +
             $"{Report.F(rssBefore, "0")} MiB before the viewers joined)",
             rssEnd <= rssStart * 1.1);
         await ForumsScenario.DisposeAllAsync(clients);
@@ -126,7 +127,8 @@ internal static class LiveScenario
             after = server.RssMiB();
             if (within is null && after <= before * 1.2) within = left.Elapsed.TotalSeconds;
         }
-        report.Add("Live", $"memory returned after {viewers} WebSocket viewers leave (sampled for {sampleSeconds} s)", "within 20% of before, within 60 s",
+        report.Add("Live", $"memory returned after {viewers} WebSocket viewers leave (sampled for {sampleSeconds} s)",
+            "within 20% of before, within 60 s",
             $"before {Report.F(before, "0")} MiB, connected {Report.F(connected, "0")} MiB, after {Report.F(after, "0")} MiB" +
             (within is { } s ? $" (within 20% after {Report.F(s, "0")} s)" : " (never within 20%)"),
             within is not null && after <= before * 1.2);
