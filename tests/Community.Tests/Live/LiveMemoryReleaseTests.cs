@@ -28,7 +28,7 @@ public sealed class LiveMemoryReleaseTests
     public async Task Memory_is_released_once_many_viewers_have_left()
     {
         await using var factory = new QuickRelease();
-        var connections = factory.Services.GetRequiredService<LiveConnections>();
+        var connections = factory.Services.GetRequiredService<LiveFanout>();
         var release = factory.Services.GetRequiredService<LiveMemoryRelease>();
         var viewers = new List<HubClient>();
         for (var i = 0; i < 6; i++) viewers.Add(await HubClient.ConnectAsync(factory));

@@ -8,7 +8,7 @@ namespace Community.Web.Infrastructure.Live;
 /// collection, so the GC kept that memory committed (501 MiB after 5,000 viewers left, issue #8). When the connection
 /// count has fallen sharply and stopped falling, one compacting collection (large objects included) decommits it.
 /// </summary>
-internal sealed partial class LiveMemoryRelease(LiveConnections connections, LiveDeliveryOptions options, ILogger<LiveMemoryRelease> logger)
+internal sealed partial class LiveMemoryRelease(LiveFanout connections, LiveDeliveryOptions options, ILogger<LiveMemoryRelease> logger)
     : BackgroundService
 {
     private int _releases;

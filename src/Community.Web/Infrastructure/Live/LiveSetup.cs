@@ -11,10 +11,10 @@ public static class LiveSetup
             o.MaximumReceiveMessageSize = 8 * 1024; // clients only send small presence/typing calls
             o.EnableDetailedErrors = false;
         });
-        // Replaces SignalR's default lifetime manager: sends never wait on a slow connection (see LiveConnections).
+        // Replaces SignalR's default lifetime manager: sends never wait on a slow connection (see LiveFanout).
         services.AddSingleton(configuration.GetSection(LiveDeliveryOptions.Section).Get<LiveDeliveryOptions>() ?? new LiveDeliveryOptions());
-        services.AddSingleton<LiveConnections>();
-        services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<LiveHub>>(sp => sp.GetRequiredService<LiveConnections>());
+        services.AddSingleton<LiveFanout>();
+        services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<LiveHub>>(sp => sp.GetRequiredService<LiveFanout>());
         services.AddSingleton<LiveMemoryRelease>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveMemoryRelease>());
         var database = configuration.GetSection(Data.DatabaseOptions.Section).Get<Data.DatabaseOptions>() ?? new Data.DatabaseOptions();

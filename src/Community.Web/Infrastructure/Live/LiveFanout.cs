@@ -31,7 +31,7 @@ public sealed class LiveDeliveryOptions
 /// <see cref="ConnectionOutbox"/> without waiting; a connection that falls behind is closed and catches up when it returns.
 /// Group membership itself (who may join what) stays with the hub methods that call <c>Groups.AddToGroupAsync</c>.
 /// </summary>
-internal sealed partial class LiveConnections : HubLifetimeManager<LiveHub>, IDisposable
+internal sealed partial class LiveFanout : HubLifetimeManager<LiveHub>, IDisposable
 {
     private readonly ConcurrentDictionary<string, ConnectionOutbox> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ConnectionOutbox>> _groups = new(StringComparer.Ordinal);
@@ -41,7 +41,7 @@ internal sealed partial class LiveConnections : HubLifetimeManager<LiveHub>, IDi
     private readonly ILogger _logger;
     private readonly Timer _sweep;
 
-    public LiveConnections(LiveDeliveryOptions options, ILogger<LiveConnections> logger)
+    public LiveFanout(LiveDeliveryOptions options, ILogger<LiveFanout> logger)
     {
         _options = options;
         _logger = logger;
