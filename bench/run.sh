@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: builds Release, starts the real site on a temp database, drives it with wrk and the
 # project's own HTTP / SignalR WebSocket clients, and prints a table (also written to artifacts/bench.md).
-#   bench/run.sh [--seconds 10] [--only site,media,forums,referrals,publishing,members,search,memory] [--search-posts 1000000]
+#   bench/run.sh [--seconds 10] [--stream-seconds 60] [--search-posts 1000000]
+#                [--only site,media,forums,referrals,publishing,members,search,memory,live]
 # Every row is printed with its ratio to a reference measured in the same run (bench/Reference, a minimal ASP.NET Core app).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -27,10 +27,10 @@ internal static class ForumsScenario
         await IdleViewersAsync(server, admin, categoryId, report, viewers: 5000);
     }
 
-    private static string Reply(int i) => $"Reply number {i}: we rolled this out to **three teams** last week and the `sync` job now finishes in half the time. " +
+    internal static string Reply(int i) => $"Reply number {i}: we rolled this out to **three teams** last week and the `sync` job now finishes in half the time. " +
         "Details in [the changelog](https://example.com/changelog) if anyone wants them.";
 
-    private static async Task<(long Id, string Url)> CreateThreadAsync(BenchClient admin, int categoryId, string title)
+    internal static async Task<(long Id, string Url)> CreateThreadAsync(BenchClient admin, int categoryId, string title)
     {
         var created = await admin.PostJsonAsync("/api/threads", new { categoryId, title, body = "How are you all handling **webhook retries** at scale? We see bursts after deploys." });
         var thread = created.GetProperty("thread");
@@ -104,18 +104,7 @@ internal static class ForumsScenario
             await Task.Delay(250);
         }
         await Task.Delay(2000);
-        var latencies = new List<double>();
-        foreach (var client in clients)
-        {
-            lock (client.Arrivals)
-            {
-                foreach (var (seq, at) in client.Arrivals)
-                {
-                    if (posted.TryGetValue(seq, out var sent)) latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds));
-                }
-            }
-        }
-        latencies.Sort();
+        var latencies = Latencies(clients, posted);
         var expected = viewers * replies;
         var p99 = Percentiles.Of(latencies, 99);
         report.Add("Forums", $"one reply → {viewers} live viewers (SignalR JSON over WebSocket), {replies} replies", "p99 ≤ 100 ms from the HTTP 201, none lost",
@@ -171,7 +160,25 @@ internal static class ForumsScenario
         await DisposeAllAsync(clients);
     }
 
-    private static async Task<List<HubViewer>> ConnectAsync(string url, long threadId, int count)
+    /// <summary>Milliseconds from each reply's HTTP 201 to its arrival at each viewer, sorted.</summary>
+    internal static List<double> Latencies(List<HubViewer> clients, IReadOnlyDictionary<int, long> posted)
+    {
+        var latencies = new List<double>();
+        foreach (var client in clients)
+        {
+            lock (client.Arrivals)
+            {
+                foreach (var (seq, at) in client.Arrivals)
+                {
+                    if (posted.TryGetValue(seq, out var sent)) latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds));
+                }
+            }
+        }
+        latencies.Sort();
+        return latencies;
+    }
+
+    internal static async Task<List<HubViewer>> ConnectAsync(string url, long threadId, int count)
     {
         var clients = new List<HubViewer>(count);
         for (var i = 0; i < count; i += 100)
@@ -181,7 +188,7 @@ internal static class ForumsScenario
         return clients;
     }
 
-    private static async Task DisposeAllAsync(List<HubViewer> clients)
+    internal static async Task DisposeAllAsync(List<HubViewer> clients)
     {
         foreach (var batch in clients.Chunk(200)) await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
     }

@@ -19,7 +19,8 @@ internal sealed class HubViewer : IAsyncDisposable
     /// <summary>seq → Stopwatch timestamp of arrival.</summary>
     public Dictionary<int, long> Arrivals { get; } = [];
 
-    public static async Task<HubViewer> JoinAsync(string baseUrl, long threadId)
+    /// <summary>Joins a thread; with <paramref name="read"/> false the viewer then never reads its socket again (a stuck tab).</summary>
+    public static async Task<HubViewer> JoinAsync(string baseUrl, long threadId, bool read = true)
     {
         var viewer = new HubViewer();
         viewer._socket.Options.KeepAliveInterval = TimeSpan.Zero;
@@ -27,8 +28,19 @@ internal sealed class HubViewer : IAsyncDisposable
         await viewer.SendAsync("{\"protocol\":\"json\",\"version\":1}");
         await viewer.ReceiveFrameAsync(new byte[1024]); // handshake answer
         await viewer.SendAsync(JsonSerializer.Serialize(new { type = 1, invocationId = "1", target = "JoinThread", arguments = new object[] { threadId } }));
-        viewer._loop = Task.Run(viewer.LoopAsync);
+        if (read) viewer._loop = Task.WhenAll(Task.Run(viewer.LoopAsync), Task.Run(viewer.PingAsync));
         return viewer;
+    }
+
+    // SignalR closes a connection it has not heard from for 30 s; a browser pings every 15 s, and so do long runs here.
+    private async Task PingAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token)) await SendAsync("{\"type\":6}");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException) { }
     }
 
     private async Task LoopAsync()
@@ -43,12 +55,21 @@ internal sealed class HubViewer : IAsyncDisposable
             var now = Stopwatch.GetTimestamp();
             foreach (var message in frame.Split(Separator, StringSplitOptions.RemoveEmptyEntries))
             {
-                if (!message.Contains("\"postCreated\"", StringComparison.Ordinal)) continue;
-                using var doc = JsonDocument.Parse(message);
-                var seq = doc.RootElement.GetProperty("arguments")[0].GetProperty("seq").GetInt32();
+                if (!message.Contains("\"postCreated\"", StringComparison.Ordinal) || Seq(message) is not { } seq) continue;
                 lock (Arrivals) Arrivals.TryAdd(seq, now);
             }
         }
+    }
+
+    // A scan rather than a JSON parse: a thousand viewers share the server's two cores, and the bench should cost little.
+    private static int? Seq(string message)
+    {
+        var at = message.IndexOf("\"seq\":", StringComparison.Ordinal);
+        if (at < 0) return null;
+        var digits = message.AsSpan(at + 6);
+        var end = 0;
+        while (end < digits.Length && char.IsAsciiDigit(digits[end])) end++;
+        return int.TryParse(digits[..end], System.Globalization.CultureInfo.InvariantCulture, out var seq) ? seq : null;
     }
 
     private async Task<string?> ReceiveFrameAsync(byte[] buffer)

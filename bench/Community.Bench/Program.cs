@@ -1,7 +1,7 @@
 using Community.Bench;
 
-// Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--only site,media,forums,referrals,publishing,members,search,memory]
-//        [--search-posts 1000000] [--out file.md]
+// Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 60] [--search-posts 1000000]
+//        [--only site,media,forums,referrals,publishing,members,search,memory,live] [--out file.md]
 var options = Options.Parse(args);
 var report = new Report();
 Console.WriteLine($"Community bench on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -15,8 +15,10 @@ Console.WriteLine($"  Reference app: {small.RequestsPerSecond:0} req/s, p50 {sma
 
 if (options.Wants("media")) MediaScenario.Run(report);
 
-await using (var server = await Server.StartAsync(options.Repo, options.Port))
+// The areas measured on one shared server; "memory" and "live" start their own.
+if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search"))
 {
+    await using var server = await Server.StartAsync(options.Repo, options.Port);
     // Let start-up work (JIT, caches, demo seeding) settle before measuring memory and throughput.
     using (var warm = new HttpClient()) for (var i = 0; i < 200; i++) await warm.GetAsync(server.Url + "/");
     await Task.Delay(2000);
@@ -31,6 +33,7 @@ await using (var server = await Server.StartAsync(options.Repo, options.Port))
 }
 
 if (options.Wants("memory")) await IdleMemoryScenario.RunAsync(options.Repo, options.Port + 2, report);
+if (options.Wants("live")) await LiveScenario.RunAsync(options.Repo, options.Port + 3, report, options.StreamSeconds);
 
 // A second server, killed mid-burst: what a crash costs the click log.
 if (options.Wants("referrals")) await ReferralsScenario.CrashAsync(options.Repo, options.Port + 1, report);
@@ -41,14 +44,15 @@ Console.WriteLine(table);
 if (options.Out is not null) await File.WriteAllTextAsync(options.Out, table);
 return report.AllMet ? 0 : 1;
 
-internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, string? Out, int Port, int SearchPosts)
+internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, string? Out, int Port, int SearchPosts, int StreamSeconds)
 {
     public bool Wants(string area) => Only is null || Only.Contains(area);
+    public bool WantsAny(params string[] areas) => areas.Any(Wants);
 
     public static Options Parse(string[] args)
     {
         string repo = Directory.GetCurrentDirectory(), only = "", output = "";
-        int seconds = 10, port = 5710, searchPosts = 1_000_000;
+        int seconds = 10, port = 5710, searchPosts = 1_000_000, streamSeconds = 60;
         for (var i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -57,12 +61,13 @@ internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, 
                 case "--seconds": seconds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--only": only = args[++i]; break;
                 case "--out": output = args[++i]; break;
+                case "--stream-seconds": streamSeconds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--search-posts": searchPosts = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
             }
         }
         return new Options(Path.GetFullPath(repo), seconds,
             only.Length == 0 ? null : only.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
-            output.Length == 0 ? null : output, port, searchPosts);
+            output.Length == 0 ? null : output, port, searchPosts, streamSeconds);
     }
 }

@@ -46,7 +46,7 @@ public class CommunityFactory : WebApplicationFactory<Program>
         });
     }
 
-    public ApiClient CreateApiClient() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }), new Mailbox(MailFolder));
+    public ApiClient CreateApiClient() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true, BaseAddress = ClientOptions.BaseAddress }), new Mailbox(MailFolder));
 
     protected override void Dispose(bool disposing)
     {

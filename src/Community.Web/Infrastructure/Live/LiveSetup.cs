@@ -17,6 +17,12 @@ public static class LiveSetup
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<LiveConnectionsFilter>();
         services.AddSingleton<ServerSignals>();
+        // Replaces SignalR's default lifetime manager: sends never wait on a slow connection (see LiveFanout).
+        services.AddSingleton(configuration.GetSection(LiveDeliveryOptions.Section).Get<LiveDeliveryOptions>() ?? new LiveDeliveryOptions());
+        services.AddSingleton<LiveFanout>();
+        services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<LiveHub>>(sp => sp.GetRequiredService<LiveFanout>());
+        services.AddSingleton<LiveMemoryRelease>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveMemoryRelease>());
         var database = configuration.GetSection(Data.DatabaseOptions.Section).Get<Data.DatabaseOptions>() ?? new Data.DatabaseOptions();
         AddCacheSignals(services, database);
         var bus = configuration["Live:Bus"] ?? (database.IsPostgres ? "Postgres" : "InProcess");

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Community.Bench;
+
+/// <summary>
+/// Issue #8's live numbers, each on a fresh server: a steady stream of replies to a thousand viewers (delivery latency and
+/// whether memory stays flat), and whether the memory thousands of WebSocket viewers held is returned after they leave.
+/// </summary>
+internal static class LiveScenario
+{
+    public static async Task RunAsync(string repo, int port, Report report, int streamSeconds)
+    {
+        await using (var server = await StartAsync(repo, port))
+        {
+            using var admin = await BenchClient.SignInAsync(server.Url, Server.AdminEmail, Server.AdminPassword);
+            await StuckViewerAsync(server, admin, report, replies: 128);
+            await StreamAsync(server, admin, report, viewers: 1000, perSecond: 10, streamSeconds);
+        }
+        await using (var server = await StartAsync(repo, port))
+        {
+            using var admin = await BenchClient.SignInAsync(server.Url, Server.AdminEmail, Server.AdminPassword);
+            await ReleaseAsync(server, admin, report, viewers: 5000, sampleSeconds: 60);
+        }
+    }
+
+    private static async Task<Server> StartAsync(string repo, int port)
+    {
+        var server = await Server.StartAsync(repo, port);
+        using (var warm = new HttpClient()) for (var i = 0; i < 200; i++) await warm.GetAsync(server.Url + "/");
+        await Task.Delay(2000);
+        return server;
+    }
+
+    /// <summary>The issue's case: one viewer joins and never reads again while 32 KiB replies are posted one after another.</summary>
+    private static async Task StuckViewerAsync(Server server, BenchClient admin, Report report, int replies)
+    {
+        var (threadId, _) = await ForumsScenario.CreateThreadAsync(admin, 2, "Watched by one stuck tab");
+        await using var stuck = await HubViewer.JoinAsync(server.Url, threadId, read: false);
+        var readers = await ForumsScenario.ConnectAsync(server.Url, threadId, 10);
+        await Task.Delay(1000);
+        var body = new string('x', 32 * 1024);
+        var times = new List<double>();
+        var posted = new Dictionary<int, long>();
+        for (var i = 0; i < replies; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var response = await admin.PostJsonAsync($"/api/threads/{threadId}/posts", new { body = $"Reply {i}\n\n{body}" });
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            posted[response.GetProperty("seq").GetInt32()] = Stopwatch.GetTimestamp();
+        }
+        await Task.Delay(2000);
+        var delivered = ForumsScenario.Latencies(readers, posted).Count;
+        times.Sort();
+        var worst = times[^1];
+        report.Add("Live", $"{replies} replies of 32 KiB, one after another, while one viewer never reads its socket: POST time",
+            "never waits on the stuck viewer (max ≤ 1 s); the others get every reply",
+            $"p50 {Report.F(Percentiles.Of(times, 50), "0.0")} ms, max {Report.F(worst, "0.0")} ms; 10 readers got {delivered}/{10 * replies}",
+            worst <= 1000 && delivered == 10 * replies);
+        await ForumsScenario.DisposeAllAsync(readers);
+    }
+
+    private static async Task StreamAsync(Server server, BenchClient admin, Report report, int viewers, int perSecond, int seconds)
+    {
+        var (threadId, _) = await ForumsScenario.CreateThreadAsync(admin, 2, "A busy live thread");
+        var rssBefore = server.RssMiB();
+        var clients = await ForumsScenario.ConnectAsync(server.Url, threadId, viewers);
+        await Task.Delay(2000);
+        var posted = new ConcurrentDictionary<int, long>();
+        var posts = new List<Task>();
+        var failures = 0;
+        double rssStart = double.NaN, rssPeak = 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000.0 / perSecond));
+        var begin = Stopwatch.GetTimestamp();
+        for (var n = 1; n <= seconds * perSecond && await timer.WaitForNextTickAsync(); n++)
+        {
+            var i = n;
+            posts.Add(Task.Run(async () =>
+            {
+                using var response = await admin.PostAsync($"/api/threads/{threadId}/posts", new { body = ForumsScenario.Reply(i) });
+                if (!response.IsSuccessStatusCode) { Interlocked.Increment(ref failures); return; }
+                using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                posted[doc.RootElement.GetProperty("seq").GetInt32()] = Stopwatch.GetTimestamp();
+            }));
+            if (n % perSecond != 0) continue;
+            var rss = server.RssMiB();
+            rssPeak = Math.Max(rssPeak, rss);
+            // The first ten seconds warm the paths up (JIT, caches, pools); flat means flat after that.
+            if (n == 10 * perSecond) rssStart = rss;
+        }
+        await Task.WhenAll(posts);
+        var elapsed = Stopwatch.GetElapsedTime(begin).TotalSeconds;
+        await Task.Delay(2000);
+        var rssEnd = server.RssMiB();
+        var latencies = ForumsScenario.Latencies(clients, posted);
+        var expected = viewers * posted.Count;
+        var p99 = Percentiles.Of(latencies, 99);
+        report.Add("Live", $"stream of {perSecond} replies/s to {viewers} viewers for {seconds} s: delivery from the HTTP 201",
+            "p99 ≤ 100 ms, none lost",
+            $"p50 {Report.F(Percentiles.Of(latencies, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms; delivered {latencies.Count}/{expected}" +
+            $" ({Report.F(posted.Count / elapsed, "0.0")} replies/s{(failures > 0 ? $", {failures} failed" : "")})",
+            p99 <= 100 && latencies.Count == expected && failures == 0);
+        var growth = rssEnd - rssStart;
+        report.Add("Live", "resident memory during that stream, from second 10 to the end", "flat: grows ≤ 10%",
+            $"{Report.F(rssStart, "0")} → {Report.F(rssEnd, "0")} MiB ({(growth >= 0 ? "+" : "")}{Report.F(growth, "0")} MiB; " +
+            $"peak {Report.F(rssPeak, "0")} MiB, " +
+            $"{Report.F(rssBefore, "0")} MiB before the viewers joined)",
+            rssEnd <= rssStart * 1.1);
+        await ForumsScenario.DisposeAllAsync(clients);
+    }
+
+    private static async Task ReleaseAsync(Server server, BenchClient admin, Report report, int viewers, int sampleSeconds)
+    {
+        var (threadId, _) = await ForumsScenario.CreateThreadAsync(admin, 2, "Five thousand viewers who then leave");
+        await Task.Delay(3000);
+        var before = server.RssMiB();
+        var clients = await ForumsScenario.ConnectAsync(server.Url, threadId, viewers);
+        await Task.Delay(3000);
+        var connected = server.RssMiB();
+        await ForumsScenario.DisposeAllAsync(clients);
+        var left = Stopwatch.StartNew();
+        double? within = null;
+        var after = connected;
+        while (left.Elapsed.TotalSeconds < sampleSeconds)
+        {
+            await Task.Delay(1000);
+            after = server.RssMiB();
+            if (within is null && after <= before * 1.2) within = left.Elapsed.TotalSeconds;
+        }
+        report.Add("Live", $"memory returned after {viewers} WebSocket viewers leave (sampled for {sampleSeconds} s)",
+            "within 20% of before, within 60 s",
+            $"before {Report.F(before, "0")} MiB, connected {Report.F(connected, "0")} MiB, after {Report.F(after, "0")} MiB" +
+            (within is { } s ? $" (within 20% after {Report.F(s, "0")} s)" : " (never within 20%)"),
+            within is not null && after <= before * 1.2);
+    }
+}
