@@ -29,7 +29,12 @@ builder.WebHost.ConfigureKestrel(k =>
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHttpContextAccessor();
 var site = config.GetSection(SiteOptions.Section).Get<SiteOptions>() ?? new SiteOptions();
-PublicUrls.Validate(site, builder.Environment);
+if (PublicUrls.Refusal(site, builder.Environment) is { } badAddress)
+{
+    // An operator's mistake, not a crash: the reason and what to do, without a stack trace.
+    await Console.Error.WriteLineAsync(badAddress);
+    return 2;
+}
 builder.Services.AddSingleton(site);
 builder.Services.AddSingleton<PublicUrls>();
 builder.Services.AddSingleton<AssetUrls>();

@@ -102,7 +102,7 @@ public sealed class FirstVisitTests(BrowserFixture browser)
         using var friend = browser.Server.CreateHttpApiClient();
         var email = $"{Guid.NewGuid():N}@example.com";
         await ApiClient.ReadAsync<JsonElement>(await friend.PostAsync("/api/account/register",
-            new { email, displayName = "Singular Friend", password = ApiClient.DefaultPassword, referralCode = code }), HttpStatusCode.Created);
+            new { email, displayName = "Singular Friend", password = ApiClient.DefaultPassword, referralCode = code }), HttpStatusCode.Accepted);
         await friend.ConfirmFromMailAsync(email);
 
         var (page, _) = await browser.SignedInAsync("Plural Marketer", roles: "Marketing");

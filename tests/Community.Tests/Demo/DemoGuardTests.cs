@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Community.Tests.Infrastructure;
 using Community.Web.Features.Demo;
 
@@ -21,36 +20,14 @@ public sealed class DemoGuardTests
         using (var client = demo.CreateApiClient()) await client.SignInAsync(DemoSeed.AdminEmail, DemoSeed.Password);
 
         // The real server process, as ./run.sh --no-demo starts it, on the database the demo ran on.
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = demo.Folder,
-        };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "Community.Web.dll"), "--urls", "http://127.0.0.1:0", "--Demo:Seed=false",
+        var exit = await ServerProcess.RunUntilExitAsync(demo.Folder,
+        [
+            "--urls", "http://127.0.0.1:0", "--Demo:Seed=false", "--Site:PublicBaseUrl=http://127.0.0.1:5000",
             $"--Database:ConnectionString=Data Source={demo.Database}", $"--AppRoot={demo.Folder}", "--Publishing:WarmOnStart=false",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var server = Process.Start(start)!;
-        var stderr = server.StandardError.ReadToEndAsync();
-        var stdout = server.StandardOutput.ReadToEndAsync();
-        using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(90)); // a server that starts anyway never exits
-        try
-        {
-            await server.WaitForExitAsync(cap.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            server.Kill(entireProcessTree: true);
-            Assert.Fail("The server started and served a database holding the demo accounts.\n" + await stdout);
-        }
-
-        var message = await stderr;
-        Assert.Equal(DemoGuard.ExitCode, server.ExitCode);
+        ]);
+        Assert.True(exit is not null, "The server started and served a database holding the demo accounts.");
+        var message = exit.Stderr;
+        Assert.Equal(DemoGuard.ExitCode, exit.Code);
         Assert.Contains("holds the demo community", message, StringComparison.Ordinal);
         Assert.Contains("rm -rf data", message, StringComparison.Ordinal);
         Assert.Contains("without --no-demo", message, StringComparison.Ordinal);

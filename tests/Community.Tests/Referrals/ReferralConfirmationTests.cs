@@ -23,7 +23,7 @@ public sealed class ReferralConfirmationTests(CommunityFactory factory) : IClass
         using var friend = factory.CreateApiClient();
         var email = $"{Guid.NewGuid():N}@example.com";
         await ApiClient.ReadAsync<JsonElement>(await friend.PostAsync("/api/account/register",
-            new { email, displayName = "Unconfirmed Una", password = ApiClient.DefaultPassword, referralCode = code }), HttpStatusCode.Created);
+            new { email, displayName = "Unconfirmed Una", password = ApiClient.DefaultPassword, referralCode = code }), HttpStatusCode.Accepted);
 
         Assert.DoesNotContain(await factory.LedgerAsync(advocate.Current!.Id), e => e.Reason == RuleKeys.SignupAdvocate);
         var before = await advocate.DashboardAsync();
@@ -63,7 +63,7 @@ public sealed class ReferralConfirmationTests(CommunityFactory factory) : IClass
         using var friend = factory.CreateApiClient();
         var email = $"{Guid.NewGuid():N}@example.com";
         await ApiClient.ReadAsync<JsonElement>(await friend.PostAsync("/api/account/register",
-            new { email, displayName = "Reset Rob", password = ApiClient.DefaultPassword, referralCode = code }), HttpStatusCode.Created);
+            new { email, displayName = "Reset Rob", password = ApiClient.DefaultPassword, referralCode = code }), HttpStatusCode.Accepted);
         Assert.DoesNotContain(await factory.LedgerAsync(advocate.Current!.Id), e => e.Reason == RuleKeys.SignupAdvocate);
 
         await friend.PostAsync("/api/account/forgot-password", new { email });

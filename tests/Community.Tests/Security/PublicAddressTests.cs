@@ -109,23 +109,22 @@ public sealed class ListenAddressFactory : CommunityFactory
 public sealed class ListenAddressLinkTests(ListenAddressFactory factory)
     : HostHeaderLinkTests(factory, "http://localhost"), IClassFixture<ListenAddressFactory>;
 
-public sealed class ProductionWithoutAddressFactory : CommunityFactory
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseEnvironment("Production");
-        builder.UseSetting("Site:PublicBaseUrl", "");
-    }
-}
-
 public sealed class PublicAddressStartupTests
 {
     [Fact]
-    public void Production_refuses_to_start_without_a_public_address()
+    public async Task Production_refuses_to_start_without_a_public_address()
     {
-        using var factory = new ProductionWithoutAddressFactory();
-        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-        Assert.Contains("Site:PublicBaseUrl is required", error.ToString(), StringComparison.Ordinal);
+        var folder = Directory.CreateTempSubdirectory("community-noaddress-").FullName;
+        try
+        {
+            var exit = await ServerProcess.RunUntilExitAsync(folder,
+                ["--urls", "http://127.0.0.1:0", "--Demo:Seed=false", $"--AppRoot={folder}", "--Publishing:WarmOnStart=false"],
+                new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Site__PublicBaseUrl"] = "" });
+            Assert.True(exit is not null, "The server started without Site:PublicBaseUrl in Production.");
+            Assert.Equal(2, exit.Code);
+            Assert.Contains("Site:PublicBaseUrl is required", exit.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", exit.Stderr, StringComparison.Ordinal); // a message, not a stack trace
+        }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 }

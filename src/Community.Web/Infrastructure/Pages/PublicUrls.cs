@@ -28,25 +28,25 @@ public sealed class PublicUrls(SiteOptions site, IServer server)
             ? CookieSecurePolicy.Always
             : CookieSecurePolicy.SameAsRequest;
 
-    /// <summary>Refuses to start with a clear message when the public address is missing (outside Development) or malformed.</summary>
-    public static void Validate(SiteOptions site, IHostEnvironment env)
+    /// <summary>Why the server must not start (the public address is missing outside Development, or malformed), or null.</summary>
+    public static string? Refusal(SiteOptions site, IHostEnvironment env)
     {
         var configured = site.PublicBaseUrl.Trim();
         if (configured.Length == 0)
         {
-            if (env.IsDevelopment() || env.IsEnvironment("Testing")) return;
-            throw new InvalidOperationException(
+            if (env.IsDevelopment() || env.IsEnvironment("Testing")) return null;
+            return
                 "Site:PublicBaseUrl is required outside Development: set it to the address people use to reach the site, e.g. " +
                 "Site__PublicBaseUrl=https://community.example.com. Links in mails, feeds and QR codes are built from it, never from " +
-                "the request's Host header. (./run.sh sets it to http://127.0.0.1:PORT.)");
+                "the request's Host header. (./run.sh sets it to http://127.0.0.1:PORT.)";
         }
         if (!Uri.TryCreate(configured, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0
             || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.AbsolutePath != "/")
         {
-            throw new InvalidOperationException(
-                $"Site:PublicBaseUrl '{configured}' is not a site address: use scheme and host only, e.g. https://community.example.com.");
+            return $"Site:PublicBaseUrl '{configured}' is not a site address: use scheme and host only, e.g. https://community.example.com.";
         }
         site.PublicBaseUrl = configured.TrimEnd('/');
+        return null;
     }
 
     private string Resolve()
