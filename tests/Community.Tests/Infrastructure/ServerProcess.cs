@@ -8,7 +8,8 @@ public static class ServerProcess
     public sealed record Exit(int Code, string Stdout, string Stderr);
 
     /// <summary>Runs Community.Web.dll with <paramref name="args"/>; null when it was still serving after the cap (it is then killed).</summary>
-    public static async Task<Exit?> RunUntilExitAsync(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static async Task<Exit?> RunUntilExitAsync(
+        string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
