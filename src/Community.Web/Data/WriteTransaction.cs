@@ -9,15 +9,19 @@ namespace Community.Web.Data;
 /// collide makes SQLite answer BUSY and its busy handler sleep (milliseconds each, growing), which wrecks latency
 /// under load. So writers in this process queue on an async gate per database file and never sleep; the busy
 /// timeout remains only for other processes. On PostgreSQL the gate is not used.
+/// Inside it EF's automatic savepoint per SaveChanges is off (two statements of pure overhead in our own transaction);
+/// work that must stand or fall on its own inside a larger write uses <see cref="WriteTransactions.WithSavepointAsync{T}"/>.
 /// </summary>
 public sealed class WriteTransaction : IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+    private readonly DbContext? _db;
     private readonly IDbContextTransaction? _transaction;
     private SemaphoreSlim? _gate;
 
-    private WriteTransaction(IDbContextTransaction? transaction, SemaphoreSlim? gate)
+    private WriteTransaction(DbContext? db, IDbContextTransaction? transaction, SemaphoreSlim? gate)
     {
+        _db = db;
         _transaction = transaction;
         _gate = gate;
     }
@@ -25,7 +29,7 @@ public sealed class WriteTransaction : IAsyncDisposable
     internal static async Task<WriteTransaction> BeginAsync(DbContext db, CancellationToken ct)
     {
         // Called inside a transaction already (a hook within sign-up, say): join it; the outer owner commits.
-        if (db.Database.CurrentTransaction is not null) return new WriteTransaction(null, null);
+        if (db.Database.CurrentTransaction is not null) return new WriteTransaction(null, null, null);
         SemaphoreSlim? gate = null;
         if (db.Database.IsSqlite())
         {
@@ -34,7 +38,9 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
         try
         {
-            return new WriteTransaction(await db.Database.BeginTransactionAsync(ct), gate);
+            var transaction = await db.Database.BeginTransactionAsync(ct);
+            db.Database.AutoSavepointsEnabled = false;
+            return new WriteTransaction(db, transaction, gate);
         }
         catch
         {
@@ -54,7 +60,11 @@ public sealed class WriteTransaction : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         try { if (_transaction is not null) await _transaction.DisposeAsync(); }
-        finally { Interlocked.Exchange(ref _gate, null)?.Release(); }
+        finally
+        {
+            if (_db is not null) _db.Database.AutoSavepointsEnabled = true; // pooled contexts go back as they came
+            Interlocked.Exchange(ref _gate, null)?.Release();
+        }
     }
 }
 
@@ -62,4 +72,26 @@ public static class WriteTransactions
 {
     /// <summary>Begins a transaction that writes; see <see cref="WriteTransaction"/>.</summary>
     public static Task<WriteTransaction> BeginWriteAsync(this DbContext db, CancellationToken ct = default) => WriteTransaction.BeginAsync(db, ct);
+
+    /// <summary>Runs <paramref name="work"/> so that, inside a write transaction, a failure undoes only its own changes
+    /// (a savepoint) and the exception reaches the caller, who may carry on with the transaction. Outside a transaction
+    /// SaveChanges is atomic already, so the work just runs.</summary>
+    public static async Task<T> WithSavepointAsync<T>(this DbContext db, string name, Func<Task<T>> work, CancellationToken ct = default)
+    {
+        var tx = db.Database.CurrentTransaction;
+        if (tx is null) return await work();
+        await tx.CreateSavepointAsync(name, ct);
+        try
+        {
+            var result = await work();
+            await tx.ReleaseSavepointAsync(name, ct);
+            return result;
+        }
+        catch
+        {
+            await tx.RollbackToSavepointAsync(name, ct);
+            await tx.ReleaseSavepointAsync(name, ct);
+            throw;
+        }
+    }
 }

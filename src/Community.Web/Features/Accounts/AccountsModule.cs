@@ -67,6 +67,7 @@ public static class AccountsModule
         services.Configure<SecurityStampValidatorOptions>(SessionValidation.KeepSessionId);
         services.AddSingleton<SessionDirectory>();
         services.AddScoped<MemberSessions>();
+        services.AddScoped<IMemberDirectory, MemberDirectory>();
         services.AddSingleton<IServerSignalHandler, SessionSignalHandler>();
         services.AddSingleton<ILiveConnectionGate, SessionConnectionGate>();
 

@@ -132,7 +132,7 @@ internal static class AdminEndpoints
         };
         db.Add(campaign);
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException ex) when (Db.IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             return Problems.Conflict("That code is already in use.",
                 new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["code"] = ["That code is already in use."] } });

@@ -58,7 +58,7 @@ internal static class AdvocateEndpoints
             var code = new ReferralCode { Code = Codes.Generate(), OwnerId = memberId, Kind = CodeKind.Personal, CreatedAt = clock.GetUtcNow().UtcDateTime };
             db.Add(code);
             try { await db.SaveChangesAsync(ct); return code; }
-            catch (DbUpdateException ex) when (attempt < 5 && Db.IsUniqueViolation(ex))
+            catch (DbUpdateException ex) when (attempt < 5 && DbErrors.IsUniqueViolation(ex))
             {
                 db.Entry(code).State = EntityState.Detached;
                 var existing = await db.Set<ReferralCode>().FirstOrDefaultAsync(c => c.OwnerId == memberId, ct);
@@ -148,7 +148,7 @@ internal static class AdvocateEndpoints
             vanity.Code = code;
         }
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException ex) when (Db.IsUniqueViolation(ex)) { return Conflict(); }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex)) { return Conflict(); }
         directory.Invalidate(code);
         return TypedResults.Ok(new AdvocateCode(code, "vanity", $"{urls.Base}/r/{code}"));
 
@@ -271,7 +271,7 @@ internal static class AdvocateEndpoints
         await using var tx = await db.BeginWriteAsync(ct);
         ReferralRewards? rewards;
         try { rewards = await attribution.AttributeAsync(code, "claim", id, member.Email, http, null, ct); }
-        catch (DbUpdateException ex) when (Db.IsUniqueViolation(ex)) { return Problems.Conflict("Your account is already linked to a referral."); }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex)) { return Problems.Conflict("Your account is already linked to a referral."); }
         if (rewards is null) return new FieldErrors().Add("code", "This code is no longer active.").ToProblem();
         await tx.CommitAsync(ct);
         leaderboard.Changed();

@@ -88,7 +88,7 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
                     pending.Reply.TrySetResult((await WriteBatchAsync([pending]))[0]);
                     break;
                 }
-                catch (Exception ex) when (attempt < MaxAttempts && Db.IsBusy(ex))
+                catch (Exception ex) when (attempt < MaxAttempts && DbErrors.IsBusy(ex))
                 {
                     await Task.Delay(20 * attempt); // another process holds the database
                 }
@@ -160,7 +160,7 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
                 await tx.ReleaseSavepointAsync(Savepoint, ct);
                 return new EventReply(200, json, null, rewards.Created.ToList());
             }
-            catch (Exception ex) when (attempt < MaxAttempts && Db.IsUniqueViolation(ex is DbUpdateException update ? update.InnerException : ex))
+            catch (Exception ex) when (attempt < MaxAttempts && DbErrors.IsUniqueViolation(ex is DbUpdateException update ? update.InnerException : ex))
             {
                 // A concurrent identical event (or Idempotency-Key) won: undo this one; the next attempt answers from the winner's rows.
                 await UndoAsync(tx, ct);

@@ -169,7 +169,7 @@ public sealed class ReferralRewards(CommunityDb db, TimeProvider clock, ProgramS
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (Db.IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             // Lost a race with an identical event: the winner's grant is the answer.
             db.Entry(grant).State = EntityState.Detached;
@@ -274,20 +274,4 @@ public sealed class Ledger(CommunityDb db, TimeProvider clock, ILiveBus live)
             }
         }
     }
-}
-
-internal static class Db
-{
-    /// <summary>SQLite error 19 (constraint) with a UNIQUE message, or PostgreSQL 23505.</summary>
-    public static bool IsUniqueViolation(DbUpdateException ex) => IsUniqueViolation(ex.InnerException);
-
-    public static bool IsUniqueViolation(Exception? ex) => ex switch
-    {
-        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode == 19 && s.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase),
-        Npgsql.PostgresException p => p.SqlState == "23505",
-        _ => false,
-    };
-
-    public static bool IsBusy(Exception ex) => ex is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }
-        || ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 };
 }

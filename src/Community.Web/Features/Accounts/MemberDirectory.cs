@@ -1,0 +1,52 @@
+using Community.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Community.Web.Features.Accounts;
+
+/// <summary>What other features may know about a member. They read members through this, never the Identity table,
+/// so Accounts can change how members are stored (and what is private) in one place.</summary>
+public sealed record MemberCard(string Id, string UserName, string DisplayName, string? AvatarUrl, string? Email,
+    bool EmailConfirmed, DateTime JoinedAt);
+
+public interface IMemberDirectory
+{
+    Task<MemberCard?> FindAsync(string memberId, CancellationToken ct);
+
+    /// <summary>The members among <paramref name="memberIds"/> that exist, by id.</summary>
+    Task<IReadOnlyDictionary<string, MemberCard>> FindManyAsync(IEnumerable<string> memberIds, CancellationToken ct);
+
+    /// <summary>The id behind a public handle (case-insensitive), or null.</summary>
+    Task<string?> FindIdByHandleAsync(string handle, CancellationToken ct);
+
+    /// <summary>The members behind public handles (case-insensitive); unknown handles are left out.</summary>
+    Task<IReadOnlyList<MemberCard>> FindByHandlesAsync(IEnumerable<string> userNames, CancellationToken ct);
+}
+
+internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
+{
+    public Task<MemberCard?> FindAsync(string memberId, CancellationToken ct) =>
+        Cards(db.Users.AsNoTracking().Where(u => u.Id == memberId)).FirstOrDefaultAsync(ct);
+
+    public async Task<IReadOnlyDictionary<string, MemberCard>> FindManyAsync(IEnumerable<string> memberIds, CancellationToken ct)
+    {
+        var ids = memberIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0) return new Dictionary<string, MemberCard>(StringComparer.Ordinal);
+        return await Cards(db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))).ToDictionaryAsync(c => c.Id, StringComparer.Ordinal, ct);
+    }
+
+    public Task<string?> FindIdByHandleAsync(string handle, CancellationToken ct)
+    {
+        var normalized = handle.Trim().ToUpperInvariant();
+        return db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized).Select(u => u.Id).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<MemberCard>> FindByHandlesAsync(IEnumerable<string> userNames, CancellationToken ct)
+    {
+        var normalized = userNames.Select(h => h.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToArray();
+        if (normalized.Length == 0) return [];
+        return await Cards(db.Users.AsNoTracking().Where(u => normalized.Contains(u.NormalizedUserName!))).ToListAsync(ct);
+    }
+
+    private static IQueryable<MemberCard> Cards(IQueryable<Member> members) =>
+        members.Select(u => new MemberCard(u.Id, u.UserName!, u.DisplayName, u.AvatarUrl, u.Email, u.EmailConfirmed, u.JoinedAt));
+}
