@@ -1,5 +1,6 @@
 using Community.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Community.Tests.Forums;
 
@@ -57,7 +58,9 @@ public sealed class ForumLiveTests(ForumFactory factory) : IClassFixture<ForumFa
         await tess.InvokeAsync("Typing", created.Thread.Id);
         var typing = await watcher.WaitForAsync("typing");
         Assert.Equal("Typing Tess", typing.GetProperty("displayName").GetString());
-        await Task.Delay(300);
+        // Sentinel on the same thread: a reply published after both typing calls returned; a second "typing" would precede it.
+        var reply = await Forum.ReplyAsync(admin, created.Thread.Id, "after the typing");
+        await watcher.WaitForAsync("postCreated", p => p.GetProperty("id").GetInt64() == reply.Id);
         Assert.Single(watcher.Received("typing"));
     }
 
@@ -70,18 +73,19 @@ public sealed class ForumLiveTests(ForumFactory factory) : IClassFixture<ForumFa
         var staff = await Forum.CategoryAsync(admin, false, "Moderator");
         var secret = await Forum.ThreadAsync(admin, staff.Id, "Staff thread");
         await using var outsider = await HubClient.ConnectAsync(factory, await CookieAsync(member));
-        await Assert.ThrowsAnyAsync<Exception>(() => outsider.InvokeAsync("JoinThread", secret.Thread.Id));
-        await Assert.ThrowsAnyAsync<Exception>(() => outsider.InvokeAsync("JoinCategory", staff.Id));
-        await Assert.ThrowsAnyAsync<Exception>(() => outsider.InvokeAsync("JoinModQueue"));
+        await Assert.ThrowsAsync<HubException>(() => outsider.InvokeAsync("JoinThread", secret.Thread.Id));
+        await Assert.ThrowsAsync<HubException>(() => outsider.InvokeAsync("JoinCategory", staff.Id));
+        await Assert.ThrowsAsync<HubException>(() => outsider.InvokeAsync("JoinModQueue"));
 
         await using var mod = await HubClient.ConnectAsync(factory, await CookieAsync(moderator));
         await mod.InvokeAsync("JoinThread", secret.Thread.Id);
         await mod.InvokeAsync("JoinModQueue");
         var post = await Forum.ReplyAsync(admin, secret.Thread.Id, "for staff eyes");
         await mod.WaitForAsync("postCreated", p => p.GetProperty("id").GetInt64() == post.Id);
+        var open = await Forum.CategoryAsync(admin);
+        await LiveSentinel.ReachAsync(admin, open.Id, outsider);
         Assert.DoesNotContain(outsider.Received("postCreated"), p => p.GetProperty("id").GetInt64() == post.Id);
 
-        var open = await Forum.CategoryAsync(admin);
         var thread = await Forum.ThreadAsync(admin, open.Id);
         await member.PostAsync($"/api/posts/{thread.Post.Id}/flags", new { reason = "Looks like spam" });
         var flag = await mod.WaitForAsync("flagCreated", f => f.GetProperty("postId").GetInt64() == thread.Post.Id);

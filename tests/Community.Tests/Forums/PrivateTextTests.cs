@@ -21,6 +21,7 @@ public sealed class PrivateTextTests(ForumFactory factory) : IClassFixture<Forum
         using var moderator = await factory.MemberAsync("Mod Mentioned", "Moderator");
         using var member = await factory.MemberAsync("Member Mentioned");
         var staff = await Forum.CategoryAsync(admin, false, "Moderator");
+        var open = await Forum.CategoryAsync(admin);
         await using var live = await HubClient.ConnectAsync(factory, (await CookieSession.SignInAsync(factory, member.Current!.Email)).Header);
         var body = $"Ask @{member.Current.UserName} and @{moderator.Current!.UserName} about it";
         var thread = await Forum.ThreadAsync(admin, staff.Id, "Layoffs planned for Q3", body);
@@ -32,6 +33,9 @@ public sealed class PrivateTextTests(ForumFactory factory) : IClassFixture<Forum
         Assert.DoesNotContain(notes.Items, n => n.Text.Contains("Layoffs", StringComparison.Ordinal)
             || n.Url.Contains($"/t/{thread.Thread.Id}/", StringComparison.Ordinal));
         Assert.Equal(0, notes.Unread);
+        // Sentinel: a mention the member may read, made after the staff ones, reaches the same connection after them.
+        var ping = await Forum.ThreadAsync(admin, open.Id, "Public ping", $"Hello @{member.Current.UserName}");
+        await live.WaitForAsync("notification", n => n.GetProperty("url").GetString()!.Contains($"/t/{ping.Thread.Id}/", StringComparison.Ordinal));
         Assert.DoesNotContain(live.Received("notification"), n => n.GetProperty("text").GetString()!.Contains("Layoffs", StringComparison.Ordinal));
     }
 

@@ -1,68 +1,103 @@
-using System.Collections.Concurrent;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Community.Tests.Infrastructure;
 
 /// <summary>
-/// A small SignalR client speaking the documented JSON hub protocol over a WebSocket (the .NET client package
-/// is not available here): handshake, invocations with completions, and a record of every server message.
+/// A connection to /hubs/live through the official SignalR client, recording every server-to-client call it can receive.
+/// The official client drops a call whose target has no handler, so every target in <see cref="Targets"/> gets one:
+/// a target missing there would make a test wait in vain, or make a "did not arrive" assertion pass for the wrong reason
+/// (<c>HubClientTargetsTests</c> fails when the server sends a target this list lacks).
 /// </summary>
 public sealed class HubClient : IAsyncDisposable
 {
-    private const char Separator = '\u001e';
-    private readonly WebSocket _socket;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
-    private readonly List<(string Target, JsonElement[] Args)> _received = [];
+    /// <summary>Every target the server sends to browsers, and the two the tests publish through the live bus themselves.</summary>
+    public static readonly IReadOnlyList<string> Targets =
+    [
+        "postCreated", "postUpdated", "threadUpdated", "threadDeleted", "threadCreated", "threadActivity",
+        "typing", "viewers", "flagCreated", "flagsResolved", "notification", "referralCredit",
+        "notice", "ready", // test-only: LiveBusTests, SessionEnd*Tests
+    ];
+
+    private readonly HubConnection _connection;
+    private readonly List<(string Target, JsonElement Arg)> _received = [];
     private readonly SemaphoreSlim _arrived = new(0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _nextId;
-    private Task _loop = Task.CompletedTask;
 
-    private HubClient(WebSocket socket) => _socket = socket;
-
-    /// <summary>Connects to /hubs/live on a TestServer, optionally as the member owning <paramref name="cookie"/>.</summary>
-    public static async Task<HubClient> ConnectAsync(WebApplicationFactory<Program> factory, string? cookie = null)
+    private HubClient(HubConnection connection)
     {
-        var ws = factory.Server.CreateWebSocketClient();
-        if (cookie is not null) ws.ConfigureRequest = r => r.Headers.Cookie = cookie;
-        var socket = await ws.ConnectAsync(new Uri(factory.Server.BaseAddress, "hubs/live"), CancellationToken.None);
-        return await HandshakeAsync(socket);
+        _connection = connection;
+        foreach (var target in Targets)
+        {
+            _connection.On(target, [typeof(JsonElement)], args =>
+            {
+                lock (_received) _received.Add((target, (JsonElement)args[0]!));
+                _arrived.Release();
+                return Task.CompletedTask;
+            });
+        }
+        _connection.Closed += _ =>
+        {
+            _closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>Connects over a WebSocket through the factory's TestServer, optionally as the member owning <paramref name="cookie"/>.</summary>
+    public static Task<HubClient> ConnectAsync(WebApplicationFactory<Program> factory, string? cookie = null)
+    {
+        var server = factory.Server;
+        return StartAsync(new Uri(server.BaseAddress, "hubs/live"), o =>
+        {
+            o.HttpMessageHandlerFactory = _ => server.CreateHandler();
+            o.WebSocketFactory = async (context, ct) =>
+            {
+                var client = server.CreateWebSocketClient();
+                if (cookie is not null) client.ConfigureRequest = r => r.Headers.Cookie = cookie;
+                return await client.ConnectAsync(context.Uri, ct);
+            };
+        });
     }
 
     /// <summary>Connects over a real socket (ws://127.0.0.1:port/hubs/live).</summary>
-    public static async Task<HubClient> ConnectAsync(Uri hubUrl, string? cookie = null)
-    {
-        var socket = new ClientWebSocket();
-        if (cookie is not null) socket.Options.SetRequestHeader("Cookie", cookie);
-        await socket.ConnectAsync(hubUrl, CancellationToken.None);
-        return await HandshakeAsync(socket);
-    }
+    public static Task<HubClient> ConnectAsync(Uri hubUrl, string? cookie = null) =>
+        StartAsync(hubUrl, o =>
+        {
+            if (cookie is not null) o.Headers["Cookie"] = cookie;
+        });
 
-    private static async Task<HubClient> HandshakeAsync(WebSocket socket)
+    private static async Task<HubClient> StartAsync(Uri url, Action<HttpConnectionOptions> configure)
     {
-        var client = new HubClient(socket);
-        await client.SendRawAsync("{\"protocol\":\"json\",\"version\":1}");
-        var first = await client.ReceiveFrameAsync();
-        if (first is null || first.Contains("\"error\"", StringComparison.Ordinal)) throw new InvalidOperationException("Handshake failed: " + first);
-        client._loop = Task.Run(client.ReceiveLoopAsync);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(url, o =>
+            {
+                // A WebSocket straight away, as browsers connect here (no negotiate round trip, no fallback transport).
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                configure(o);
+            })
+            .Build();
+        var client = new HubClient(connection);
+        try
+        {
+            await connection.StartAsync();
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
         return client;
     }
 
-    /// <summary>Invokes a hub method and waits for its completion; a hub error becomes an exception.</summary>
-    public async Task<JsonElement> InvokeAsync(string method, params object?[] args)
-    {
-        var id = Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var done = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = done;
-        await SendRawAsync(JsonSerializer.Serialize(new { type = 1, invocationId = id, target = method, arguments = args }, JsonSerializerOptions.Web));
-        return await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
-    }
+    /// <summary>Invokes a hub method and waits for its result; a hub error is a <see cref="Microsoft.AspNetCore.SignalR.HubException"/>.</summary>
+    public async Task<JsonElement> InvokeAsync(string method, params object?[] args) =>
+        await _connection.InvokeCoreAsync(method, typeof(JsonElement), args).WaitAsync(TimeSpan.FromSeconds(10)) is JsonElement result ? result : default;
 
-    /// <summary>Waits for a server-to-client call of <paramref name="target"/> whose first argument matches.</summary>
+    /// <summary>Waits for a server-to-client call of <paramref name="target"/> whose argument matches.</summary>
     public async Task<JsonElement> WaitForAsync(string target, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
@@ -70,9 +105,9 @@ public sealed class HubClient : IAsyncDisposable
         {
             lock (_received)
             {
-                foreach (var (t, args) in _received)
+                foreach (var (t, arg) in _received)
                 {
-                    if (t == target && args.Length > 0 && (match is null || match(args[0]))) return args[0];
+                    if (t == target && (match is null || match(arg))) return arg;
                 }
             }
             var left = deadline - DateTime.UtcNow;
@@ -80,72 +115,18 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes when the server closes the connection (a close message or the socket ending).</summary>
+    /// <summary>Completes when the connection ends (the server closed it, or it failed).</summary>
     public Task Closed => _closed.Task;
 
+    /// <summary>What arrived for <paramref name="target"/> so far, in order of arrival.</summary>
     public IReadOnlyList<JsonElement> Received(string target)
     {
-        lock (_received) return _received.Where(r => r.Target == target && r.Args.Length > 0).Select(r => r.Args[0]).ToList();
+        lock (_received) return _received.Where(r => r.Target == target).Select(r => r.Arg).ToList();
     }
-
-    private async Task ReceiveLoopAsync()
-    {
-        try { await ReceiveMessagesAsync(); }
-        finally { _closed.TrySetResult(); }
-    }
-
-    private async Task ReceiveMessagesAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            string? frame;
-            try { frame = await ReceiveFrameAsync(); }
-            catch (Exception) { break; }
-            if (frame is null) break;
-            foreach (var message in frame.Split(Separator, StringSplitOptions.RemoveEmptyEntries))
-            {
-                using var doc = JsonDocument.Parse(message);
-                var root = doc.RootElement.Clone();
-                switch (root.GetProperty("type").GetInt32())
-                {
-                    case 1:
-                        lock (_received) _received.Add((root.GetProperty("target").GetString()!, [.. root.GetProperty("arguments").EnumerateArray()]));
-                        _arrived.Release();
-                        break;
-                    case 7:
-                        return;
-                    case 3 when _pending.TryRemove(root.GetProperty("invocationId").GetString()!, out var done):
-                        if (root.TryGetProperty("error", out var error)) done.SetException(new InvalidOperationException(error.GetString()));
-                        else done.SetResult(root.TryGetProperty("result", out var result) ? result : default);
-                        break;
-                }
-            }
-        }
-    }
-
-    private async Task<string?> ReceiveFrameAsync()
-    {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await _socket.ReceiveAsync(buffer, _stop.Token);
-            if (result.MessageType == WebSocketMessageType.Close) return null;
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage) return Encoding.UTF8.GetString(message.ToArray());
-        }
-    }
-
-    private Task SendRawAsync(string json) =>
-        _socket.SendAsync(Encoding.UTF8.GetBytes(json + Separator), WebSocketMessageType.Text, true, CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        try { await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None); } catch (WebSocketException) { } catch (ObjectDisposedException) { }
-        try { await _loop; } catch (OperationCanceledException) { }
-        _socket.Dispose();
-        _stop.Dispose();
+        await _connection.DisposeAsync();
         _arrived.Dispose();
     }
 }

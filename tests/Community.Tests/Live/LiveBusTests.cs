@@ -19,17 +19,19 @@ public sealed class LiveBusTests(CommunityFactory factory) : IClassFixture<Commu
 
         var bus = factory.Services.GetRequiredService<ILiveBus>();
         // SignalR answers the handshake before OnConnectedAsync has put the connection in its member group:
-        // publish until the first one lands, as a page that connects and then waits would see it.
-        for (var i = 0; i < 20 && anaHub.Received("notice").Count == 0; i++)
-        {
-            await bus.PublishAsync(LiveGroups.Member(ana.Current.Id), "notice", new { text = "for Ana" });
-            await Task.Delay(100);
-        }
+        // publish until the first one lands, as a page that connects and then waits would see it. Ben first, so he is
+        // in his group (and would be in Ana's, were that the defect) before anything is sent to Ana.
+        await Eventually.RepeatUntilAsync(() => bus.PublishAsync(LiveGroups.Member(ben.Current.Id), "ready", new { text = "for Ben" }),
+            () => benHub.Received("ready").Count > 0, TimeSpan.FromMilliseconds(100));
+        await Eventually.RepeatUntilAsync(() => bus.PublishAsync(LiveGroups.Member(ana.Current.Id), "notice", new { text = "for Ana" }),
+            () => anaHub.Received("notice").Count > 0, TimeSpan.FromMilliseconds(100));
 
         var got = await anaHub.WaitForAsync("notice");
         Assert.Equal("for Ana", got.GetProperty("text").GetString());
-        await Task.Delay(300);
-        Assert.Empty(benHub.Received("notice"));
+        // Sentinel: one connection receives in the order the server sent, so once this is here, Ana's would be too.
+        await bus.PublishAsync(LiveGroups.Member(ben.Current.Id), "notice", new { text = "for Ben" });
+        await benHub.WaitForAsync("notice", n => n.GetProperty("text").GetString() == "for Ben");
+        Assert.Equal(["for Ben"], benHub.Received("notice").Select(n => n.GetProperty("text").GetString()));
     }
 }
 
@@ -58,12 +60,10 @@ public sealed class PostgresLiveBusTests
         var big = string.Concat(Enumerable.Range(0, 3000).Select(i => $"{i}é,")); // > 8000 bytes: sent in chunks
         var busA = a.Services.GetRequiredService<ILiveBus>();
         Assert.IsNotType<InProcessLiveBus>(busA);
-        // The listener on B may still be subscribing: publish until it arrives (at most a few tries).
-        for (var i = 0; i < 20 && viewer.Received("notice").Count == 0; i++)
-        {
-            await busA.PublishAsync(LiveGroups.Member(member.Current.Id), "notice", new { text = big, n = i });
-            await Task.Delay(250);
-        }
+        // The listener on B may still be subscribing: publish until it arrives (a few tries).
+        var n = 0;
+        await Eventually.RepeatUntilAsync(() => busA.PublishAsync(LiveGroups.Member(member.Current.Id), "notice", new { text = big, n = n++ }),
+            () => viewer.Received("notice").Count > 0, TimeSpan.FromMilliseconds(250));
         var got = await viewer.WaitForAsync("notice");
         Assert.Equal(big, got.GetProperty("text").GetString());
     }

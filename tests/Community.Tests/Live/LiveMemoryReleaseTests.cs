@@ -32,25 +32,15 @@ public sealed class LiveMemoryReleaseTests
         var release = factory.Services.GetRequiredService<LiveMemoryRelease>();
         var viewers = new List<HubClient>();
         for (var i = 0; i < 6; i++) viewers.Add(await HubClient.ConnectAsync(factory));
-        await Until(() => connections.Count == 6);
+        await Eventually.TrueAsync(() => connections.Count == 6);
         // Wait for a check to see the peak before the viewers leave.
         var checks = release.Checks;
-        await Until(() => release.Checks > checks);
+        await Eventually.TrueAsync(() => release.Checks > checks);
         Assert.Equal(0, release.Releases);
 
         foreach (var viewer in viewers) await viewer.DisposeAsync();
 
-        await Until(() => release.Releases == 1, () => $"{connections.Count} connections, {release.Checks} checks");
+        await Eventually.TrueAsync(() => release.Releases == 1, () => $"{connections.Count} connections, {release.Checks} checks");
         Assert.Equal(0, connections.Count);
-    }
-
-    private static async Task Until(Func<bool> condition, Func<string>? state = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the condition did not come true within 30 s {state?.Invoke()}");
-            await Task.Delay(50);
-        }
     }
 }

@@ -101,7 +101,11 @@ public sealed class SlowViewerTests
         Assert.True(received < Replies, $"the stuck viewer got all {received} replies, so it was never behind");
     }
 
-    /// <summary>Connects with a tiny socket receive buffer, joins the thread, reads the join's answer, then reads nothing.</summary>
+    /// <summary>
+    /// Connects with a tiny socket receive buffer, joins the thread, reads the join's answer, then reads nothing. A raw
+    /// socket speaking just enough of the JSON hub protocol, not <see cref="HubClient"/>: the official client always drains
+    /// its socket into memory, so it cannot be the stuck tab this test needs. It shares no code with the bench's viewer.
+    /// </summary>
     private sealed class StuckViewer(ClientWebSocket socket) : IDisposable
     {
         public static async Task<StuckViewer> JoinAsync(Uri hub, long threadId)

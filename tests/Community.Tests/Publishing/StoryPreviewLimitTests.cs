@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AngleSharp.Html.Parser;
 using Community.Tests.Infrastructure;
@@ -9,17 +8,15 @@ namespace Community.Tests.Publishing;
 public sealed class StoryPreviewLimitTests(CommunityFactory factory) : IClassFixture<CommunityFactory>
 {
     [Fact]
-    public async Task Thirty_thousand_identical_headings_preview_without_quadratic_slowdown()
+    public async Task Thirty_thousand_identical_headings_preview_with_distinct_ids()
     {
         using var marketer = await factory.MemberAsync("Heading Marketer", "Marketing");
         // 30,000 empty headings all want the id "section": numbering them by probing -1, -2, ... took minutes.
         var body = string.Concat(Enumerable.Repeat("#\n", 30_000));
-        var watch = Stopwatch.StartNew();
+        // The time is the bench's to judge: bench/ PublishingScenario, "editor preview, 11,000 identical `######` headings",
+        // target ≤ 500 ms (10.7 s while ids were numbered by probing). Here: every id is right and distinct.
         var response = await marketer.PostAsync("/api/stories/preview", new { kind = "spotlight", title = "T", customer = "C", body });
-        watch.Stop();
         var html = (await ApiClient.ReadAsync<JsonElement>(response)).GetProperty("html").GetString()!;
-        // A generous bound for a loaded 2-core machine; the quadratic version needs far longer than this.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"preview took {watch.Elapsed}");
 
         var headings = new HtmlParser().ParseDocument(html).QuerySelectorAll("h1[id^='section']").Select(h => h.Id!).ToList();
         Assert.Equal(30_000, headings.Count);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Community.Tests.Infrastructure;
 using Community.Web.Data;
@@ -110,7 +109,7 @@ public sealed class ClickPipelineTests(CommunityFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task The_dashboard_of_a_busy_advocate_answers_quickly()
+    public async Task The_dashboard_of_a_busy_advocate_counts_every_click_and_sign_up()
     {
         using var advocate = await factory.MemberAsync("Busy Advocate");
         var code = await advocate.CodeAsync();
@@ -130,18 +129,10 @@ public sealed class ClickPipelineTests(CommunityFactory factory) : IClassFixture
             }
             return await db.SaveChangesAsync();
         });
-        await advocate.DashboardAsync();
-        var times = new List<double>();
-        for (var i = 0; i < 10; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            var dashboard = await advocate.DashboardAsync();
-            times.Add(watch.Elapsed.TotalMilliseconds);
-            Assert.Equal(10_000, dashboard.GetProperty("funnel").Number("clicks"));
-            Assert.Equal(1_000, dashboard.GetProperty("funnel").GetProperty("signups").GetInt32());
-        }
-        times.Sort();
-        // The target is 50 ms on an idle machine (the bench measures it); tests run in parallel, so allow headroom here.
-        Assert.True(times[times.Count / 2] < 150, $"median {times[times.Count / 2]:F1} ms");
+        // How fast it answers is a bench row, not an assertion here (a loaded test machine cannot time it honestly):
+        // bench/ ReferralsScenario, "advocate dashboard (10000 clicks, 1000 sign-ups)", target ≤ 50 ms.
+        var dashboard = await advocate.DashboardAsync();
+        Assert.Equal(10_000, dashboard.GetProperty("funnel").Number("clicks"));
+        Assert.Equal(1_000, dashboard.GetProperty("funnel").GetProperty("signups").GetInt32());
     }
 }

@@ -16,16 +16,9 @@ public sealed class SessionEndPostgresTests
         };
     }
 
-    private static async Task<HttpStatusCode> EventuallyAsync(Func<Task<HttpResponseMessage>> call, HttpStatusCode wanted)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var status = (await call()).StatusCode;
-            if (status == wanted || DateTime.UtcNow > deadline) return status;
-            await Task.Delay(50); // the announcement travels through PostgreSQL NOTIFY to the other server
-        }
-    }
+    // The announcement travels through PostgreSQL NOTIFY to the other server.
+    private static Task<HttpStatusCode> EventuallyAsync(Func<Task<HttpResponseMessage>> call, HttpStatusCode wanted) =>
+        Eventually.ValueAsync(async () => (await call()).StatusCode, status => status == wanted);
 
     [PostgresFact]
     public async Task A_role_removed_and_a_sign_out_everywhere_on_one_server_reach_sessions_on_another()
@@ -39,12 +32,9 @@ public sealed class SessionEndPostgresTests
         await using var live = await HubClient.ConnectAsync(b, onB.Header);
         // B's listener may still be subscribing: publish from A until B delivers, so the announcements below cannot be lost.
         var busA = a.Services.GetRequiredService<ILiveBus>();
-        for (var i = 0; i < 40 && live.Received("ready").Count == 0; i++)
-        {
-            await busA.PublishAsync(LiveGroups.Member(moderator.Current.Id), "ready", new { i });
-            await Task.Delay(250);
-        }
-        await live.WaitForAsync("ready");
+        var i = 0;
+        await Eventually.RepeatUntilAsync(() => busA.PublishAsync(LiveGroups.Member(moderator.Current.Id), "ready", new { i = i++ }),
+            () => live.Received("ready").Count > 0, TimeSpan.FromMilliseconds(250));
         Assert.Equal(HttpStatusCode.OK, (await onB.GetAsync("/api/mod/flags")).StatusCode); // B now holds the session state in memory
 
         await admin.PutAsync($"/api/admin/members/{moderator.Current.Id}/roles", new { roles = new[] { "Member" } });

@@ -1,5 +1,8 @@
 using Community.Tests.Forums;
 using Community.Tests.Infrastructure;
+using Community.Web.Infrastructure.Live;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Community.Tests.Security;
 
@@ -126,6 +129,10 @@ public sealed class SessionEndTests(ForumFactory factory) : IClassFixture<ForumF
         await session.SendAsync(HttpMethod.Post, "/api/account/signout");
 
         await live.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        // Sentinel: the other connection still takes a message sent to the member after the sign-out was handled.
+        var bus = factory.Services.GetRequiredService<ILiveBus>();
+        await Eventually.RepeatUntilAsync(() => bus.PublishAsync(LiveGroups.Member(member.Current.Id), "notice", new { text = "still here" }),
+            () => otherLive.Received("notice").Count > 0, TimeSpan.FromMilliseconds(250));
         Assert.False(otherLive.Closed.IsCompleted);
     }
 
@@ -157,12 +164,12 @@ public sealed class SessionEndTests(ForumFactory factory) : IClassFixture<ForumF
         await control.WaitForAsync("postCreated", p => p.GetProperty("id").GetInt64() == post.Id);
         await control.WaitForAsync("flagCreated", f => f.GetProperty("postId").GetInt64() == thread.Post.Id);
         await control.WaitForAsync("threadActivity", e => e.GetProperty("thread").GetProperty("id").GetInt64() == secret.Thread.Id);
+        await LiveSentinel.ReachAsync(admin, open.Id, demoted); // what was sent to it before is there now
         Assert.DoesNotContain(demoted.Received("postCreated"), p => p.GetProperty("id").GetInt64() == post.Id);
         Assert.DoesNotContain(demoted.Received("flagCreated"), f => f.GetProperty("postId").GetInt64() == thread.Post.Id);
         Assert.DoesNotContain(demoted.Received("threadActivity"), e => e.GetProperty("thread").GetProperty("id").GetInt64() == secret.Thread.Id);
-        await Assert.ThrowsAnyAsync<Exception>(() => demoted.InvokeAsync("JoinThread", secret.Thread.Id));
-        await Assert.ThrowsAnyAsync<Exception>(() => demoted.InvokeAsync("JoinModQueue"));
+        await Assert.ThrowsAsync<HubException>(() => demoted.InvokeAsync("JoinThread", secret.Thread.Id));
+        await Assert.ThrowsAsync<HubException>(() => demoted.InvokeAsync("JoinModQueue"));
         Assert.False(demoted.Closed.IsCompleted); // downgraded, not signed out
     }
-
 }
