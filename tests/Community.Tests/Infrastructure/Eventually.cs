@@ -15,12 +15,13 @@ public static class Eventually
         var deadline = DateTime.UtcNow + (timeout ?? Timeout);
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the condition did not come true within {(timeout ?? Timeout).TotalSeconds} s {state?.Invoke()}");
+            Assert.True(DateTime.UtcNow < deadline,
+                $"the condition did not come true within {(timeout ?? Timeout).TotalSeconds} s {state?.Invoke()}");
             await Task.Delay(Poll);
         }
     }
 
-    /// <summary>Reads until <paramref name="done"/> holds or the timeout passes, and returns the last value read (the caller asserts on it).</summary>
+    /// <summary>Reads until <paramref name="done"/> holds or the timeout passes; returns the last value read (the caller asserts on it).</summary>
     public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? Timeout);

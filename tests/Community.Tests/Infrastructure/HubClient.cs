@@ -95,7 +95,9 @@ public sealed class HubClient : IAsyncDisposable
 
     /// <summary>Invokes a hub method and waits for its result; a hub error is a <see cref="Microsoft.AspNetCore.SignalR.HubException"/>.</summary>
     public async Task<JsonElement> InvokeAsync(string method, params object?[] args) =>
-        await _connection.InvokeCoreAsync(method, typeof(JsonElement), args).WaitAsync(TimeSpan.FromSeconds(10)) is JsonElement result ? result : default;
+        await _connection.InvokeCoreAsync(method, typeof(JsonElement), args).WaitAsync(TimeSpan.FromSeconds(10)) is JsonElement result
+            ? result
+            : default; // a method that returns nothing
 
     /// <summary>Waits for a server-to-client call of <paramref name="target"/> whose argument matches.</summary>
     public async Task<JsonElement> WaitForAsync(string target, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)

@@ -22,7 +22,8 @@ public sealed partial class HubClientTargetsTests
         Assert.Contains(sends, s => s.Target == "postCreated"); // the scan itself still finds what it should
         Assert.Contains(sends, s => s.Target == "referralCredit");
         var unresolved = sends.Where(s => s.Target is null && !PassThrough.Contains(Path.GetFileName(s.Where.Split(':')[0]))).ToList();
-        Assert.True(unresolved.Count == 0, "a send whose target is neither a literal nor a constant: " + string.Join(", ", unresolved.Select(s => s.Where)));
+        Assert.True(unresolved.Count == 0,
+            "a send whose target is neither a literal nor a constant: " + string.Join(", ", unresolved.Select(s => s.Where)));
         var missing = sends.Where(s => s.Target is not null && !HubClient.Targets.Contains(s.Target)).ToList();
         Assert.True(missing.Count == 0, "HubClient does not record " + string.Join(", ", missing.Select(s => $"'{s.Target}' ({s.Where})")));
     }

@@ -213,8 +213,10 @@ public sealed class AttributionTests(CommunityFactory factory) : IClassFixture<C
         using var friend = factory.CreateApiClient();
         await friend.JoinWithCodeAsync("Append Friend", code);
         var id = (await factory.LedgerAsync(advocate.Current!.Id))[0].Id;
-        var update = await Assert.ThrowsAsync<SqliteException>(() => factory.DbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE \"LedgerEntries\" SET \"Amount\" = 1 WHERE \"Id\" = {id}")));
-        var delete = await Assert.ThrowsAsync<SqliteException>(() => factory.DbAsync(db => db.Database.ExecuteSqlAsync($"DELETE FROM \"LedgerEntries\" WHERE \"Id\" = {id}")));
+        var update = await Assert.ThrowsAsync<SqliteException>(() =>
+            factory.DbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE \"LedgerEntries\" SET \"Amount\" = 1 WHERE \"Id\" = {id}")));
+        var delete = await Assert.ThrowsAsync<SqliteException>(() =>
+            factory.DbAsync(db => db.Database.ExecuteSqlAsync($"DELETE FROM \"LedgerEntries\" WHERE \"Id\" = {id}")));
         Assert.All([update, delete], e => Assert.Contains("append-only", e.Message, StringComparison.Ordinal)); // the trigger, not some other failure
     }
 }
