@@ -45,7 +45,8 @@ async function toggleHistory(post, button) {
   if (open) { open.remove(); button.setAttribute('aria-expanded', 'false'); return; }
   const revisions = await api.get(`/api/posts/${post.id}/revisions`);
   const box = el('div', { class: 'history' }, el('h3', {}, 'Edit history'),
-    el('ol', {}, revisions.map((r) => el('li', {}, el('p', { class: 'muted' }, `Before ${r.editorName}'s edit on ${fmt(r.createdAt)}:`), el('pre', {}, r.body)))));
+    el('ol', {}, revisions.map((r) => el('li', {},
+      el('p', { class: 'muted' }, `Before ${r.editorName}'s edit on ${fmt(r.createdAt)}:`), el('pre', {}, r.body)))));
   li.querySelector('.post-body').after(box);
   button.setAttribute('aria-expanded', 'true');
 }
@@ -66,7 +67,9 @@ async function edit(page, post) {
   const form = el('form', { class: 'composer edit-form', novalidate: true },
     el('div', { class: 'form-status alert', role: 'status', tabindex: '-1' }),
     el('div', { class: 'field' }, el('label', { for: `edit-${post.seq}` }, 'Edit your post'), textarea),
-    el('div', { class: 'row' }, el('button', { type: 'submit' }, 'Save'), el('button', { type: 'button', class: 'link', 'data-action': 'cancel-edit' }, 'Cancel')));
+    el('div', { class: 'row' },
+      el('button', { type: 'submit' }, 'Save'),
+      el('button', { type: 'button', class: 'link', 'data-action': 'cancel-edit' }, 'Cancel')));
   const body = li.querySelector('.post-body');
   body.hidden = true;
   li.querySelector('.post-actions').hidden = true;
@@ -104,7 +107,9 @@ async function flag(page, post) {
 async function hide(page, post) {
   const hidden = !post.hidden;
   const reason = hidden
-    ? await promptDialog('Reason for hiding (shown in the audit log)', { title: 'Hide this post', confirmLabel: 'Hide post', maxLength: REASON_MAX_LENGTH })
+    ? await promptDialog('Reason for hiding (shown in the audit log)', {
+      title: 'Hide this post', confirmLabel: 'Hide post', maxLength: REASON_MAX_LENGTH,
+    })
     : '';
   if (reason === null) return;
   await guarded(page, async () => { showPost(page, await api.post(`/api/posts/${post.id}/${hidden ? 'hide' : 'unhide'}`, { reason })); });

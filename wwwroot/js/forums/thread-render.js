@@ -79,7 +79,8 @@ function updatePost(state, li, post, previous) {
   li.classList.toggle('accepted', accepted);
   li.classList.toggle('hidden-post', post.hidden);
   if (post.editedAt && !li.querySelector('.edited')) {
-    li.querySelector('.post-badges').before(el('button', { type: 'button', class: 'link edited', 'data-action': 'history', 'aria-expanded': 'false' }, 'edited'));
+    const history = el('button', { type: 'button', class: 'link edited', 'data-action': 'history', 'aria-expanded': 'false' }, 'edited');
+    li.querySelector('.post-badges').before(history);
   }
   const badges = li.querySelector('.post-badges');
   const kinds = [post.hidden ? 'hidden' : null, accepted ? 'accepted' : null].filter(Boolean);
@@ -127,7 +128,8 @@ export function renderDivider(page) {
   document.getElementById('unread-divider')?.remove();
   const after = page.state.dividerAfter;
   if (!after) return;
-  postNode(after + 1)?.before(el('li', { class: 'unread-divider', id: 'unread-divider', 'aria-label': 'New since your last visit' }, 'New since your last visit'));
+  const divider = el('li', { class: 'unread-divider', id: 'unread-divider', 'aria-label': 'New since your last visit' }, 'New since your last visit');
+  postNode(after + 1)?.before(divider);
 }
 
 /** Title, badges and reply count in the thread's head. */
