@@ -18,29 +18,31 @@ function placeAt(box, node, index) {
   if (box.children[index] !== node) box.insertBefore(node, box.children[index] ?? null);
 }
 
-/** Makes `box` hold exactly these buttons ({ action, label, pressed? }), reusing the ones it has by action. */
+/**
+ * Makes `box` hold exactly these buttons ({ action, label, pressed? }), reusing the ones it has by action. Buttons that
+ * go are removed first, so the ones that stay are already in order and are never moved.
+ */
 export function syncButtons(box, specs) {
+  const wanted = new Set(specs.map((spec) => spec.action));
+  for (const stale of [...box.children].filter((b) => !wanted.has(b.dataset.action))) stale.remove();
   const existing = new Map([...box.children].map((b) => [b.dataset.action, b]));
   specs.forEach((spec, index) => {
-    let button = existing.get(spec.action);
-    existing.delete(spec.action);
-    button ??= el('button', { type: 'button', class: 'link', 'data-action': spec.action });
+    const button = existing.get(spec.action) ?? el('button', { type: 'button', class: 'link', 'data-action': spec.action });
     if (button.textContent !== spec.label) button.textContent = spec.label;
     if (spec.pressed !== undefined) button.setAttribute('aria-pressed', String(spec.pressed));
     placeAt(box, button, index);
   });
-  for (const stale of existing.values()) stale.remove();
 }
 
+/** The reaction buttons: signed-in readers see every kind, visitors only the ones with a count. Same rule as syncButtons. */
 function syncReactions(state, bar, post) {
+  const shown = Object.entries(REACTIONS).filter(([kind]) => state.me || post.reactions?.[kind]);
+  const wanted = new Set(shown.map(([kind]) => kind));
+  for (const stale of [...bar.children].filter((b) => !wanted.has(b.dataset.kind))) stale.remove();
   const existing = new Map([...bar.children].map((b) => [b.dataset.kind, b]));
-  let index = 0;
-  for (const [kind, emoji] of Object.entries(REACTIONS)) {
+  shown.forEach(([kind, emoji], index) => {
     const count = post.reactions?.[kind] || 0;
-    let button = existing.get(kind);
-    existing.delete(kind);
-    if (!count && !state.me) { button?.remove(); continue; }
-    button ??= el('button', { type: 'button', 'data-kind': kind },
+    const button = existing.get(kind) ?? el('button', { type: 'button', 'data-kind': kind },
       el('span', { 'aria-hidden': 'true' }, emoji), el('span', { class: 'visually-hidden' }), el('span', { class: 'count' }));
     button.className = `reaction${count ? '' : ' unused'}`;
     button.setAttribute('aria-pressed', String(hasReacted(state, post.seq, kind)));
@@ -49,9 +51,7 @@ function syncReactions(state, bar, post) {
     button.children[1].textContent = count ? `${kind}, ` : kind;
     button.children[2].textContent = count ? String(count) : '';
     placeAt(bar, button, index);
-    index += 1;
-  }
-  for (const stale of existing.values()) stale.remove();
+  });
 }
 
 function fillBody(body, post) {
