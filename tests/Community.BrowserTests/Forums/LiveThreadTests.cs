@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 using Community.BrowserTests.Infrastructure;
 using Community.Tests.Infrastructure;
 using Community.Web.Features.Accounts;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using static Community.BrowserTests.Forums.ForumArrange;
 
 namespace Community.BrowserTests.Forums;
 
@@ -13,47 +13,7 @@ namespace Community.BrowserTests.Forums;
 [Collection(BrowserCollection.Name)]
 public sealed class LiveThreadTests(BrowserFixture browser)
 {
-    private sealed record Person(ApiClient Api, string Email, string Name);
-
-    /// <summary>A confirmed member who joined a month ago (so the new-member posting limit does not apply).</summary>
-    private async Task<Person> PersonAsync(string name, params string[] roles)
-    {
-        var api = browser.Server.CreateHttpApiClient();
-        var me = await api.JoinAsync(name);
-        await using (var scope = browser.Server.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<Member>>();
-            var member = (await users.FindByIdAsync(me.Id))!;
-            member.JoinedAt = member.JoinedAt.AddDays(-30);
-            await users.UpdateAsync(member);
-            if (roles.Length > 0) await users.AddToRolesAsync(member, roles);
-        }
-        if (roles.Length > 0) await api.SignInAsync(me.Email);
-        return new Person(api, me.Email, name);
-    }
-
-    private static async Task SignInAsync(IPage page, Person person, string returnTo)
-    {
-        await page.GotoAsync("/signin");
-        await page.GetByLabel("Email").FillAsync(person.Email);
-        await page.GetByLabel("Password").FillAsync(ApiClient.DefaultPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("me")).ToContainTextAsync(person.Name);
-        await page.GotoAsync(returnTo);
-    }
-
-    private static async Task<(int CategoryId, string Slug, string ThreadUrl, long ThreadId)> ThreadAsync(Person admin, Person author, string title)
-    {
-        var slug = "b-" + Guid.NewGuid().ToString("N")[..10];
-        var category = await ApiClient.ReadAsync<JsonElement>(await admin.Api.PostAsync("/api/categories",
-            new { name = "Browser " + slug, slug, description = "Browser test category", isQa = true }), System.Net.HttpStatusCode.Created);
-        var created = await ApiClient.ReadAsync<JsonElement>(await author.Api.PostAsync("/api/threads",
-            new { categoryId = category.GetProperty("id").GetInt32(), title, body = "How do I **export** my data every night?" }), System.Net.HttpStatusCode.Created);
-        var thread = created.GetProperty("thread");
-        return (category.GetProperty("id").GetInt32(), slug, thread.GetProperty("url").GetString()!, thread.GetProperty("id").GetInt64());
-    }
-
-    private static ILocator Post(IPage page, int seq) => page.Locator($"#p{seq}");
+    private Task<Person> PersonAsync(string name, params string[] roles) => ForumArrange.PersonAsync(browser, name, roles);
 
     [Fact]
     public async Task Replies_reactions_typing_and_hides_reach_the_other_person_live()

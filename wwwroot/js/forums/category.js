@@ -1,6 +1,7 @@
 // A category: its threads (live: new threads and reply counts) and the new-thread form.
 import { api, request, avatar, plural, bindForm, currentUser, el, formatDate } from '../api.js';
 import { on, whenConnected, invoke } from '../live.js';
+import { threadBadges } from '../badges.js';
 import { attachMentions } from './mentions.js';
 
 const slug = decodeURIComponent(location.pathname.split('/')[2] || '');
@@ -8,7 +9,7 @@ const listNode = document.getElementById('threads');
 const announcer = document.getElementById('category-announcer');
 const threads = new Map();
 let category;
-let page = 1;
+let nextPage = null; // the API's rel="next" link: the server decides the page size and whether there is more
 
 function row(t) {
   const replies = t.lastSeq - 1;
@@ -16,11 +17,7 @@ function row(t) {
     avatar(t.author),
     el('div', { class: 'thread-main' },
       el('a', { class: 'thread-link', href: t.url }, t.title),
-      el('span', { class: 'thread-badges' },
-        t.pinned ? el('span', { class: 'badge' }, 'Pinned') : null,
-        t.locked ? el('span', { class: 'badge' }, 'Locked') : null,
-        t.answered ? el('span', { class: 'badge answered' }, 'Answered') : null,
-        t.unread ? el('span', { class: 'badge unread-badge' }, `${t.unread} unread`) : null),
+      el('span', { class: 'thread-badges' }, threadBadges(t)),
       el('p', { class: 'muted' }, `${t.author.displayName} · last activity ${formatDate(t.lastPostAt)}`)),
     el('span', { class: 'reply-count', 'aria-label': plural(replies, 'reply', 'replies') }, String(replies)));
 }
@@ -32,11 +29,12 @@ function render() {
   listNode.replaceChildren(...sorted.map(row));
 }
 
-async function loadPage() {
-  const res = await request('GET', `/api/categories/${encodeURIComponent(slug)}/threads?page=${page}`, undefined, { raw: true });
+async function loadPage(url = `/api/categories/${encodeURIComponent(slug)}/threads`) {
+  const res = await request('GET', url, undefined, { raw: true });
   for (const t of await res.json()) threads.set(t.id, t);
   // The server sends a rel="next" link only when another page exists.
-  document.getElementById('more-threads').hidden = !/rel="next"/.test(res.headers.get('link') || '');
+  nextPage = (res.headers.get('link') || '').match(/<([^>]+)>\s*;\s*rel="next"/)?.[1] ?? null;
+  document.getElementById('more-threads').hidden = !nextPage;
   render();
 }
 
@@ -81,10 +79,9 @@ async function start() {
   on('threadDeleted', (e) => { if (threads.delete(e.threadId)) render(); });
   whenConnected(async () => {
     await invoke('JoinCategory', category.id).catch(() => {});
-    page = 1;
     await loadPage();
   });
 }
 
-document.getElementById('more-threads').addEventListener('click', async () => { page += 1; await loadPage(); });
+document.getElementById('more-threads').addEventListener('click', async () => { if (nextPage) await loadPage(nextPage); });
 start();

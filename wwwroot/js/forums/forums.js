@@ -1,6 +1,7 @@
 // The forum index: categories with counts and unread numbers (kept live), and search.
 import { api, bindForm, currentUser, el, formatDate, showStatus } from '../api.js';
 import { on, whenConnected, invoke } from '../live.js';
+import { badge } from '../badges.js';
 
 const listNode = document.getElementById('categories');
 let categories = [];
@@ -11,8 +12,8 @@ function render() {
   listNode.replaceChildren(...categories.map((c) => el('li', { class: 'category card', 'data-category-id': String(c.id) },
     el('div', { class: 'category-main' },
       el('h3', {}, el('a', { href: `/c/${encodeURIComponent(c.slug)}` }, c.name),
-        c.isQa ? el('span', { class: 'badge' }, 'Q&A') : null,
-        c.isPrivate ? el('span', { class: 'badge warning' }, 'Private') : null),
+        c.isQa ? badge('qa') : null,
+        c.isPrivate ? badge('private') : null),
       el('p', { class: 'muted' }, c.description)),
     el('dl', { class: 'category-stats' },
       el('div', {}, el('dt', {}, 'Threads'), el('dd', {}, String(c.threadCount))),

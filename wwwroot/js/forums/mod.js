@@ -1,6 +1,9 @@
 // The moderator queue: flags arrive and leave live; bulk hide or dismiss; sanctions and the audit log.
 import { api, bindForm, currentUser, el, plural, showStatus } from '../api.js';
 import { on, whenConnected, invoke } from '../live.js';
+import { badge } from '../badges.js';
+import { alertDialog, promptDialog } from '../dialog.js';
+import { REASON_MAX_LENGTH } from './limits.js';
 
 const flagsNode = document.getElementById('flags');
 const announcer = document.getElementById('mod-announcer');
@@ -26,7 +29,7 @@ function render() {
   flagsNode.replaceChildren(...[...flags.values()].sort((a, b) => b.id - a.id).map((f) => el('li', { class: 'flag', 'data-flag-id': String(f.id) },
     el('input', { type: 'checkbox', class: 'flag-select', value: String(f.id), id: `flag-${f.id}`, 'aria-label': `Select flag on “${f.threadTitle}” post ${f.seq}` }),
     el('div', {},
-      el('a', { href: f.url }, `${f.threadTitle} #${f.seq}`), f.postHidden ? el('span', { class: 'badge warning' }, 'Hidden') : null,
+      el('a', { href: f.url }, `${f.threadTitle} #${f.seq}`), f.postHidden ? badge('hidden') : null,
       el('p', { class: 'excerpt' }, f.excerpt),
       el('p', { class: 'muted' }, `By ${f.postAuthor.displayName} · flagged by ${f.flaggedBy} (${fmt(f.createdAt)}): `, el('em', {}, f.reason))))));
 }
@@ -37,7 +40,13 @@ async function resolve(action) {
   const ids = selected();
   const status = document.getElementById('queue-status');
   if (!ids.length) { status.className = 'form-status alert error'; status.textContent = 'Select at least one flag.'; return; }
-  const reason = action === 'hide' ? (prompt('Reason (for the audit log)', 'Violates community guidelines') ?? '') : '';
+  let reason = '';
+  if (action === 'hide') {
+    reason = await promptDialog('Reason (for the audit log)', {
+      title: 'Hide the selected posts', value: 'Violates community guidelines', confirmLabel: 'Hide posts', danger: true, maxLength: REASON_MAX_LENGTH,
+    });
+    if (reason === null) return; // Cancel (or Escape) means "do not hide"
+  }
   const result = await api.post('/api/mod/flags/resolve', { ids, action, reason });
   for (const id of ids) flags.delete(id);
   render();
@@ -73,8 +82,8 @@ if (!me || !(me.roles.includes('Moderator') || me.roles.includes('Admin'))) {
   document.querySelector('main').replaceChildren(el('section', { class: 'card' }, el('h1', {}, 'Moderators only'), el('p', {}, 'Sign in with a moderator account to see the queue.')));
 } else {
   await Promise.all([loadQueue(), loadAudit(), loadSanctions()]);
-  document.getElementById('bulk-hide').addEventListener('click', () => resolve('hide').catch((e) => alert(e.message)));
-  document.getElementById('bulk-dismiss').addEventListener('click', () => resolve('dismiss').catch((e) => alert(e.message)));
+  document.getElementById('bulk-hide').addEventListener('click', () => resolve('hide').catch((e) => alertDialog(e.message)));
+  document.getElementById('bulk-dismiss').addEventListener('click', () => resolve('dismiss').catch((e) => alertDialog(e.message)));
   document.getElementById('select-all').addEventListener('change', (e) => {
     flagsNode.querySelectorAll('.flag-select').forEach((b) => { b.checked = e.target.checked; });
     updateBulk();

@@ -1,4 +1,5 @@
 import { api, avatar, currentUser, el, formatDate } from '../api.js';
+import { roleBadges } from '../badges.js';
 
 const userName = decodeURIComponent(location.pathname.split('/')[2] || '');
 const card = document.getElementById('profile');
@@ -9,7 +10,7 @@ try {
   document.getElementById('profile-name').textContent = profile.displayName;
   document.getElementById('profile-meta').replaceChildren(
     `@${profile.userName} · joined ${formatDate(profile.joinedAt)} `,
-    ...profile.badges.map((b) => el('span', { class: 'badge' }, b)),
+    ...roleBadges(profile.badges),
   );
   const bio = document.getElementById('profile-bio');
   bio.textContent = profile.bio || '';

@@ -1,5 +1,6 @@
 // The story editor: list, edit, upload images, live preview, save/publish/schedule, history.
 import { api, ApiError, bindForm, el, formatDate, param, showProblem, showStatus } from '../api.js';
+import { badge } from '../badges.js';
 
 const parts = location.pathname.split('/').filter(Boolean); // ['publishing', ...]
 const list = document.getElementById('story-list');
@@ -22,7 +23,7 @@ function row(story) {
   const href = story.readOnly ? `/publishing/file/${encodeURIComponent(story.slug)}` : `/publishing/${story.id}`;
   return el('tr', {},
     el('td', {}, el('a', { href }, story.title), ' ', el('span', { class: 'muted' }, story.customer),
-      story.readOnly ? el('span', { class: 'badge', title: story.sourceFile }, 'from content/') : null),
+      story.readOnly ? badge('note', { text: 'from content/', title: story.sourceFile }) : null),
     el('td', {}, story.kind === 'spotlight' ? 'Spotlight' : 'Case study'),
     el('td', {}, el('span', { class: `status status-${story.status}` }, story.status),
       story.status === 'scheduled' && story.publishAt ? ` ${new Date(story.publishAt).toLocaleString()}` : ''),
