@@ -4,8 +4,9 @@ using Community.Web.Features.Demo;
 
 namespace Community.Web.Features.Forums;
 
-/// <summary>Demo categories and threads about a SaaS product, seeded through the same writer the API uses.</summary>
-internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, ForumWriter writer) : IDemoContent
+/// <summary>Demo categories and threads about a SaaS product, seeded through the same use cases the API uses.</summary>
+internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, StartThread.Handler start, ReplyToThread.Handler reply,
+    AcceptAnswer.Handler accept, UpdateThread.Handler update, React.Handler react) : IDemoContent
 {
     public int Order => 10;
 
@@ -36,8 +37,8 @@ internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, Forum
 
         async Task<long> Thread(string who, string category, string title, string body, params (string Who, string Body)[] replies)
         {
-            var created = await writer.CreateThreadAsync(As(who), new CreateThreadRequest(id[category], title, body), ct);
-            foreach (var (replier, text) in replies) await writer.ReplyAsync(As(replier), created.Thread.Id, new PostBodyRequest(text), ct);
+            var created = Done<CreatedThread>((await start.HandleAsync(As(who), new CreateThreadRequest(id[category], title, body), ct)).Result);
+            foreach (var (replier, text) in replies) Done<PostDto>((await reply.HandleAsync(As(replier), created.Thread.Id, new PostBodyRequest(text), ct)).Result);
             return created.Thread.Id;
         }
 
@@ -51,7 +52,7 @@ internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, Forum
             ("ana", "You can create a **second key** under *Settings → API keys*, roll it out, then revoke the old one. Both stay valid until you revoke."),
             ("dev", "Same as Ana said. We keep the key in a secret store and restart services one by one:\n\n```bash\nkubectl rollout restart deploy/api-worker\n```"),
             ("ben", "That worked, thanks both — zero errors during the switch."));
-        await writer.AcceptAsync(As("ben"), question, 2, ct);
+        Done<ThreadDto>((await accept.HandleAsync(As("ben"), question, 2, ct)).Result);
         await Thread("chloe", "questions", "Filtering a dashboard by fiscal quarter?",
             "Our fiscal year starts in April. Is there a way to make the date filter understand *fiscal* quarters?",
             ("moderator", "Not built in yet, but a custom date dimension works. There is an idea thread for native support — add a 👍 there!"));
@@ -69,12 +70,19 @@ internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, Forum
         await Thread("moderator", "staff-lounge", "Moderation notes for the release week",
             "Expect more questions about exports this week. Please link the changelog rather than re-explaining.",
             ("admin", "Agreed. I pinned the release thread."));
-        await writer.PatchThreadAsync(As("admin"), release, new ThreadPatchRequest(null, null, true, null, "Release announcement"), ct);
+        Done<ThreadDto>((await update.HandleAsync(As("admin"), release, new ThreadPatchRequest(null, null, true, null, "Release announcement"), ct)).Result);
 
         var firstReply = db.Set<ForumPost>().Where(p => p.ThreadId == question && p.Seq == 2).Select(p => p.Id).First();
-        foreach (var who in new[] { "ben", "chloe", "dev" }) await writer.ReactAsync(As(who), firstReply, "like", add: true, ct);
+        foreach (var who in new[] { "ben", "chloe", "dev" }) await ReactAsync(who, firstReply, "like");
         var ideaPost = db.Set<ForumPost>().Where(p => p.ThreadId == idea && p.Seq == 1).Select(p => p.Id).First();
-        foreach (var who in new[] { "ben", "chloe", "dev", "marketer" }) await writer.ReactAsync(As(who), ideaPost, "like", add: true, ct);
-        await writer.ReactAsync(As("moderator"), ideaPost, "heart", add: true, ct);
+        foreach (var who in new[] { "ben", "chloe", "dev", "marketer" }) await ReactAsync(who, ideaPost, "like");
+        await ReactAsync("moderator", ideaPost, "heart");
+
+        async Task ReactAsync(string who, long postId, string kind) => Done<PostDto>((await react.HandleAsync(As(who), postId, kind, add: true, ct)).Result);
     }
+
+    /// <summary>The value of a use case that must succeed: seeding stops on any refusal.</summary>
+    private static T Done<T>(IResult result) => result is IValueHttpResult<T> { Value: { } value }
+        ? value
+        : throw new InvalidOperationException($"Demo seeding was refused: {(result as ProblemHttpResult)?.ProblemDetails.Detail ?? result.GetType().Name}");
 }
