@@ -18,7 +18,8 @@ public sealed record CategoryDto(int Id, string Slug, string Name, string Descri
     IReadOnlyList<string> ReadRoles, int ThreadCount, int PostCount, DateTime? LastActivityAt, int Unread);
 
 /// <summary>What the signed-in reader needs on top of the shared window: never cached across members.</summary>
-public sealed record ViewerState(int LastReadSeq, bool Watching, IReadOnlyList<MyReaction> Reactions, bool CanModerate, bool CanReply, string? UserName);
+public sealed record ViewerState(int LastReadSeq, bool Watching, IReadOnlyList<MyReaction> Reactions, bool CanModerate, bool CanReply,
+    string? UserName);
 
 public sealed record MyReaction(int Seq, string Kind);
 

@@ -30,7 +30,8 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
         return [.. visible.Select(c =>
         {
             var n = counters.GetValueOrDefault(c.Id);
-            return new CategoryDto(c.Id, c.Slug, c.Name, c.Description, c.Position, c.IsQa, c.IsPrivate, c.ReadRoles, n?.ThreadCount ?? 0, n?.PostCount ?? 0,
+            return new CategoryDto(c.Id, c.Slug, c.Name, c.Description, c.Position, c.IsQa, c.IsPrivate, c.ReadRoles, n?.ThreadCount ?? 0,
+                n?.PostCount ?? 0,
                 n?.LastActivityAt, unread.GetValueOrDefault(c.Id));
         })];
     }
@@ -51,7 +52,8 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
         if (viewer.MemberId is { } me)
         {
             var ids = rows.Select(t => t.Id).ToList();
-            reads = await db.Set<ThreadRead>().AsNoTracking().Where(r => r.MemberId == me && ids.Contains(r.ThreadId)).ToDictionaryAsync(r => r.ThreadId, r => r.LastReadSeq, ct);
+            reads = await db.Set<ThreadRead>().AsNoTracking().Where(r => r.MemberId == me && ids.Contains(r.ThreadId))
+                .ToDictionaryAsync(r => r.ThreadId, r => r.LastReadSeq, ct);
             since = await SinceAsync(me, ct);
         }
         return ([.. rows.Select(t =>

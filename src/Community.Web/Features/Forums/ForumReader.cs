@@ -32,7 +32,8 @@ public sealed class ForumReader : IDisposable
     private readonly ICacheSignals _signals;
 
     /// <summary>Thread and category changes made on any server reach this one's caches through <see cref="ICacheSignals"/>.</summary>
-    public ForumReader(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ForumOptions options,
+    public ForumReader(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        ForumOptions options,
         ICacheSignals signals)
     {
         this.scopes = scopes;
@@ -87,7 +88,10 @@ public sealed class ForumReader : IDisposable
 
     private void OnThreadChanged(string key)
     {
-        if (long.TryParse(key, System.Globalization.CultureInfo.InvariantCulture, out var threadId)) _generations.AddOrUpdate(threadId, 1, (_, g) => g + 1);
+        if (long.TryParse(key, System.Globalization.CultureInfo.InvariantCulture, out var threadId))
+        {
+            _generations.AddOrUpdate(threadId, 1, (_, g) => g + 1);
+        }
         else
         {
             Interlocked.Increment(ref _epoch);
@@ -138,11 +142,13 @@ public sealed class ForumReader : IDisposable
     public static AuthorDto AuthorOf(MemberCard? member) =>
         member is null ? new AuthorDto("deleted", "Deleted member", null) : new AuthorDto(member.UserName, member.DisplayName, member.AvatarUrl);
 
-    public static AuthorDto AuthorOf(IReadOnlyDictionary<string, MemberCard> members, string memberId) => AuthorOf(members.GetValueOrDefault(memberId));
+    public static AuthorDto AuthorOf(IReadOnlyDictionary<string, MemberCard> members, string memberId) =>
+        AuthorOf(members.GetValueOrDefault(memberId));
 
     public static string ThreadUrl(long id, string slug) => $"/t/{id}/{slug}";
 
-    /// <summary>Posts after <paramref name="after"/> (ascending) or before <paramref name="before"/> (the window just before it), shared by all viewers.</summary>
+    /// <summary>Posts after <paramref name="after"/> (ascending) or before <paramref name="before"/> (the window just before it), shared by all
+    /// viewers.</summary>
     public async Task<PostWindow> WindowAsync(long threadId, int? after, int? before, int limit, CancellationToken ct = default)
     {
         limit = Math.Clamp(limit, 1, 100);
@@ -204,7 +210,8 @@ public sealed class ForumReader : IDisposable
             var a = AuthorOf(authors, p.AuthorId);
             var visible = !p.IsHidden && !p.IsDeleted;
             IReadOnlyDictionary<string, int> counts = reactions[p.Id].ToDictionary(r => r.Kind, r => r.Count, StringComparer.Ordinal);
-            return new PostDto(p.Id, p.ThreadId, p.Seq, a, visible ? p.Html : "", p.CreatedAt, p.EditedAt, p.IsHidden, p.IsDeleted, counts, p.Version);
+            return new PostDto(p.Id, p.ThreadId, p.Seq, a, visible ? p.Html : "", p.CreatedAt, p.EditedAt, p.IsHidden, p.IsDeleted, counts,
+                p.Version);
         })];
     }
 
@@ -214,7 +221,8 @@ public sealed class ForumReader : IDisposable
         var value = await factory();
         if (value is not null)
         {
-            _cache.Set(key, value, new MemoryCacheEntryOptions { Size = value is byte[] bytes ? bytes.Length : size, SlidingExpiration = TimeSpan.FromMinutes(10) });
+            _cache.Set(key, value, new MemoryCacheEntryOptions { Size = value is byte[] bytes ? bytes.Length : size,
+                SlidingExpiration = TimeSpan.FromMinutes(10) });
         }
         return value;
     }

@@ -30,7 +30,8 @@ public static class ForumProblems
         {
             ["errors"] = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["body"] = [m.Message] },
         };
-        return m.Status == StatusCodes.Status413PayloadTooLarge ? Problems.PayloadTooLarge(m.Message, errors) : Problems.BadRequest(m.Message, errors);
+        return m.Status == StatusCodes.Status413PayloadTooLarge ? Problems.PayloadTooLarge(m.Message, errors) : Problems.BadRequest(m.Message,
+            errors);
     }
 }
 
@@ -66,7 +67,8 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
             return (null, Problems.Forbidden($"You are {state} until {until} UTC and cannot post."));
         }
         if (viewer.IsModerator) return (member, null);
-        return limiter.Post(member.Id, now - member.JoinedAt < TimeSpan.FromHours(options.NewMemberHours)) is { } limited ? (null, limited) : (member, null);
+        return limiter.Post(member.Id, now - member.JoinedAt < TimeSpan.FromHours(options.NewMemberHours)) is { } limited ? (null, limited)
+            : (member, null);
     }
 
     public async Task<(RenderedPost? Post, ProblemHttpResult? Refused)> RenderAsync(string body, CancellationToken ct)
@@ -95,8 +97,9 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
 
     /// <summary>The thread's next version: an UPDATE … RETURNING, so concurrent writers each get their own number.</summary>
     public async Task<long> BumpAsync(long threadId, CancellationToken ct) =>
-        (await db.Database.SqlQuery<long>($"""UPDATE "ForumThreads" SET "Version" = "Version" + 1 WHERE "Id" = {threadId} RETURNING "Version" AS "Value" """)
-            .ToListAsync(ct)).Single();
+        (await db.Database.SqlQuery<long>($"""
+            UPDATE "ForumThreads" SET "Version" = "Version" + 1 WHERE "Id" = {threadId} RETURNING "Version" AS "Value"
+            """).ToListAsync(ct)).Single();
 
     /// <summary>Moves a category's counters, and its last activity when given.</summary>
     public Task<int> CountAsync(int categoryId, int threads, int posts, DateTime? activity, CancellationToken ct)

@@ -48,10 +48,12 @@ internal sealed class SharedLiveLifetime<THub>(HubLifetimeManager<LiveHub> inner
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args,
         CancellationToken cancellationToken = default) => inner.SendGroupsAsync(groupNames, methodName, args, cancellationToken);
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds,
-        CancellationToken cancellationToken = default) => inner.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken);
+        CancellationToken cancellationToken = default) => inner.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds,
+            cancellationToken);
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         inner.SendUserAsync(userId, methodName, args, cancellationToken);
-    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args,
+        CancellationToken cancellationToken = default) =>
         inner.SendUsersAsync(userIds, methodName, args, cancellationToken);
 }
 

@@ -19,10 +19,12 @@ public static class BrowseCategories
         api.MapGet("/categories/{slug}", async Task<Results<Ok<CategoryDto>, ProblemHttpResult>> (string slug, ClaimsPrincipal user, ForumQueries q,
             CancellationToken ct) =>
         {
-            var found = (await q.CategoriesAsync(ForumViewer.From(user), ct)).FirstOrDefault(c => string.Equals(c.Slug, slug, StringComparison.OrdinalIgnoreCase));
+            var found = (await q.CategoriesAsync(ForumViewer.From(user), ct)).FirstOrDefault(c => string.Equals(c.Slug, slug,
+                StringComparison.OrdinalIgnoreCase));
             return found is null ? ForumProblems.NotFound("category") : TypedResults.Ok(found);
         });
-        api.MapGet("/categories/{slug}/threads", async Task<Results<Ok<List<ThreadSummary>>, ProblemHttpResult>> (string slug, int? page, HttpContext http,
+        api.MapGet("/categories/{slug}/threads", async Task<Results<Ok<List<ThreadSummary>>, ProblemHttpResult>> (string slug, int? page,
+            HttpContext http,
             ForumReader reader, ForumQueries q, CancellationToken ct) =>
         {
             var viewer = ForumViewer.From(http.User);

@@ -24,14 +24,16 @@ public static partial class ManageCategories
                 var other => (ProblemHttpResult)other,
             };
         }).RequireAuthorization(Policies.Administer);
-        api.MapPatch("/categories/{id:int}", (int id, CategoryRequest request, Handler handler, CancellationToken ct) => handler.SaveAsync(id, request, ct))
+        api.MapPatch("/categories/{id:int}", (int id, CategoryRequest request, Handler handler, CancellationToken ct) => handler.SaveAsync(id,
+            request, ct))
             .RequireAuthorization(Policies.Administer);
     }
 
     public sealed class Handler(CommunityDb db, ForumReader reader, ForumQueries queries, ILiveBus bus)
     {
         /// <summary>Creates a category (no id) or changes one.</summary>
-        public async Task<Results<Ok<CategoryDto>, ProblemHttpResult, ValidationProblem>> SaveAsync(int? id, CategoryRequest request, CancellationToken ct)
+        public async Task<Results<Ok<CategoryDto>, ProblemHttpResult, ValidationProblem>> SaveAsync(int? id, CategoryRequest request,
+            CancellationToken ct)
         {
             var category = id is { } existing ? await db.Set<ForumCategory>().FirstOrDefaultAsync(c => c.Id == existing, ct) : new ForumCategory();
             if (category is null) return ForumProblems.NotFound("category");
@@ -43,10 +45,12 @@ public static partial class ManageCategories
             if (slug is not null)
             {
                 if (!SlugPattern().IsMatch(slug)) errors.Add("slug", "Use 2–80 lower-case letters, digits and hyphens.");
-                else if (await db.Set<ForumCategory>().AnyAsync(c => c.Slug == slug && c.Id != category.Id, ct)) errors.Add("slug", "Another category uses that slug.");
+                else if (await db.Set<ForumCategory>().AnyAsync(c => c.Slug == slug && c.Id != category.Id, ct)) errors.Add("slug",
+                    "Another category uses that slug.");
             }
             var roles = request.ReadRoles?.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-            if (roles?.FirstOrDefault(r => !Roles.All.Contains(r)) is { } bad) errors.Add("readRoles", $"Unknown role {bad}. Roles are {string.Join(", ", Roles.All)}.");
+            if (roles?.FirstOrDefault(r => !Roles.All.Contains(r)) is { } bad) errors.Add("readRoles",
+                $"Unknown role {bad}. Roles are {string.Join(", ", Roles.All)}.");
             if (errors.Any) return errors.ToProblem();
             if (request.Name is not null) category.Name = request.Name.Trim();
             if (slug is not null) category.Slug = slug;

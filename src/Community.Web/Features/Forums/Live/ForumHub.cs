@@ -42,7 +42,8 @@ public sealed class ForumHub : LiveHub
     {
         var viewer = ForumViewer.From(Context.User);
         if (viewer.MemberId is null || !presence.IsViewing(Context.ConnectionId, threadId)) return;
-        if (!presence.TryType(Context.ConnectionId, threadId, TimeSpan.FromMilliseconds(options.TypingThrottleMilliseconds), clock.GetUtcNow())) return;
+        if (!presence.TryType(Context.ConnectionId, threadId, TimeSpan.FromMilliseconds(options.TypingThrottleMilliseconds),
+            clock.GetUtcNow())) return;
         var member = await reader.AuthorAsync(viewer.MemberId, Context.ConnectionAborted);
         await bus.PublishAsync(ForumLive.Thread(threadId), ForumLive.Typing, new TypingEvent(threadId, member.UserName, member.DisplayName));
     }

@@ -81,10 +81,12 @@ public static class FlagQueue
             var hiding = request.Action == FlagResolutions.HideAction;
             if (hiding)
             {
-                var posts = await db.Set<PostFlag>().Where(f => ids.Contains(f.Id) && f.ResolvedAt == null).Select(f => f.PostId).Distinct().ToListAsync(ct);
+                var posts = await db.Set<PostFlag>().Where(f => ids.Contains(f.Id) && f.ResolvedAt == null).Select(f => f.PostId).Distinct()
+                    .ToListAsync(ct);
                 foreach (var postId in posts)
                 {
-                    var gone = await db.Set<ForumPost>().AsNoTracking().Where(p => p.Id == postId).Select(p => p.IsHidden || p.IsDeleted).FirstAsync(ct);
+                    var gone = await db.Set<ForumPost>().AsNoTracking().Where(p => p.Id == postId).Select(p => p.IsHidden || p.IsDeleted)
+                        .FirstAsync(ct);
                     if (!gone) await hide.HandleAsync(viewer, postId, hidden: true, request.Reason ?? "Flagged", ct);
                 }
                 db.ChangeTracker.Clear();

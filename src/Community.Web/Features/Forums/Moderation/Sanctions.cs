@@ -19,7 +19,8 @@ public static class Sanctions
         moderators.MapGet("/mod/sanctions", async (CommunityDb db, IMemberDirectory members, TimeProvider clock, CancellationToken ct) =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            var active = await db.Set<MemberSanction>().AsNoTracking().Where(s => s.LiftedAt == null && s.Until > now).OrderBy(s => s.Until).ToListAsync(ct);
+            var active = await db.Set<MemberSanction>().AsNoTracking().Where(s => s.LiftedAt == null && s.Until > now).OrderBy(s => s.Until)
+                .ToListAsync(ct);
             var people = await members.FindManyAsync(active.Select(s => s.MemberId), ct);
             return TypedResults.Ok(active.Where(s => people.ContainsKey(s.MemberId))
                 .Select(s => new SanctionDto(s.Id, people[s.MemberId].UserName, s.Kind, s.Until, s.Reason)).ToList());
@@ -56,14 +57,16 @@ public static class Sanctions
             var until = now.AddDays(request.Days!.Value);
             var sanction = new MemberSanction
             {
-                MemberId = member.Id, Kind = request.Kind!, Until = until, Reason = request.Reason!.Trim(), CreatedById = viewer.MemberId!, CreatedAt = now,
+                MemberId = member.Id, Kind = request.Kind!, Until = until, Reason = request.Reason!.Trim(), CreatedById = viewer.MemberId!,
+                    CreatedAt = now,
             };
             await using (var tx = await db.BeginWriteAsync(ct))
             {
                 db.Add(sanction);
                 db.Add(new ModAction
                 {
-                    ModeratorId = viewer.MemberId!, Action = request.Kind!, Target = $"@{member.UserName} for {request.Days} day(s)", Reason = sanction.Reason,
+                    ModeratorId = viewer.MemberId!, Action = request.Kind!, Target = $"@{member.UserName} for {request.Days} day(s)",
+                        Reason = sanction.Reason,
                     CreatedAt = now,
                 });
                 await db.SaveChangesAsync(ct);
@@ -89,7 +92,8 @@ public static class Sanctions
                 sanction.LiftedAt = writes.Now;
                 db.Add(new ModAction
                 {
-                    ModeratorId = viewer.MemberId!, Action = ModActions.Lift(sanction.Kind), Target = "@" + member?.UserName, Reason = "", CreatedAt = writes.Now,
+                    ModeratorId = viewer.MemberId!, Action = ModActions.Lift(sanction.Kind), Target = "@" + member?.UserName, Reason = "",
+                        CreatedAt = writes.Now,
                 });
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);

@@ -22,7 +22,8 @@ public static class React
             handler.HandleAsync(ForumViewer.From(user), id, kind, add: false, ct));
     }
 
-    private static Results<Created<PostDto>, ProblemHttpResult, ValidationProblem> Refusal(Results<Ok<PostDto>, ProblemHttpResult, ValidationProblem> r) =>
+    private static Results<Created<PostDto>, ProblemHttpResult, ValidationProblem> Refusal(
+        Results<Ok<PostDto>, ProblemHttpResult, ValidationProblem> r) =>
         r.Result is ValidationProblem invalid ? invalid : (ProblemHttpResult)r.Result;
 
     public static FieldErrors Validate(string? kind)

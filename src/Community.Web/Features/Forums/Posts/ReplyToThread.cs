@@ -50,7 +50,8 @@ public static class ReplyToThread
             // inside the transaction; refusing there rolls the sequence number back.
             var categories = await reader.CategoriesAsync(ct);
             var cached = reader.CachedThread(threadId);
-            if (cached is not null && (!categories.TryGetValue(cached.Category.Id, out var seen) || !viewer.CanRead(seen))) return ForumProblems.NotFound();
+            if (cached is not null && (!categories.TryGetValue(cached.Category.Id, out var seen)
+                || !viewer.CanRead(seen))) return ForumProblems.NotFound();
             if (cached is { Locked: true } && !viewer.IsModerator) return Problems.Conflict(Locked);
             var (author, refused) = await writes.ActorAsync(viewer, posting: true, ct);
             if (refused is not null) return refused;
@@ -64,11 +65,13 @@ public static class ReplyToThread
                 WHERE "Id" = {threadId} AND NOT "IsDeleted"
                 RETURNING "LastSeq", "Version", "IsLocked", "IsPinned", "AcceptedSeq", "CategoryId", "Title", "Slug", "AuthorId", "CreatedAt"
                 """).ToListAsync(ct)).FirstOrDefault();
-            if (row is null || !categories.TryGetValue(row.CategoryId, out var category) || !viewer.CanRead(category)) return ForumProblems.NotFound();
+            if (row is null || !categories.TryGetValue(row.CategoryId, out var category)
+                || !viewer.CanRead(category)) return ForumProblems.NotFound();
             if (row.IsLocked && !viewer.IsModerator) return Problems.Conflict(Locked);
             var post = new ForumPost
             {
-                ThreadId = threadId, Seq = row.LastSeq, AuthorId = author!.Id, Body = request.Body!, Html = rendered!.Html, CreatedAt = now, Version = row.Version,
+                ThreadId = threadId, Seq = row.LastSeq, AuthorId = author!.Id, Body = request.Body!, Html = rendered!.Html, CreatedAt = now,
+                    Version = row.Version,
             };
             db.Add(post);
             var watchers = await db.Set<ThreadWatch>().AsNoTracking().Where(w => w.ThreadId == threadId).Select(w => w.MemberId).ToListAsync(ct);
@@ -78,7 +81,8 @@ public static class ReplyToThread
             var notes = writes.Notify(await writes.ReadersAsync(mentionIds, category, ct), NotificationKinds.Mention, threadId, row.Slug, row.LastSeq,
                 $"{author.DisplayName} mentioned you in “{row.Title}”");
             var replyTo = await writes.ReadersAsync(watchers.Where(w => w != author.Id && !mentionIds.Contains(w)), category, ct);
-            notes.AddRange(writes.Notify(replyTo, NotificationKinds.Reply, threadId, row.Slug, row.LastSeq, $"{author.DisplayName} replied in “{row.Title}”"));
+            notes.AddRange(writes.Notify(replyTo, NotificationKinds.Reply, threadId, row.Slug, row.LastSeq,
+                $"{author.DisplayName} replied in “{row.Title}”"));
             await db.SaveChangesAsync(ct);
             if (!watchers.Contains(author.Id)) await writes.WatchAsync(author.Id, threadId, ct);
             await writes.MarkReadAsync(author.Id, threadId, row.LastSeq, ct);
@@ -90,10 +94,12 @@ public static class ReplyToThread
             if (watchers.Contains(author.Id)) states.Read(author.Id, threadId, row.LastSeq);
             else states.Changed(author.Id);
             var authorDto = ForumWrites.Author(author);
-            var dto = new PostDto(post.Id, threadId, row.LastSeq, authorDto, rendered.Html, now, null, false, false, ForumWrites.NoReactions, row.Version);
+            var dto = new PostDto(post.Id, threadId, row.LastSeq, authorDto, rendered.Html, now, null, false, false, ForumWrites.NoReactions,
+                row.Version);
             await bus.PublishAsync(ForumLive.Thread(threadId), ForumLive.PostCreated, dto, ct);
             var threadAuthor = row.AuthorId == author.Id ? authorDto : cached?.Author ?? await reader.AuthorAsync(row.AuthorId, ct);
-            await writes.PublishActivityAsync(row.CategoryId, new ThreadSummary(threadId, row.Title, ForumReader.ThreadUrl(threadId, row.Slug), threadAuthor,
+            await writes.PublishActivityAsync(row.CategoryId, new ThreadSummary(threadId, row.Title, ForumReader.ThreadUrl(threadId, row.Slug),
+                threadAuthor,
                 row.CreatedAt, now, row.LastSeq, row.IsLocked, row.IsPinned, row.AcceptedSeq is not null, 0), ct);
             await writes.PublishNotesAsync(notes, ct);
             return TypedResults.Created($"/api/threads/{threadId}/posts?after={post.Seq - 1}&limit=1", dto);

@@ -15,7 +15,8 @@ public static class AcceptAnswer
     {
         members.MapPost("/threads/{id:long}/accept", async Task<Results<Ok<ThreadDto>, ProblemHttpResult, ValidationProblem>> (
             long id, AcceptRequest request, ClaimsPrincipal user, Handler handler, CancellationToken ct) =>
-            request.Seq is null ? ForumProblems.Invalid("seq", "Pick a reply.") : await handler.HandleAsync(ForumViewer.From(user), id, request.Seq, ct));
+            request.Seq is null ? ForumProblems.Invalid("seq", "Pick a reply.") : await handler.HandleAsync(ForumViewer.From(user), id,
+                request.Seq, ct));
         members.MapDelete("/threads/{id:long}/accept", (long id, ClaimsPrincipal user, Handler handler, CancellationToken ct) =>
             handler.HandleAsync(ForumViewer.From(user), id, null, ct));
     }
@@ -28,7 +29,8 @@ public static class AcceptAnswer
             if (await reader.ThreadAsync(threadId, viewer, ct) is not { } found) return ForumProblems.NotFound();
             var (actor, refused) = await writes.ActorAsync(viewer, posting: false, ct);
             if (refused is not null) return refused;
-            if (found.Thread.Author.UserName != actor!.UserName && !viewer.IsModerator) return Problems.Forbidden("Only the person who asked can accept an answer.");
+            if (found.Thread.Author.UserName != actor!.UserName
+                && !viewer.IsModerator) return Problems.Forbidden("Only the person who asked can accept an answer.");
             if (!found.Category.IsQa) return Problems.Conflict("Answers can only be accepted in Q&A categories.");
             await using var tx = await db.BeginWriteAsync(ct);
             var version = await writes.BumpAsync(threadId, ct);

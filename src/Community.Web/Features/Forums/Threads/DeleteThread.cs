@@ -22,7 +22,8 @@ public static class DeleteThread
             if (refused is not null) return refused;
             var isAuthor = found.Thread.Author.UserName == actor!.UserName;
             if (!viewer.IsModerator && !(isAuthor && found.Thread.LastSeq == 1))
-                return Problems.Forbidden(isAuthor ? "This thread has replies; ask a moderator to remove it." : "You can only delete your own threads.");
+                return Problems.Forbidden(isAuthor ? "This thread has replies; ask a moderator to remove it."
+                    : "You can only delete your own threads.");
             await using var tx = await db.BeginWriteAsync(ct);
             var version = await writes.BumpAsync(threadId, ct);
             var thread = await db.Set<ForumThread>().FirstAsync(t => t.Id == threadId, ct);

@@ -13,7 +13,8 @@ public static class FollowThread
     public static void Map(IEndpointRouteBuilder members)
     {
         members.MapPut("/threads/{id:long}/read", async Task<Results<NoContent, ProblemHttpResult>> (
-            long id, ReadRequest request, ClaimsPrincipal user, ForumReader reader, ForumWrites writes, MemberThreadStates states, CancellationToken ct) =>
+            long id, ReadRequest request, ClaimsPrincipal user, ForumReader reader, ForumWrites writes, MemberThreadStates states,
+                CancellationToken ct) =>
         {
             var viewer = ForumViewer.From(user);
             if (await reader.ThreadAsync(id, viewer, ct) is not { } found) return ForumProblems.NotFound();

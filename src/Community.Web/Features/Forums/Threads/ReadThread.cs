@@ -27,7 +27,8 @@ public static class ReadThread
         });
     }
 
-    private static async Task<IResult> PostsAsync(long id, int? after, int? before, int? limit, ClaimsPrincipal user, ForumReader reader, CommunityDb db,
+    private static async Task<IResult> PostsAsync(long id, int? after, int? before, int? limit, ClaimsPrincipal user, ForumReader reader,
+        CommunityDb db,
         CancellationToken ct)
     {
         var viewer = ForumViewer.From(user);

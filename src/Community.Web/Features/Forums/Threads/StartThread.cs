@@ -29,7 +29,8 @@ public static class StartThread
         {
             if (Validate(request) is { Any: true } errors) return errors.ToProblem();
             var categories = await reader.CategoriesAsync(ct);
-            if (!categories.TryGetValue(request.CategoryId!.Value, out var category) || !viewer.CanRead(category)) return ForumProblems.NotFound("category");
+            if (!categories.TryGetValue(request.CategoryId!.Value, out var category)
+                || !viewer.CanRead(category)) return ForumProblems.NotFound("category");
             var (author, refused) = await writes.ActorAsync(viewer, posting: true, ct);
             if (refused is not null) return refused;
             var (rendered, rejected) = await writes.RenderAsync(request.Body!, ct);
@@ -45,12 +46,14 @@ public static class StartThread
             };
             db.Add(thread);
             await db.SaveChangesAsync(ct);
-            var post = new ForumPost { ThreadId = thread.Id, Seq = 1, AuthorId = author.Id, Body = request.Body!, Html = rendered.Html, CreatedAt = now, Version = 1 };
+            var post = new ForumPost { ThreadId = thread.Id, Seq = 1, AuthorId = author.Id, Body = request.Body!, Html = rendered.Html,
+                CreatedAt = now, Version = 1 };
             db.Add(post);
             db.Add(new ThreadWatch { ThreadId = thread.Id, MemberId = author.Id });
             db.Add(new ThreadRead { ThreadId = thread.Id, MemberId = author.Id, LastReadSeq = 1 });
             var mentioned = await writes.ReadersAsync(rendered.Mentioned.Where(m => m.Id != author.Id).Select(m => m.Id), category, ct);
-            var notes = writes.Notify(mentioned, NotificationKinds.Mention, thread.Id, thread.Slug, 1, $"{author.DisplayName} mentioned you in “{title}”");
+            var notes = writes.Notify(mentioned, NotificationKinds.Mention, thread.Id, thread.Slug, 1,
+                $"{author.DisplayName} mentioned you in “{title}”");
             await db.SaveChangesAsync(ct);
             await writes.CountAsync(category.Id, threads: 1, posts: 1, now, ct);
             await search.IndexAsync(db, post, title, category.Id, ct, isNew: true);
@@ -59,7 +62,8 @@ public static class StartThread
             reader.ThreadChanged(thread.Id);
             states.Changed(author.Id);
             var authorDto = ForumWrites.Author(author);
-            var dto = new ThreadDto(thread.Id, title, thread.Slug, ForumReader.ThreadUrl(thread.Id, thread.Slug), category.Ref, authorDto, now, now, 1,
+            var dto = new ThreadDto(thread.Id, title, thread.Slug, ForumReader.ThreadUrl(thread.Id, thread.Slug), category.Ref, authorDto, now,
+                now, 1,
                 false, false, null, 1, thread.Summary);
             var postDto = new PostDto(post.Id, thread.Id, 1, authorDto, rendered.Html, now, null, false, false, ForumWrites.NoReactions, 1);
             await bus.PublishAsync(ForumLive.Category(category.Id), ForumLive.ThreadCreated,

@@ -27,7 +27,8 @@ public static class UpdateThread
             var isAuthor = found.Thread.Author.UserName == actor!.UserName;
             if ((request.Locked ?? request.Pinned ?? (object?)request.CategoryId) is not null && !viewer.IsModerator)
                 return Problems.Forbidden("Only moderators can lock, pin or move threads.");
-            if (request.Title is not null && !isAuthor && !viewer.IsModerator) return Problems.Forbidden("Only the author or a moderator can rename a thread.");
+            if (request.Title is not null && !isAuthor
+                && !viewer.IsModerator) return Problems.Forbidden("Only the author or a moderator can rename a thread.");
             var errors = new FieldErrors();
             if (request.Title is not null) errors.Text("title", request.Title, ForumWrites.TitleMin, ForumWrites.TitleMax, "Title");
             CategoryInfo? target = null;
