@@ -33,8 +33,7 @@ public sealed class ForumReader : IDisposable
 
     /// <summary>Thread and category changes made on any server reach this one's caches through <see cref="ICacheSignals"/>.</summary>
     public ForumReader(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
-        ForumOptions options,
-        ICacheSignals signals)
+        ForumOptions options, ICacheSignals signals)
     {
         this.scopes = scopes;
         this.json = json;

@@ -23,9 +23,8 @@ public static class BrowseCategories
                 StringComparison.OrdinalIgnoreCase));
             return found is null ? ForumProblems.NotFound("category") : TypedResults.Ok(found);
         });
-        api.MapGet("/categories/{slug}/threads", async Task<Results<Ok<List<ThreadSummary>>, ProblemHttpResult>> (string slug, int? page,
-            HttpContext http,
-            ForumReader reader, ForumQueries q, CancellationToken ct) =>
+        api.MapGet("/categories/{slug}/threads", async Task<Results<Ok<List<ThreadSummary>>, ProblemHttpResult>> (
+            string slug, int? page, HttpContext http, ForumReader reader, ForumQueries q, CancellationToken ct) =>
         {
             var viewer = ForumViewer.From(http.User);
             var category = await reader.CategoryBySlugAsync(slug, ct);

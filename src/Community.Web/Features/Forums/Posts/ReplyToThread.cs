@@ -99,8 +99,7 @@ public static class ReplyToThread
             await bus.PublishAsync(ForumLive.Thread(threadId), ForumLive.PostCreated, dto, ct);
             var threadAuthor = row.AuthorId == author.Id ? authorDto : cached?.Author ?? await reader.AuthorAsync(row.AuthorId, ct);
             await writes.PublishActivityAsync(row.CategoryId, new ThreadSummary(threadId, row.Title, ForumReader.ThreadUrl(threadId, row.Slug),
-                threadAuthor,
-                row.CreatedAt, now, row.LastSeq, row.IsLocked, row.IsPinned, row.AcceptedSeq is not null, 0), ct);
+                threadAuthor, row.CreatedAt, now, row.LastSeq, row.IsLocked, row.IsPinned, row.AcceptedSeq is not null, 0), ct);
             await writes.PublishNotesAsync(notes, ct);
             return TypedResults.Created($"/api/threads/{threadId}/posts?after={post.Seq - 1}&limit=1", dto);
         }
