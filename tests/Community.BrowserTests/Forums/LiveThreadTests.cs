@@ -117,9 +117,9 @@ public sealed class LiveThreadTests(BrowserFixture browser)
         var (_, _, url, threadId) = await ThreadAsync(admin, admin, "A long thread");
         await using (var scope = browser.Server.Services.CreateAsyncScope())
         {
-            var writer = scope.ServiceProvider.GetRequiredService<Community.Web.Features.Forums.ForumWriter>();
+            var reply = scope.ServiceProvider.GetRequiredService<Community.Web.Features.Forums.ReplyToThread.Handler>();
             var viewer = new Community.Web.Features.Forums.ForumViewer(admin.Api.Current!.Id, new HashSet<string>([Roles.Admin]));
-            for (var i = 2; i <= 120; i++) await writer.ReplyAsync(viewer, threadId, new($"Reply body {i}"), CancellationToken.None);
+            for (var i = 2; i <= 120; i++) await reply.HandleAsync(viewer, threadId, new($"Reply body {i}"), CancellationToken.None);
         }
         var page = await browser.NewPersonAsync(360, 740);
         await page.GotoAsync(url + "#p97");

@@ -20,6 +20,9 @@ public interface IMemberDirectory
 
     /// <summary>The members behind public handles (case-insensitive); unknown handles are left out.</summary>
     Task<IReadOnlyList<MemberCard>> FindByHandlesAsync(IEnumerable<string> userNames, CancellationToken ct);
+
+    /// <summary>The role names of each of <paramref name="memberIds"/>; a member without roles has no entry.</summary>
+    Task<ILookup<string, string>> RolesOfAsync(IEnumerable<string> memberIds, CancellationToken ct);
 }
 
 internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
@@ -45,6 +48,17 @@ internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
         var normalized = userNames.Select(h => h.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToArray();
         if (normalized.Length == 0) return [];
         return await Cards(db.Users.AsNoTracking().Where(u => normalized.Contains(u.NormalizedUserName!))).ToListAsync(ct);
+    }
+
+    public async Task<ILookup<string, string>> RolesOfAsync(IEnumerable<string> memberIds, CancellationToken ct)
+    {
+        var ids = memberIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0) return Array.Empty<(string, string)>().ToLookup(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+        var rows = await (from ur in db.UserRoles
+                          join r in db.Roles on ur.RoleId equals r.Id
+                          where ids.Contains(ur.UserId)
+                          select new { ur.UserId, r.Name }).ToListAsync(ct);
+        return rows.ToLookup(x => x.UserId, x => x.Name!, StringComparer.Ordinal);
     }
 
     private static IQueryable<MemberCard> Cards(IQueryable<Member> members) =>

@@ -4,8 +4,9 @@ using Community.Web.Features.Demo;
 
 namespace Community.Web.Features.Forums;
 
-/// <summary>Demo categories and threads about a SaaS product, seeded through the same writer the API uses.</summary>
-internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, ForumWriter writer) : IDemoContent
+/// <summary>Demo categories and threads about a SaaS product, seeded through the same use cases the API uses.</summary>
+internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, StartThread.Handler start, ReplyToThread.Handler reply,
+    AcceptAnswer.Handler accept, UpdateThread.Handler update, React.Handler react) : IDemoContent
 {
     public int Order => 10;
 
@@ -13,11 +14,15 @@ internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, Forum
     {
         var categories = new[]
         {
-            new ForumCategory { Slug = "announcements", Name = "Announcements", Description = "Product news and release notes from the team.", Position = 1 },
-            new ForumCategory { Slug = "questions", Name = "Questions & Answers", Description = "Ask how to do something; mark the reply that solved it.", Position = 2, IsQa = true },
+            new ForumCategory { Slug = "announcements", Name = "Announcements", Description = "Product news and release notes from the team.",
+                Position = 1 },
+            new ForumCategory { Slug = "questions", Name = "Questions & Answers",
+                Description = "Ask how to do something; mark the reply that solved it.", Position = 2, IsQa = true },
             new ForumCategory { Slug = "ideas", Name = "Ideas", Description = "Suggest features and vote with reactions.", Position = 3 },
-            new ForumCategory { Slug = "show-and-tell", Name = "Show and tell", Description = "Dashboards, automations and integrations you are proud of.", Position = 4 },
-            new ForumCategory { Slug = "staff-lounge", Name = "Staff lounge", Description = "Moderators and admins only.", Position = 5, ReadRoles = "Moderator,Admin" },
+            new ForumCategory { Slug = "show-and-tell", Name = "Show and tell",
+                Description = "Dashboards, automations and integrations you are proud of.", Position = 4 },
+            new ForumCategory { Slug = "staff-lounge", Name = "Staff lounge", Description = "Moderators and admins only.", Position = 5,
+                ReadRoles = "Moderator,Admin" },
         };
         db.AddRange(categories);
         await db.SaveChangesAsync(ct);
@@ -36,22 +41,27 @@ internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, Forum
 
         async Task<long> Thread(string who, string category, string title, string body, params (string Who, string Body)[] replies)
         {
-            var created = await writer.CreateThreadAsync(As(who), new CreateThreadRequest(id[category], title, body), ct);
-            foreach (var (replier, text) in replies) await writer.ReplyAsync(As(replier), created.Thread.Id, new PostBodyRequest(text), ct);
+            var created = Done<CreatedThread>((await start.HandleAsync(As(who), new CreateThreadRequest(id[category], title, body), ct)).Result);
+            foreach (var (replier, text) in replies) Done<PostDto>((await reply.HandleAsync(As(replier), created.Thread.Id,
+                new PostBodyRequest(text), ct)).Result);
             return created.Thread.Id;
         }
 
         var release = await Thread("admin", "announcements", "Release 4.2: scheduled exports and a faster dashboard",
-            "We shipped **4.2** today:\n\n- Scheduled CSV and Parquet exports\n- Dashboards load about 2× faster on large workspaces\n- Webhook retries are now visible in *Settings → Integrations*\n\nFull notes are in the changelog. Tell us what you think below!",
+            "We shipped **4.2** today:\n\n- Scheduled CSV and Parquet exports\n- Dashboards load about 2× faster on large workspaces\n"
+            + "- Webhook retries are now visible in *Settings → Integrations*\n\nFull notes are in the changelog. Tell us what you think below!",
             ("chloe", "The dashboard speed-up is very noticeable on our 40-widget board. Thank you!"),
             ("dev", "Webhook retry visibility is exactly what we needed. Is there an API for the retry log too?"),
             ("admin", "@dev not yet — it is on the roadmap for 4.3."));
         var question = await Thread("ben", "questions", "How do I rotate an API key without downtime?",
-            "We call the API from three services. If I regenerate the key, everything breaks until I redeploy. Is there a way to have two keys active at once?",
-            ("ana", "You can create a **second key** under *Settings → API keys*, roll it out, then revoke the old one. Both stay valid until you revoke."),
-            ("dev", "Same as Ana said. We keep the key in a secret store and restart services one by one:\n\n```bash\nkubectl rollout restart deploy/api-worker\n```"),
+            "We call the API from three services. If I regenerate the key, everything breaks until I redeploy. "
+            + "Is there a way to have two keys active at once?",
+            ("ana", "You can create a **second key** under *Settings → API keys*, roll it out, then revoke the old one. "
+                + "Both stay valid until you revoke."),
+            ("dev", "Same as Ana said. We keep the key in a secret store and restart services one by one:\n\n"
+                + "```bash\nkubectl rollout restart deploy/api-worker\n```"),
             ("ben", "That worked, thanks both — zero errors during the switch."));
-        await writer.AcceptAsync(As("ben"), question, 2, ct);
+        Done<ThreadDto>((await accept.HandleAsync(As("ben"), question, 2, ct)).Result);
         await Thread("chloe", "questions", "Filtering a dashboard by fiscal quarter?",
             "Our fiscal year starts in April. Is there a way to make the date filter understand *fiscal* quarters?",
             ("moderator", "Not built in yet, but a custom date dimension works. There is an idea thread for native support — add a 👍 there!"));
@@ -60,7 +70,9 @@ internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, Forum
             ("chloe", "+1, our NOC screens are dark too."),
             ("ben", "Would love this. Bonus points for following `prefers-color-scheme`."));
         await Thread("dev", "show-and-tell", "Our Slack alert bot built on webhooks",
-            "Small write-up of how we pipe threshold alerts into Slack:\n\n1. Webhook on *metric crossed threshold*\n2. A 40-line worker that formats the payload\n3. Slack incoming webhook\n\n| Step | Latency |\n| --- | --- |\n| Webhook | ~200 ms |\n| Worker | ~30 ms |\n\nHappy to share the code.",
+            "Small write-up of how we pipe threshold alerts into Slack:\n\n1. Webhook on *metric crossed threshold*\n"
+            + "2. A 40-line worker that formats the payload\n3. Slack incoming webhook\n\n"
+            + "| Step | Latency |\n| --- | --- |\n| Webhook | ~200 ms |\n| Worker | ~30 ms |\n\nHappy to share the code.",
             ("ana", "This is great. Do you batch alerts when many fire at once?"),
             ("dev", "Yes — a 10-second window per channel, otherwise an outage turns into 300 messages."));
         await Thread("marketer", "show-and-tell", "Share your dashboard for our customer story series",
@@ -69,12 +81,22 @@ internal sealed class ForumDemoContent(CommunityDb db, ForumReader reader, Forum
         await Thread("moderator", "staff-lounge", "Moderation notes for the release week",
             "Expect more questions about exports this week. Please link the changelog rather than re-explaining.",
             ("admin", "Agreed. I pinned the release thread."));
-        await writer.PatchThreadAsync(As("admin"), release, new ThreadPatchRequest(null, null, true, null, "Release announcement"), ct);
+        Done<ThreadDto>((await update.HandleAsync(As("admin"), release, new ThreadPatchRequest(null, null, true, null, "Release announcement"),
+            ct)).Result);
 
         var firstReply = db.Set<ForumPost>().Where(p => p.ThreadId == question && p.Seq == 2).Select(p => p.Id).First();
-        foreach (var who in new[] { "ben", "chloe", "dev" }) await writer.ReactAsync(As(who), firstReply, "like", add: true, ct);
+        foreach (var who in new[] { "ben", "chloe", "dev" }) await ReactAsync(who, firstReply, "like");
         var ideaPost = db.Set<ForumPost>().Where(p => p.ThreadId == idea && p.Seq == 1).Select(p => p.Id).First();
-        foreach (var who in new[] { "ben", "chloe", "dev", "marketer" }) await writer.ReactAsync(As(who), ideaPost, "like", add: true, ct);
-        await writer.ReactAsync(As("moderator"), ideaPost, "heart", add: true, ct);
+        foreach (var who in new[] { "ben", "chloe", "dev", "marketer" }) await ReactAsync(who, ideaPost, "like");
+        await ReactAsync("moderator", ideaPost, "heart");
+
+        async Task ReactAsync(string who, long postId, string kind) => Done<PostDto>((await react.HandleAsync(As(who), postId, kind, add: true,
+            ct)).Result);
     }
+
+    /// <summary>The value of a use case that must succeed: seeding stops on any refusal.</summary>
+    private static T Done<T>(IResult result) => result is IValueHttpResult<T> { Value: { } value }
+        ? value
+        : throw new InvalidOperationException("Demo seeding was refused: "
+            + ((result as ProblemHttpResult)?.ProblemDetails.Detail ?? result.GetType().Name));
 }

@@ -18,7 +18,8 @@ public sealed record CategoryDto(int Id, string Slug, string Name, string Descri
     IReadOnlyList<string> ReadRoles, int ThreadCount, int PostCount, DateTime? LastActivityAt, int Unread);
 
 /// <summary>What the signed-in reader needs on top of the shared window: never cached across members.</summary>
-public sealed record ViewerState(int LastReadSeq, bool Watching, IReadOnlyList<MyReaction> Reactions, bool CanModerate, bool CanReply, string? UserName);
+public sealed record ViewerState(int LastReadSeq, bool Watching, IReadOnlyList<MyReaction> Reactions, bool CanModerate, bool CanReply,
+    string? UserName);
 
 public sealed record MyReaction(int Seq, string Kind);
 
@@ -57,17 +58,4 @@ public static class ReactionKinds
     {
         ["like"] = "👍", ["heart"] = "❤️", ["tada"] = "🎉", ["laugh"] = "😄", ["thinking"] = "🤔", ["eyes"] = "👀",
     };
-}
-
-/// <summary>A refused forum action with its HTTP status; an endpoint filter turns it into ProblemDetails.</summary>
-public sealed class ForumProblemException(int status, string detail, IReadOnlyDictionary<string, string[]>? errors = null, int? retryAfterSeconds = null) : Exception(detail)
-{
-    public int Status { get; } = status;
-    public IReadOnlyDictionary<string, string[]>? Errors { get; } = errors;
-    public int? RetryAfterSeconds { get; } = retryAfterSeconds;
-
-    public static ForumProblemException NotFound(string what = "thread") => new(404, $"No such {what}, or you cannot see it.");
-    public static ForumProblemException Forbidden(string detail) => new(403, detail);
-    public static ForumProblemException Conflict(string detail) => new(409, detail);
-    public static ForumProblemException Invalid(Infrastructure.Problems.FieldErrors errors) => new(400, "Some fields need attention.", errors.ToDictionary());
 }

@@ -23,8 +23,10 @@ internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForum
                        where p.AuthorId == memberId && !p.IsDeleted
                        orderby p.CreatedAt
                        select new { p.ThreadId, Thread = t.Title, p.Seq, p.Body, p.CreatedAt, p.EditedAt, p.IsHidden }).ToListAsync(ct),
-        Reactions = await db.Set<PostReaction>().AsNoTracking().Where(r => r.MemberId == memberId).Select(r => new { r.PostId, r.Kind, r.CreatedAt }).ToListAsync(ct),
-        Flags = await db.Set<PostFlag>().AsNoTracking().Where(f => f.MemberId == memberId).Select(f => new { f.PostId, f.Reason, f.CreatedAt }).ToListAsync(ct),
+        Reactions = await db.Set<PostReaction>().AsNoTracking().Where(r => r.MemberId == memberId).Select(r => new { r.PostId, r.Kind,
+            r.CreatedAt }).ToListAsync(ct),
+        Flags = await db.Set<PostFlag>().AsNoTracking().Where(f => f.MemberId == memberId).Select(f => new { f.PostId, f.Reason, f.CreatedAt })
+            .ToListAsync(ct),
         Watching = await db.Set<ThreadWatch>().AsNoTracking().Where(w => w.MemberId == memberId).Select(w => w.ThreadId).ToListAsync(ct),
         Notifications = await db.Set<ForumNotification>().AsNoTracking().Where(n => n.MemberId == memberId)
             .Select(n => new { n.Kind, n.Text, n.Url, n.CreatedAt, n.ReadAt }).ToListAsync(ct),
@@ -32,7 +34,8 @@ internal sealed class ForumMemberData(CommunityDb db, ForumReader reader, IForum
 
     public async Task EraseAsync(string memberId, CancellationToken ct)
     {
-        var posts = await db.Set<ForumPost>().Where(p => p.AuthorId == memberId && !p.IsDeleted).Select(p => new { p.Id, p.ThreadId }).ToListAsync(ct);
+        var posts = await db.Set<ForumPost>().Where(p => p.AuthorId == memberId && !p.IsDeleted).Select(p => new { p.Id, p.ThreadId })
+            .ToListAsync(ct);
         foreach (var post in posts) await search.RemoveAsync(db, post.Id, ct);
         await db.Set<ForumPost>().Where(p => p.AuthorId == memberId)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.IsDeleted, true).SetProperty(p => p.Body, "").SetProperty(p => p.Html, ""), ct);

@@ -1,6 +1,7 @@
 namespace Community.Web.Features.Forums;
 
-/// <summary>Configuration section <c>Forums</c>. Rate limits are per member; members who joined less than <see cref="NewMemberHours"/> ago get the stricter numbers.</summary>
+/// <summary>Configuration section <c>Forums</c>. Rate limits are per member; members who joined less than <see cref="NewMemberHours"/> ago get the
+/// stricter numbers.</summary>
 public sealed class ForumOptions
 {
     public const string Section = "Forums";

@@ -23,7 +23,8 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
         var baseUrl = urls.Base;
         var page = await reader.CachedAsync(("page", id, reader.Generation(id), baseUrl), async () =>
         {
-            var first = await db.Set<ForumPost>().AsNoTracking().Where(p => p.ThreadId == id && p.Seq == 1).Select(p => new { p.Html, p.IsHidden, p.IsDeleted }).FirstOrDefaultAsync(ct);
+            var first = await db.Set<ForumPost>().AsNoTracking().Where(p => p.ThreadId == id && p.Seq == 1).Select(p => new { p.Html, p.IsHidden,
+                p.IsDeleted }).FirstOrDefaultAsync(ct);
             var html = Render(found.Thread, found.Category, first is { IsHidden: false, IsDeleted: false } ? first.Html : "", baseUrl);
             return new CachedPage(html, StaticPages.ETagFor(html));
         }, 32 * 1024);
@@ -47,7 +48,8 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
         if (category.IsPrivate) head.Append("<meta name=\"robots\" content=\"noindex\">\n");
         var created = t.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var body = new StringBuilder()
-            .Append("<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><a href=\"/forums\">Forums</a> <span aria-hidden=\"true\">›</span> <a href=\"/c/")
+            .Append("<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><a href=\"/forums\">Forums</a> ")
+            .Append("<span aria-hidden=\"true\">›</span> <a href=\"/c/")
             .Append(Html.Encode(category.Slug)).Append("\">").Append(Html.Encode(category.Name)).Append("</a></nav>\n")
             .Append("<article class=\"thread\" id=\"thread\" data-thread-id=\"").Append(t.Id).Append("\" data-last-seq=\"").Append(t.LastSeq)
             .Append("\" data-category-id=\"").Append(category.Id).Append("\" data-qa=\"").Append(category.IsQa ? "true" : "false").Append("\">\n")
@@ -57,7 +59,8 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
             .Append(t.AcceptedSeq is not null ? "<span class=\"badge answered\">Answered</span>" : "")
             .Append("</span> Started by ").Append(Html.Encode(t.Author.DisplayName)).Append(" · <time datetime=\"").Append(created).Append("\">")
             .Append(t.CreatedAt.ToString("MMMM d, yyyy", CultureInfo.InvariantCulture)).Append("</time> · <span id=\"reply-count\">")
-            .Append(t.LastSeq - 1).Append(t.LastSeq == 2 ? " reply" : " replies").Append("</span> <span id=\"viewers\" class=\"viewers\"></span></p>\n")
+            .Append(t.LastSeq - 1).Append(t.LastSeq == 2 ? " reply" : " replies")
+                .Append("</span> <span id=\"viewers\" class=\"viewers\"></span></p>\n")
             .Append("<div id=\"thread-tools\" class=\"thread-tools\"></div></header>\n")
             .Append("<button type=\"button\" class=\"secondary load-earlier\" id=\"load-earlier\" hidden>Load earlier posts</button>\n")
             .Append("<ol class=\"posts\" id=\"posts\" aria-label=\"Posts\">\n")
@@ -86,7 +89,8 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
         var html = layout.Render(new Page
         {
             Title = "Not found",
-            Body = "<section class=\"card\"><h1>Thread not found</h1><p>This thread does not exist, was removed, or you need to sign in to see it.</p><p><a href=\"/forums\">Back to the forums</a></p></section>",
+            Body = "<section class=\"card\"><h1>Thread not found</h1><p>This thread does not exist, was removed, "
+                + "or you need to sign in to see it.</p><p><a href=\"/forums\">Back to the forums</a></p></section>",
             Name = "forums",
         });
         http.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -101,7 +105,8 @@ internal static class ForumPageRoutes
         app.MapPage("/forums", "forums.html");
         app.MapPage("/c/{slug}", "category.html");
         app.MapPage("/mod", "mod.html");
-        app.MapGet("/t/{id:long}/{slug?}", (HttpContext http, long id, string? slug, ForumPages pages, CancellationToken ct) => pages.ThreadAsync(http, id, slug, ct))
+        app.MapGet("/t/{id:long}/{slug?}", (HttpContext http, long id, string? slug, ForumPages pages, CancellationToken ct) =>
+            pages.ThreadAsync(http, id, slug, ct))
             .ExcludeFromDescription();
         return app;
     }

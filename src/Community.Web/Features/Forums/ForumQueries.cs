@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Community.Web.Data;
+using Community.Web.Features.Accounts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Forums;
 
 /// <summary>Category lists, thread lists, notifications and activity: the read models that are not a single thread.</summary>
-public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvider clock,
+public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvider clock, IMemberDirectory members,
     Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
     private const int UnreadDays = 14;
@@ -29,8 +30,8 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
         return [.. visible.Select(c =>
         {
             var n = counters.GetValueOrDefault(c.Id);
-            return new CategoryDto(c.Id, c.Slug, c.Name, c.Description, c.Position, c.IsQa, c.IsPrivate, c.ReadRoles, n?.ThreadCount ?? 0, n?.PostCount ?? 0,
-                n?.LastActivityAt, unread.GetValueOrDefault(c.Id));
+            return new CategoryDto(c.Id, c.Slug, c.Name, c.Description, c.Position, c.IsQa, c.IsPrivate, c.ReadRoles,
+                n?.ThreadCount ?? 0, n?.PostCount ?? 0, n?.LastActivityAt, unread.GetValueOrDefault(c.Id));
         })];
     }
 
@@ -39,28 +40,27 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
         ForumViewer viewer, CategoryInfo category, int page, CancellationToken ct)
     {
         const int size = 30;
-        var rows = await (from t in db.Set<ForumThread>().AsNoTracking()
-                          join u in db.Users on t.AuthorId equals u.Id
-                          where t.CategoryId == category.Id && !t.IsDeleted
-                          orderby t.IsPinned descending, t.LastPostAt descending, t.Id descending
-                          select new { t, u.UserName, u.DisplayName, u.AvatarUrl }).Skip(Math.Max(0, page - 1) * size).Take(size + 1).ToListAsync(ct);
+        var rows = await db.Set<ForumThread>().AsNoTracking().Where(t => t.CategoryId == category.Id && !t.IsDeleted)
+            .OrderByDescending(t => t.IsPinned).ThenByDescending(t => t.LastPostAt).ThenByDescending(t => t.Id)
+            .Skip(Math.Max(0, page - 1) * size).Take(size + 1).ToListAsync(ct);
         var more = rows.Count > size;
         if (more) rows.RemoveAt(size);
+        var authors = await members.FindManyAsync(rows.Select(t => t.AuthorId), ct);
         var reads = new Dictionary<long, int>();
         DateTime since = DateTime.MaxValue;
         if (viewer.MemberId is { } me)
         {
-            var ids = rows.Select(r => r.t.Id).ToList();
-            reads = await db.Set<ThreadRead>().AsNoTracking().Where(r => r.MemberId == me && ids.Contains(r.ThreadId)).ToDictionaryAsync(r => r.ThreadId, r => r.LastReadSeq, ct);
+            var ids = rows.Select(t => t.Id).ToList();
+            reads = await db.Set<ThreadRead>().AsNoTracking().Where(r => r.MemberId == me && ids.Contains(r.ThreadId))
+                .ToDictionaryAsync(r => r.ThreadId, r => r.LastReadSeq, ct);
             since = await SinceAsync(me, ct);
         }
-        return ([.. rows.Select(r =>
+        return ([.. rows.Select(t =>
         {
-            var t = r.t;
             var unread = viewer.MemberId is null ? 0
                 : reads.TryGetValue(t.Id, out var seen) ? Math.Max(0, t.LastSeq - seen)
                 : t.LastPostAt >= since ? t.LastSeq : 0;
-            return new ThreadSummary(t.Id, t.Title, ForumReader.ThreadUrl(t.Id, t.Slug), new AuthorDto(r.UserName!, r.DisplayName, r.AvatarUrl),
+            return new ThreadSummary(t.Id, t.Title, ForumReader.ThreadUrl(t.Id, t.Slug), ForumReader.AuthorOf(authors, t.AuthorId),
                 t.CreatedAt, t.LastPostAt, t.LastSeq, t.IsLocked, t.IsPinned, t.AcceptedSeq is not null, unread);
         })], more);
     }
@@ -75,7 +75,7 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
     /// <summary>Threads nobody opened count as unread only when they are recent and newer than the member.</summary>
     private async Task<DateTime> SinceAsync(string memberId, CancellationToken ct)
     {
-        var joined = await db.Users.AsNoTracking().Where(u => u.Id == memberId).Select(u => u.JoinedAt).FirstOrDefaultAsync(ct);
+        var joined = (await members.FindAsync(memberId, ct))?.JoinedAt ?? default;
         var recent = clock.GetUtcNow().UtcDateTime.AddDays(-UnreadDays);
         return joined > recent ? joined : recent;
     }
@@ -93,14 +93,6 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
             .Select(n => new NotificationDto(n.Id, n.Kind, n.Text, n.Url, n.CreatedAt, n.ReadAt != null)).ToListAsync(ct);
         var unread = await mine.CountAsync(n => n.ReadAt == null, ct);
         return new NotificationList(unread, items);
-    }
-
-    public async Task MarkNotificationsReadAsync(string memberId, IReadOnlyList<long>? ids, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var q = db.Set<ForumNotification>().Where(n => n.MemberId == memberId && n.ReadAt == null);
-        if (ids is { Count: > 0 }) q = q.Where(n => ids.Contains(n.Id));
-        await q.ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
     }
 
     /// <summary>The latest public threads, for the home page.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Community.Web.Data;
+using Community.Web.Features.Accounts;
 using Community.Web.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -31,8 +32,8 @@ public sealed class ForumReader : IDisposable
     private readonly ICacheSignals _signals;
 
     /// <summary>Thread and category changes made on any server reach this one's caches through <see cref="ICacheSignals"/>.</summary>
-    public ForumReader(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ForumOptions options,
-        ICacheSignals signals)
+    public ForumReader(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        ForumOptions options, ICacheSignals signals)
     {
         this.scopes = scopes;
         this.json = json;
@@ -86,7 +87,10 @@ public sealed class ForumReader : IDisposable
 
     private void OnThreadChanged(string key)
     {
-        if (long.TryParse(key, System.Globalization.CultureInfo.InvariantCulture, out var threadId)) _generations.AddOrUpdate(threadId, 1, (_, g) => g + 1);
+        if (long.TryParse(key, System.Globalization.CultureInfo.InvariantCulture, out var threadId))
+        {
+            _generations.AddOrUpdate(threadId, 1, (_, g) => g + 1);
+        }
         else
         {
             Interlocked.Increment(ref _epoch);
@@ -103,15 +107,12 @@ public sealed class ForumReader : IDisposable
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-            var row = await (from t in db.Set<ForumThread>().AsNoTracking()
-                             join u in db.Users on t.AuthorId equals u.Id
-                             where t.Id == id && !t.IsDeleted
-                             select new { t, u.UserName, u.DisplayName, u.AvatarUrl }).FirstOrDefaultAsync(ct);
-            if (row is null) return null;
+            var th = await db.Set<ForumThread>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && !t.IsDeleted, ct);
+            if (th is null) return null;
             var categories = await CategoriesAsync(ct);
-            if (!categories.TryGetValue(row.t.CategoryId, out var category)) return null;
-            var th = row.t;
-            return new ThreadDto(th.Id, th.Title, th.Slug, ThreadUrl(th.Id, th.Slug), category.Ref, new AuthorDto(row.UserName!, row.DisplayName, row.AvatarUrl),
+            if (!categories.TryGetValue(th.CategoryId, out var category)) return null;
+            var author = await scope.ServiceProvider.GetRequiredService<IMemberDirectory>().FindAsync(th.AuthorId, ct);
+            return new ThreadDto(th.Id, th.Title, th.Slug, ThreadUrl(th.Id, th.Slug), category.Ref, AuthorOf(author),
                 th.CreatedAt, th.LastPostAt, th.LastSeq, th.IsLocked, th.IsPinned, th.AcceptedSeq, th.Version, th.Summary);
         }, 2048);
         if (thread is null) return null;
@@ -132,15 +133,21 @@ public sealed class ForumReader : IDisposable
         return (await GetOrCreateAsync(("author", memberId), async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-            var u = await db.Users.AsNoTracking().Where(x => x.Id == memberId).Select(x => new { x.UserName, x.DisplayName, x.AvatarUrl }).FirstOrDefaultAsync(ct);
-            return u is null ? new AuthorDto("deleted", "Deleted member", null) : new AuthorDto(u.UserName!, u.DisplayName, u.AvatarUrl);
+            return AuthorOf(await scope.ServiceProvider.GetRequiredService<IMemberDirectory>().FindAsync(memberId, ct));
         }, 256))!;
     }
 
+    /// <summary>How a member appears on a post or thread; one who no longer exists shows as a deleted member.</summary>
+    public static AuthorDto AuthorOf(MemberCard? member) =>
+        member is null ? new AuthorDto("deleted", "Deleted member", null) : new AuthorDto(member.UserName, member.DisplayName, member.AvatarUrl);
+
+    public static AuthorDto AuthorOf(IReadOnlyDictionary<string, MemberCard> members, string memberId) =>
+        AuthorOf(members.GetValueOrDefault(memberId));
+
     public static string ThreadUrl(long id, string slug) => $"/t/{id}/{slug}";
 
-    /// <summary>Posts after <paramref name="after"/> (ascending) or before <paramref name="before"/> (the window just before it), shared by all viewers.</summary>
+    /// <summary>Posts after <paramref name="after"/> (ascending) or before <paramref name="before"/> (the window just before it), shared by all
+    /// viewers.</summary>
     public async Task<PostWindow> WindowAsync(long threadId, int? after, int? before, int limit, CancellationToken ct = default)
     {
         limit = Math.Clamp(limit, 1, 100);
@@ -163,7 +170,7 @@ public sealed class ForumReader : IDisposable
                 var a = after ?? 0;
                 rows = await posts.Where(p => p.Seq > a).OrderBy(p => p.Seq).Take(limit).ToListAsync(ct);
             }
-            var dtos = await ToDtosAsync(db, rows, ct);
+            var dtos = await ToDtosAsync(db, scope.ServiceProvider.GetRequiredService<IMemberDirectory>(), rows, ct);
             var first = dtos.Count > 0 ? dtos[0].Seq : (after ?? 0) + 1;
             var last = dtos.Count > 0 ? dtos[^1].Seq : after ?? 0;
             return new PostWindow(threadId, head.LastSeq, head.Version, dtos, first > 1, last < head.LastSeq);
@@ -183,28 +190,27 @@ public sealed class ForumReader : IDisposable
     }
 
     /// <summary>One post, as the live event carries it.</summary>
-    public static async Task<PostDto> PostAsync(CommunityDb db, long postId, CancellationToken ct)
+    public static async Task<PostDto> PostAsync(CommunityDb db, IMemberDirectory members, long postId, CancellationToken ct)
     {
         var row = await db.Set<ForumPost>().AsNoTracking().FirstAsync(p => p.Id == postId, ct);
-        return (await ToDtosAsync(db, [row], ct))[0];
+        return (await ToDtosAsync(db, members, [row], ct))[0];
     }
 
-    internal static async Task<List<PostDto>> ToDtosAsync(CommunityDb db, List<ForumPost> rows, CancellationToken ct)
+    internal static async Task<List<PostDto>> ToDtosAsync(CommunityDb db, IMemberDirectory members, List<ForumPost> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return [];
         var ids = rows.Select(p => p.Id).ToList();
-        var authorIds = rows.Select(p => p.AuthorId).Distinct().ToList();
-        var authors = await db.Users.AsNoTracking().Where(u => authorIds.Contains(u.Id))
-            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.AvatarUrl }).ToDictionaryAsync(u => u.Id, ct);
+        var authors = await members.FindManyAsync(rows.Select(p => p.AuthorId), ct);
         var reactions = (await db.Set<PostReaction>().AsNoTracking().Where(r => ids.Contains(r.PostId))
             .GroupBy(r => new { r.PostId, r.Kind }).Select(g => new { g.Key.PostId, g.Key.Kind, Count = g.Count() }).ToListAsync(ct))
             .ToLookup(r => r.PostId);
         return [.. rows.Select(p =>
         {
-            var a = authors.TryGetValue(p.AuthorId, out var x) ? new AuthorDto(x.UserName!, x.DisplayName, x.AvatarUrl) : new AuthorDto("deleted", "Deleted member", null);
+            var a = AuthorOf(authors, p.AuthorId);
             var visible = !p.IsHidden && !p.IsDeleted;
             IReadOnlyDictionary<string, int> counts = reactions[p.Id].ToDictionary(r => r.Kind, r => r.Count, StringComparer.Ordinal);
-            return new PostDto(p.Id, p.ThreadId, p.Seq, a, visible ? p.Html : "", p.CreatedAt, p.EditedAt, p.IsHidden, p.IsDeleted, counts, p.Version);
+            return new PostDto(p.Id, p.ThreadId, p.Seq, a, visible ? p.Html : "", p.CreatedAt, p.EditedAt, p.IsHidden, p.IsDeleted, counts,
+                p.Version);
         })];
     }
 
@@ -214,7 +220,8 @@ public sealed class ForumReader : IDisposable
         var value = await factory();
         if (value is not null)
         {
-            _cache.Set(key, value, new MemoryCacheEntryOptions { Size = value is byte[] bytes ? bytes.Length : size, SlidingExpiration = TimeSpan.FromMinutes(10) });
+            _cache.Set(key, value, new MemoryCacheEntryOptions { Size = value is byte[] bytes ? bytes.Length : size,
+                SlidingExpiration = TimeSpan.FromMinutes(10) });
         }
         return value;
     }

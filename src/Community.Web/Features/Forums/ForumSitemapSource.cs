@@ -16,7 +16,8 @@ internal sealed class ForumSitemapSource(IServiceScopeFactory scopes, ForumReade
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
         var ids = open.Select(c => c.Id).ToList();
-        var latest = await db.Set<ForumCategory>().AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.LastActivityAt, ct);
+        var latest = await db.Set<ForumCategory>().AsNoTracking().Where(c => ids.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => c.LastActivityAt, ct);
         yield return new SitemapEntry("/forums", latest.Values.Max());
         foreach (var c in open) yield return new SitemapEntry("/c/" + c.Slug, latest.GetValueOrDefault(c.Id));
         var threads = await db.Set<ForumThread>().AsNoTracking().Where(t => !t.IsDeleted && ids.Contains(t.CategoryId))

@@ -42,7 +42,8 @@ public sealed class MemberThreadStates
             // Never replace an entry of the current generation: it may already hold a newer read mark than our load.
             entry = _entries.AddOrUpdate(key, loaded, (_, old) => old.Generation == generation ? old : loaded);
         }
-        return new ViewerState(entry.LastReadSeq, entry.Watching, entry.Reactions, viewer.IsModerator, !thread.Locked || viewer.IsModerator, userName);
+        return new ViewerState(entry.LastReadSeq, entry.Watching, entry.Reactions, viewer.IsModerator, !thread.Locked || viewer.IsModerator,
+            userName);
     }
 
     /// <summary>After the member's read mark moved (call after commit).</summary>

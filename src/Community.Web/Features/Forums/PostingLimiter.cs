@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Community.Web.Infrastructure.Problems;
 
 namespace Community.Web.Features.Forums;
 
@@ -24,17 +25,19 @@ public sealed class PostingLimiter(ForumOptions options) : IDisposable
             QueueLimit = 0,
         }));
 
-    public void Post(string memberId, bool isNewMember) =>
+    /// <summary>Null when the member may post now; otherwise the 429 to answer.</summary>
+    public ProblemHttpResult? Post(string memberId, bool isNewMember) =>
         Acquire(_posts, (isNewMember ? "new:" : "old:") + memberId, "You are posting too fast.");
 
-    public void Flag(string memberId) => Acquire(_flags, memberId, "You have flagged a lot of posts recently.");
+    /// <summary>Null when the member may flag now; otherwise the 429 to answer.</summary>
+    public ProblemHttpResult? Flag(string memberId) => Acquire(_flags, memberId, "You have flagged a lot of posts recently.");
 
-    private static void Acquire(PartitionedRateLimiter<string> limiter, string key, string message)
+    private static ProblemHttpResult? Acquire(PartitionedRateLimiter<string> limiter, string key, string message)
     {
         using var lease = limiter.AttemptAcquire(key);
-        if (lease.IsAcquired) return;
+        if (lease.IsAcquired) return null;
         var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 60;
-        throw new ForumProblemException(StatusCodes.Status429TooManyRequests, $"{message} Try again in {seconds} seconds.", retryAfterSeconds: seconds);
+        return Problems.TooMany($"{message} Try again in {seconds} seconds.", seconds);
     }
 
     public void Dispose()

@@ -77,7 +77,8 @@ internal sealed class InMemoryThreadPresence : IThreadPresence
 /// Sends "N viewing" at most once a second per thread: with a thousand people joining, a message per join would be a
 /// million messages.
 /// </summary>
-internal sealed partial class ViewerCountBroadcaster(IThreadPresence presence, ILiveBus bus, ILogger<ViewerCountBroadcaster> logger) : BackgroundService
+internal sealed partial class ViewerCountBroadcaster(IThreadPresence presence, ILiveBus bus, ILogger<ViewerCountBroadcaster> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

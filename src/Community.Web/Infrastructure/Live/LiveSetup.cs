@@ -54,9 +54,20 @@ public static class LiveSetup
         services.AddHostedService(sp => sp.GetRequiredService<PostgresCacheSignals>());
     }
 
+    /// <summary>Serves <typeparamref name="THub"/> (a feature's hub methods on top of <see cref="LiveHub"/>) at the one hub address,
+    /// on the same connections, groups and fan-out. One feature hub per site.</summary>
+    public static IServiceCollection AddLiveHub<THub>(this IServiceCollection services) where THub : LiveHub
+    {
+        if (services.Any(d => d.ServiceType == typeof(LiveHubRoute))) throw new InvalidOperationException("A live hub is registered already.");
+        services.AddSingleton<HubLifetimeManager<THub>>(sp => new SharedLiveLifetime<THub>(sp.GetRequiredService<HubLifetimeManager<LiveHub>>()));
+        services.AddSingleton(new LiveHubRoute(app => app.MapHub<THub>(LiveHub.Path)));
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
     {
-        app.MapHub<LiveHub>("/hubs/live");
+        if (app.ServiceProvider.GetService<LiveHubRoute>() is { } route) route.Map(app);
+        else app.MapHub<LiveHub>(LiveHub.Path);
         return app;
     }
 }

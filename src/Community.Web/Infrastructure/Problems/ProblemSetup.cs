@@ -13,6 +13,8 @@ public static partial class ProblemSetup
         {
             ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
             ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+            if (ctx.ProblemDetails.Extensions.TryGetValue(Problems.RetryAfterSeconds, out var retry) && retry is int seconds)
+                ctx.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         });
         // Minimal APIs then throw BadHttpRequestException for unreadable bodies, which the handler
         // below turns into a clear 400/413 problem instead of an empty response.

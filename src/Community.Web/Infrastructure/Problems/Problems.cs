@@ -7,6 +7,16 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?>? extensions = null) => TypedResults.Problem(detail, statusCode: 409, title: "Conflict", extensions: extensions);
     public static ProblemHttpResult Forbidden(string detail = "You are not allowed to do that.") => TypedResults.Problem(detail, statusCode: 403, title: "Forbidden");
     public static ProblemHttpResult Unauthorized(string detail = "Sign in to continue.") => TypedResults.Problem(detail, statusCode: 401, title: "Unauthorized");
-    public static ProblemHttpResult BadRequest(string detail) => TypedResults.Problem(detail, statusCode: 400, title: "Bad request");
+    public static ProblemHttpResult BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: 400, title: "Bad request", extensions: extensions);
+    public static ProblemHttpResult PayloadTooLarge(string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: 413, title: "Payload too large", extensions: extensions);
     public static ProblemHttpResult TooMany(string detail) => TypedResults.Problem(detail, statusCode: 429, title: "Too many requests");
+
+    /// <summary>A 429 that says when to try again: <c>retryAfterSeconds</c> in the body, and the <c>Retry-After</c> header
+    /// (added where problems are written, see ProblemSetup).</summary>
+    public static ProblemHttpResult TooMany(string detail, int retryAfterSeconds) => TypedResults.Problem(detail, statusCode: 429,
+        title: "Too many requests", extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { [RetryAfterSeconds] = retryAfterSeconds });
+
+    public const string RetryAfterSeconds = "retryAfterSeconds";
 }

@@ -1,17 +1,22 @@
-using Community.Web.Features.Forums;
+using Community.Web.Infrastructure.Live;
 using Microsoft.AspNetCore.SignalR;
 
-namespace Community.Web.Infrastructure.Live;
+namespace Community.Web.Features.Forums;
 
-/// <summary>Forum delivery, typing and presence. Writes never come through here: they use the HTTP API.</summary>
-public sealed partial class LiveHub
+/// <summary>
+/// The forums' hub methods: joining thread, category and moderation-queue groups, typing and presence. Served at the
+/// site's one hub address (see <see cref="LiveHub"/>), so pages call them on their single connection. Writes never come
+/// through here: they use the HTTP API.
+/// </summary>
+public sealed class ForumHub : LiveHub
 {
+    private const string NoThread = "No such thread, or you cannot see it.";
+
     /// <summary>Joins thread:{id} after checking the caller may read it; returns the current viewer count.</summary>
     public async Task<int> JoinThread(long threadId, ForumReader reader, IThreadPresence presence, LiveConnections connections)
     {
         var group = ForumLive.Thread(threadId);
-        if (await reader.ThreadAsync(threadId, ForumLiveAccess.ViewerOf(Context, connections)) is not { } found)
-            throw new HubException("No such thread, or you cannot see it.");
+        if (await reader.ThreadAsync(threadId, ForumLiveAccess.ViewerOf(Context, connections)) is not { } found) throw new HubException(NoThread);
         // Recorded before joining, so a move or role change from now on finds this connection and re-checks it.
         ForumLiveAccess.Joined(connections, Context.ConnectionId, group, found.Category.Id);
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
@@ -19,7 +24,7 @@ public sealed partial class LiveHub
         if (await reader.ThreadAsync(threadId, ForumLiveAccess.ViewerOf(Context, connections)) is not { } again)
         {
             await LeaveThread(threadId, presence, connections);
-            throw new HubException("No such thread, or you cannot see it.");
+            throw new HubException(NoThread);
         }
         ForumLiveAccess.Joined(connections, Context.ConnectionId, group, again.Category.Id);
         return presence.Join(Context.ConnectionId, threadId);
@@ -37,7 +42,8 @@ public sealed partial class LiveHub
     {
         var viewer = ForumViewer.From(Context.User);
         if (viewer.MemberId is null || !presence.IsViewing(Context.ConnectionId, threadId)) return;
-        if (!presence.TryType(Context.ConnectionId, threadId, TimeSpan.FromMilliseconds(options.TypingThrottleMilliseconds), clock.GetUtcNow())) return;
+        if (!presence.TryType(Context.ConnectionId, threadId, TimeSpan.FromMilliseconds(options.TypingThrottleMilliseconds),
+            clock.GetUtcNow())) return;
         var member = await reader.AuthorAsync(viewer.MemberId, Context.ConnectionAborted);
         await bus.PublishAsync(ForumLive.Thread(threadId), ForumLive.Typing, new TypingEvent(threadId, member.UserName, member.DisplayName));
     }
