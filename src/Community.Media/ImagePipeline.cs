@@ -49,7 +49,7 @@ public sealed class ImagePipeline
     {
         var format = CheckBytes(input.Span);
         Vips.EnsureInitialized();
-        return ReadHeader(format, Bytes(input));
+        return ReadHeader(format, Bytes(input)).Info;
     }
 
     /// <summary>Validates the upload and produces its renditions and placeholder.</summary>
@@ -59,7 +59,7 @@ public sealed class ImagePipeline
         var format = CheckBytes(input.Span);
         Vips.EnsureInitialized();
         var data = Bytes(input);
-        var info = ReadHeader(format, data);
+        var (info, hasProfile) = ReadHeader(format, data);
 
         var renditions = new List<Rendition>();
         Image? largest = null;
@@ -69,7 +69,7 @@ public sealed class ImagePipeline
             var previousWidth = 0;
             foreach (var target in TargetSizes(kind, info.Width))
             {
-                var image = Resize(format, data, largest, kind, target);
+                var image = Resize(format, data, hasProfile, largest, kind, target);
                 if (image.Width == previousWidth)
                 {
                     // Very tall pictures hit the height cap and give the same size twice.
@@ -109,21 +109,24 @@ public sealed class ImagePipeline
     /// One rendition's pixels in memory, upright, in sRGB and without metadata: decoded with shrink-on-load straight
     /// from the upload, or (decode-once) resized from the largest rendition made before.
     /// </summary>
-    private Image Resize(ImageFormat format, byte[] data, Image? largest, ImageKind kind, int target)
+    private Image Resize(ImageFormat format, byte[] data, bool hasProfile, Image? largest, ImageKind kind, int target)
     {
         var (height, size, crop) = kind == ImageKind.Story
             ? (Vips.MaxWebPSide, Enums.Size.Down, Enums.Interesting.None)
             : (target, Enums.Size.Both, options.AvatarCrop == AvatarCrop.Attention ? Enums.Interesting.Attention : Enums.Interesting.Centre);
         try
         {
-            // A file without an ICC profile is sRGB: it is imported as sRGB, not only exported to it (libvips 8.14 did
-            // the latter alone and darkened such images). A file with a profile (Display P3, Adobe RGB) is converted
-            // from it. The largest rendition is already sRGB with its profile removed, so smaller ones need neither.
+            // A file with an ICC profile (Display P3, Adobe RGB, sRGB) is converted from it to sRGB; "srgb" as the input
+            // profile covers one that is broken or does not fit the pixels. A file without one is sRGB already and is
+            // left alone: libvips 8.14, told to export to sRGB without importing, darkened (30,40,60) to (24,25,45), and
+            // an sRGB-to-sRGB transform would only cost time. The largest rendition is sRGB with its profile removed,
+            // so the smaller ones made from it need no colour management either.
+            var profile = hasProfile ? "srgb" : null;
             using var lazy = largest is not null && (DecodeOnce || kind == ImageKind.Avatar)
                 ? largest.ThumbnailImage(target, height: height, size: size, crop: crop)
                 : Image.ThumbnailBuffer(
                     data, target, optionString: "fail_on=truncated", height: height, size: size, crop: crop,
-                    inputProfile: "srgb", outputProfile: "srgb");
+                    inputProfile: profile, outputProfile: profile);
 
             // Run decode and resize once here so both encoders share the pixels; a truncated or otherwise broken
             // upload fails at this point (thumbnail's own fail_on does not reach the loader: the option string does).
@@ -165,7 +168,8 @@ public sealed class ImagePipeline
 
         if (ImageFormatSniffer.ContainsMarkup(data))
         {
-            throw new ImageRejectedException(ImageRejectionReason.UnsupportedFormat, "The file contains web page or script content, not just an image.");
+            throw new ImageRejectedException(
+                ImageRejectionReason.UnsupportedFormat, "The file contains web page or script content, not just an image.");
         }
 
         // The canvas the file declares, checked before libvips sees it: its own header check does not cover every format.
@@ -184,7 +188,8 @@ public sealed class ImagePipeline
         }
     }
 
-    private ImageInfo ReadHeader(ImageFormat format, byte[] data)
+    /// <summary>What the header says, and whether the file carries an ICC profile to convert from.</summary>
+    private (ImageInfo Info, bool HasProfile) ReadHeader(ImageFormat format, byte[] data)
     {
         // The loader libvips would choose must be the one the magic bytes promised.
         if (Image.FindLoadBuffer(data) != ImageFormatSniffer.LoaderName(format))
@@ -217,9 +222,10 @@ public sealed class ImagePipeline
 
         // EXIF orientations 5-8 are quarter turns: the picture is displayed with its sides swapped.
         var orientation = header.GetTypeOf("orientation") != 0 ? (int)header.Get("orientation") : 1;
-        return orientation is >= 5 and <= 8
+        var info = orientation is >= 5 and <= 8
             ? new ImageInfo(format, (int)height, (int)width)
             : new ImageInfo(format, (int)width, (int)height);
+        return (info, header.GetTypeOf("icc-profile-data") != 0);
     }
 
     private IEnumerable<int> TargetSizes(ImageKind kind, int originalWidth)

@@ -86,5 +86,6 @@ public sealed class ColourTests
         return [.. Enumerable.Range(1, 3).Select(band => stats[4, band][0])];
     }
 
-    private static string Show(double[] colour) => $"({string.Join(", ", colour.Select(c => c.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))})";
+    private static string Show(double[] colour) =>
+        $"({string.Join(", ", colour.Select(c => c.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))})";
 }

@@ -61,7 +61,8 @@ public sealed class LoaderAllowListTests
     {
         if (kind == "svg")
         {
-            return Encoding.UTF8.GetBytes("""<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="red"/></svg>""");
+            return Encoding.UTF8.GetBytes(
+                """<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16"/></svg>""");
         }
 
         Vips.EnsureInitialized();
