@@ -62,6 +62,11 @@ public sealed class ColourTests
 
         Assert.All(result.Renditions, r =>
         {
+            using (var rendition = TestImages.Load(r.Bytes))
+            {
+                Assert.Equal(0, rendition.GetTypeOf("icc-profile-data"));
+            }
+
             var mean = MeanColour(r.Bytes);
             Assert.True(
                 Enumerable.Range(0, 3).All(band => Math.Abs(mean[band] - expected[band]) <= Tolerance),
