@@ -118,9 +118,10 @@ public sealed class ImagePipeline
         {
             // A file with an ICC profile (Display P3, Adobe RGB, sRGB) is converted from it to sRGB; "srgb" as the input
             // profile covers one that is broken or does not fit the pixels. A file without one is sRGB already and is
-            // left alone (libvips still converts CMYK with its built-in profile): libvips 8.14, told to export to sRGB without importing, darkened (30,40,60) to (24,25,45), and
-            // an sRGB-to-sRGB transform would only cost time. The largest rendition is sRGB with its profile removed,
-            // so the smaller ones made from it need no colour management either.
+            // left alone (libvips still converts CMYK with its built-in profile): libvips 8.14, told to export to sRGB
+            // without importing, darkened (30,40,60) to (24,25,45), and an sRGB-to-sRGB transform would only cost time.
+            // The largest rendition is sRGB with its profile removed, so the smaller ones made from it need no colour
+            // management either.
             var profile = hasProfile ? "srgb" : null;
             using var lazy = largest is not null && (DecodeOnce || kind == ImageKind.Avatar)
                 ? largest.ThumbnailImage(target, height: height, size: size, crop: crop)
