@@ -28,7 +28,6 @@ done
 case "$port" in ''|*[!0-9]*) echo "--port and PORT take a number, not '${port}'." >&2; exit 2 ;; esac
 
 need_dotnet
-need_packages libvips42
 build_all src/Community.Web/Community.Web.csproj || { echo "Build failed (errors above)." >&2; exit 1; }
 
 cat <<MSG

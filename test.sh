@@ -13,7 +13,7 @@ read -r -a projects <<< "${TEST_PROJECTS:-tests/Community.Media.Tests tests/Comm
 filter="${TEST_FILTER:-}"
 
 need_dotnet
-need_packages libvips42 chromium postgresql fonts-dejavu-core fonts-noto-color-emoji
+need_packages chromium postgresql fonts-dejavu-core fonts-noto-color-emoji
 
 # A local PostgreSQL for the provider tests: start the packaged cluster and a role that may create databases.
 if ! pg_isready -q -h 127.0.0.1; then

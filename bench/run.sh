@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prereqs.sh
 need_dotnet
-need_packages libvips42 wrk
+need_packages wrk
 ulimit -n 65536 2>/dev/null || ulimit -n 16384 2>/dev/null || true  # thousands of WebSocket viewers
 dotnet build src/Community.Web/Community.Web.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/Community.Bench/Community.Bench.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using NetVips;
 
 namespace Community.Media;
 
@@ -11,9 +13,10 @@ public sealed class ImagePipeline
     public const string WebPContentType = "image/webp";
     public const string JpegContentType = "image/jpeg";
 
+    // JPEG cannot carry alpha: transparent areas become white rather than black.
+    private static readonly double[] JpegBackground = [255];
+
     private readonly ImagePipelineOptions options;
-    private readonly string webpFormat;
-    private readonly string jpegFormat;
 
     public ImagePipeline()
         : this(new ImagePipelineOptions())
@@ -25,10 +28,6 @@ public sealed class ImagePipeline
         ArgumentNullException.ThrowIfNull(options);
         this.options = options.Snapshot();
         this.options.Validate();
-        webpFormat = $".webp[Q={options.WebPQuality},strip]";
-
-        // JPEG cannot carry alpha: transparent areas become white rather than black.
-        jpegFormat = $".jpg[Q={options.JpegQuality},strip,interlace,background=255]";
     }
 
     /// <summary>
@@ -46,65 +45,39 @@ public sealed class ImagePipeline
     /// before accepting an upload, and refuses decompression bombs without decoding them.
     /// </summary>
     /// <exception cref="ImageRejectedException">The upload is not acceptable.</exception>
-    public unsafe ImageInfo Inspect(ReadOnlyMemory<byte> input)
+    public ImageInfo Inspect(ReadOnlyMemory<byte> input)
     {
         var format = CheckBytes(input.Span);
         Vips.EnsureInitialized();
-        using var pin = input.Pin();
-        return ReadHeader(format, (byte*)pin.Pointer, input.Span);
+        return ReadHeader(format, Bytes(input)).Info;
     }
 
     /// <summary>Validates the upload and produces its renditions and placeholder.</summary>
     /// <exception cref="ImageRejectedException">The upload is not acceptable.</exception>
-    public unsafe ProcessedImage Process(ReadOnlyMemory<byte> input, ImageKind kind)
+    public ProcessedImage Process(ReadOnlyMemory<byte> input, ImageKind kind)
     {
         var format = CheckBytes(input.Span);
         Vips.EnsureInitialized();
-
-        // libvips reads the upload in place: it stays pinned until every image made from it is released.
-        using var pin = input.Pin();
-        var data = (byte*)pin.Pointer;
-        var length = (nuint)input.Length;
-        var info = ReadHeader(format, data, input.Span);
+        var data = Bytes(input);
+        var (info, hasProfile) = ReadHeader(format, data);
 
         var renditions = new List<Rendition>();
-        VipsImageHandle? largest = null;
-        VipsImageHandle? smallest = null;
+        Image? largest = null;
+        Image? smallest = null;
         try
         {
             var previousWidth = 0;
             foreach (var target in TargetSizes(kind, info.Width))
             {
-                var (boxWidth, boxHeight, size, crop) = kind == ImageKind.Story
-                    ? (target, Vips.MaxWebPSide, Vips.SizeDown, Vips.InterestingNone)
-                    : (target, target, Vips.SizeBoth, options.AvatarCrop == AvatarCrop.Attention ? Vips.InterestingAttention : Vips.InterestingCentre);
-
-                VipsImageHandle image;
-                try
-                {
-                    using var lazy = largest is not null && (DecodeOnce || kind == ImageKind.Avatar)
-                        ? Vips.ThumbnailImage(largest, boxWidth, boxHeight, size, crop)
-                        : Vips.ThumbnailBuffer(data, length, boxWidth, boxHeight, size, crop);
-
-                    // Run decode and resize once here so both encoders share the pixels; a truncated
-                    // or otherwise broken upload fails at this point.
-                    image = Vips.CopyMemory(lazy);
-                    Vips.RemoveMetadata(image);
-                }
-                catch (InvalidOperationException e)
-                {
-                    throw Corrupt(format, e);
-                }
-
-                var width = Vips.Width(image);
-                if (width == previousWidth)
+                var image = Resize(format, data, hasProfile, largest, kind, target);
+                if (image.Width == previousWidth)
                 {
                     // Very tall pictures hit the height cap and give the same size twice.
                     image.Dispose();
                     continue;
                 }
 
-                previousWidth = width;
+                previousWidth = image.Width;
                 if (largest is null)
                 {
                     largest = image;
@@ -115,8 +88,8 @@ public sealed class ImagePipeline
                     smallest = image;
                 }
 
-                renditions.Add(Encode(image, WebPContentType, webpFormat));
-                renditions.Add(Encode(image, JpegContentType, jpegFormat));
+                renditions.Add(Encode(image, WebPContentType));
+                renditions.Add(Encode(image, JpegContentType));
             }
 
             var placeholder = Placeholder(smallest ?? largest!);
@@ -132,6 +105,56 @@ public sealed class ImagePipeline
         }
     }
 
+    /// <summary>
+    /// One rendition's pixels in memory, upright, in sRGB and without metadata: decoded with shrink-on-load straight
+    /// from the upload, or (decode-once) resized from the largest rendition made before.
+    /// </summary>
+    private Image Resize(ImageFormat format, byte[] data, bool hasProfile, Image? largest, ImageKind kind, int target)
+    {
+        var (height, size, crop) = kind == ImageKind.Story
+            ? (Vips.MaxWebPSide, Enums.Size.Down, Enums.Interesting.None)
+            : (target, Enums.Size.Both, options.AvatarCrop == AvatarCrop.Attention ? Enums.Interesting.Attention : Enums.Interesting.Centre);
+        try
+        {
+            // A file with an ICC profile (Display P3, Adobe RGB, sRGB) is converted from it to sRGB; "srgb" as the input
+            // profile covers one that is broken or does not fit the pixels. A file without one is sRGB already and is
+            // left alone (libvips still converts CMYK with its built-in profile): libvips 8.14, told to export to sRGB
+            // without importing, darkened (30,40,60) to (24,25,45), and an sRGB-to-sRGB transform would only cost time.
+            // The largest rendition is sRGB with its profile removed, so the smaller ones made from it need no colour
+            // management either.
+            var profile = hasProfile ? "srgb" : null;
+            using var lazy = largest is not null && (DecodeOnce || kind == ImageKind.Avatar)
+                ? largest.ThumbnailImage(target, height: height, size: size, crop: crop)
+                : Image.ThumbnailBuffer(
+                    data, target, optionString: "fail_on=truncated", height: height, size: size, crop: crop,
+                    inputProfile: profile, outputProfile: profile);
+
+            // Run decode and resize once here so both encoders share the pixels; a truncated or otherwise broken
+            // upload fails at this point (thumbnail's own fail_on does not reach the loader: the option string does).
+            // The savers drop metadata too (keep=None); removing it here also keeps the smaller renditions made from
+            // this one from seeing an ICC profile.
+            using var pixels = lazy.CopyMemory();
+            return pixels.Mutate(image =>
+            {
+                foreach (var field in image.GetFields())
+                {
+                    // Built-in header fields (width, bands, ...) are not removable and are left alone.
+                    image.Remove(field);
+                }
+            });
+        }
+        catch (VipsException e)
+        {
+            throw Corrupt(format, e);
+        }
+    }
+
+    /// <summary>The upload as the array NetVips takes, without a copy when the memory is a whole array already.</summary>
+    private static byte[] Bytes(ReadOnlyMemory<byte> input) =>
+        MemoryMarshal.TryGetArray(input, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : input.ToArray();
+
     private ImageFormat CheckBytes(ReadOnlySpan<byte> data)
     {
         if (data.Length > options.MaxBytes)
@@ -146,7 +169,8 @@ public sealed class ImagePipeline
 
         if (ImageFormatSniffer.ContainsMarkup(data))
         {
-            throw new ImageRejectedException(ImageRejectionReason.UnsupportedFormat, "The file contains web page or script content, not just an image.");
+            throw new ImageRejectedException(
+                ImageRejectionReason.UnsupportedFormat, "The file contains web page or script content, not just an image.");
         }
 
         // The canvas the file declares, checked before libvips sees it: its own header check does not cover every format.
@@ -165,34 +189,44 @@ public sealed class ImagePipeline
         }
     }
 
-    private unsafe ImageInfo ReadHeader(ImageFormat format, byte* data, ReadOnlySpan<byte> span)
+    /// <summary>What the header says, and whether the file carries an ICC profile to convert from.</summary>
+    private (ImageInfo Info, bool HasProfile) ReadHeader(ImageFormat format, byte[] data)
     {
         // The loader libvips would choose must be the one the magic bytes promised.
-        if (Vips.FindLoader(span) != ImageFormatSniffer.LoaderName(format))
+        if (Image.FindLoadBuffer(data) != ImageFormatSniffer.LoaderName(format))
         {
             throw Corrupt(format, null);
         }
 
-        VipsImageHandle header;
+        Image header;
         try
         {
-            header = Vips.LoadHeader(format, data, (nuint)span.Length);
+            // The explicit loader for the sniffed format; it reads the header only, pixels are decoded later if at all.
+            header = format switch
+            {
+                ImageFormat.Jpeg => Image.JpegloadBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated),
+                ImageFormat.Png => Image.PngloadBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated),
+                ImageFormat.WebP => Image.WebploadBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated),
+                ImageFormat.Gif => Image.GifloadBuffer(data, access: Enums.Access.Sequential, failOn: Enums.FailOn.Truncated),
+                _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+            };
         }
-        catch (InvalidOperationException e)
+        catch (VipsException e)
         {
             throw Corrupt(format, e);
         }
 
         using var headerScope = header;
-        long width = Vips.Width(header);
-        long height = Vips.Height(header);
+        long width = header.Width;
+        long height = header.Height;
         CheckPixels(width, height);
 
         // EXIF orientations 5-8 are quarter turns: the picture is displayed with its sides swapped.
-        var orientation = Vips.GetInt(header, "orientation") ?? 1;
-        return orientation is >= 5 and <= 8
+        var orientation = header.GetTypeOf("orientation") != 0 ? (int)header.Get("orientation") : 1;
+        var info = orientation is >= 5 and <= 8
             ? new ImageInfo(format, (int)height, (int)width)
             : new ImageInfo(format, (int)width, (int)height);
+        return (info, header.GetTypeOf("icc-profile-data") != 0);
     }
 
     private IEnumerable<int> TargetSizes(ImageKind kind, int originalWidth)
@@ -217,22 +251,20 @@ public sealed class ImagePipeline
         format is null ? "The image could not be decoded." : $"The {format.Value.ToString().ToUpperInvariant()} image could not be decoded.",
         inner);
 
-    private static Rendition Encode(VipsImageHandle image, string contentType, string format)
+    private Rendition Encode(Image image, string contentType)
     {
-        var bytes = Vips.WriteToBuffer(image, format);
-        if (contentType == WebPContentType)
-        {
-            bytes = WebPChunks.RemoveMetadata(bytes);
-        }
-
-        return new Rendition(Vips.Width(image), Vips.Height(image), contentType, bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        // keep=None: no EXIF, XMP, IPTC or ICC in the output (libvips 8.18's webpsave honours it, 8.14's did not).
+        var bytes = contentType == WebPContentType
+            ? image.WebpsaveBuffer(q: options.WebPQuality, keep: Enums.ForeignKeep.None)
+            : image.JpegsaveBuffer(q: options.JpegQuality, interlace: true, keep: Enums.ForeignKeep.None, background: JpegBackground);
+        return new Rendition(image.Width, image.Height, contentType, bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
-    private string Placeholder(VipsImageHandle source)
+    private string Placeholder(Image source)
     {
-        using var tiny = Vips.ThumbnailImage(source, options.PlaceholderWidth, options.PlaceholderWidth * 4, Vips.SizeDown, Vips.InterestingNone);
-        using var blurred = Vips.GaussBlur(tiny, 1.2);
-        var bytes = WebPChunks.RemoveMetadata(Vips.WriteToBuffer(blurred, ".webp[Q=40,strip]"));
+        using var tiny = source.ThumbnailImage(options.PlaceholderWidth, height: options.PlaceholderWidth * 4, size: Enums.Size.Down);
+        using var blurred = tiny.Gaussblur(1.2);
+        var bytes = blurred.WebpsaveBuffer(q: 40, keep: Enums.ForeignKeep.None);
         return "data:image/webp;base64," + Convert.ToBase64String(bytes);
     }
 }

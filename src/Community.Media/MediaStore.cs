@@ -82,7 +82,8 @@ public sealed partial class MediaStore
 
         try
         {
-            return new FileStream(PathOf(name), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return new FileStream(
+                PathOf(name), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
         catch (DirectoryNotFoundException e)
         {
