@@ -139,7 +139,8 @@ internal static class AccountEndpoints
             await db.SaveChangesAsync(ct);
         }
         // Same answer whether or not the address is registered.
-        return TypedResults.Accepted((string?)null, new MessageResponse("If an account uses that address, we have sent it a link to reset the password."));
+        return TypedResults.Accepted((string?)null,
+            new MessageResponse("If an account uses that address, we have sent it a link to reset the password."));
     }
 
     private static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> ResetPassword(
@@ -156,7 +157,9 @@ internal static class AccountEndpoints
         var result = await users.ResetPasswordAsync(member, request.Token!, request.Password!);
         if (!result.Succeeded)
         {
-            return result.Errors.Any(e => e.Code == "InvalidToken") ? Problems.BadRequest(InvalidLink) : IdentityProblem(result, "password");
+            return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
+                ? Problems.BadRequest(InvalidLink)
+                : IdentityProblem(result, "password");
         }
         // A successful reset proves ownership: lift a failed-sign-in lockout, and confirm the address.
         await users.ResetAccessFailedCountAsync(member);

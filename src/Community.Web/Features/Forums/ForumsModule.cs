@@ -35,7 +35,7 @@ public static class ForumsModule
         services.AddScoped<CategoryAdmin>();
         services.AddScoped<IDemoContent, ForumDemoContent>();
         services.AddScoped<IMemberDataSection, ForumMemberData>();
-        services.AddSingleton<Publishing.ISitemapSource, ForumSitemapSource>();
+        services.AddSingleton<Infrastructure.Pages.ISitemapSource, ForumSitemapSource>();
         services.Configure<HubOptions<LiveHub>>(o => o.AddFilter<PresenceHubFilter>());
         services.AddSingleton<PresenceHubFilter>();
         return services;
