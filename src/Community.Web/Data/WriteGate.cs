@@ -29,7 +29,7 @@ internal sealed class WriteGate
     {
         if (_semaphore.Wait(0, CancellationToken.None)) return;
         Interlocked.Increment(ref _waiting);
-        try { await _semaphore.WaitAsync(ct); }
+        try { if (!await _semaphore.WaitAsync(MaxWait, ct)) throw WaitedTooLong(); }
         finally { Interlocked.Decrement(ref _waiting); }
     }
 
@@ -38,9 +38,16 @@ internal sealed class WriteGate
     {
         if (_semaphore.Wait(0)) return;
         Interlocked.Increment(ref _waiting);
-        try { _semaphore.Wait(); }
+        try { if (!_semaphore.Wait(MaxWait)) throw WaitedTooLong(); }
         finally { Interlocked.Decrement(ref _waiting); }
     }
+
+    // Writes take milliseconds; a wait this long means a writer waits for itself (a second DbContext writing while the
+    // first holds a write transaction in the same flow). Failing it ends the first one's transaction too, freeing the gate.
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
+    private static TimeoutException WaitedTooLong() => new(
+        $"Waited {MaxWait.TotalSeconds:0} s for the SQLite write gate: is a second DbContext writing inside another one's write transaction?");
 
     public void Exit() => _semaphore.Release();
 }
