@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Community.Web.Data;
 
@@ -22,7 +23,7 @@ public static class DatabaseSetup
             }
             else
             {
-                db.UseSqlite(options.ConnectionString).AddInterceptors(new SqlitePragmas());
+                db.UseCommunitySqlite(options.ConnectionString);
             }
             // Migrations are hand-written (the EF design package is not available here), so there is
             // no model snapshot to compare against; MigrationsMatchModel tests guard the schema instead.
@@ -30,6 +31,12 @@ public static class DatabaseSetup
         });
         return services;
     }
+
+    /// <summary>SQLite as the app uses it: per-connection pragmas, and every write through the <see cref="WriteGate"/>.</summary>
+    public static DbContextOptionsBuilder UseCommunitySqlite(this DbContextOptionsBuilder db, string connectionString) =>
+        db.UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmas(), WriteGateInterceptor.Instance)
+            .ReplaceService<IRelationalTransactionFactory, GatedTransactionFactory>();
 
     /// <summary>Accepts a bare file path or a connection string; makes relative paths relative to the content root and creates the folder.</summary>
     internal static string NormaliseSqlite(string value, string contentRoot)

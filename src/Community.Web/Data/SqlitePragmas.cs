@@ -23,7 +23,8 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         MarkConfigured(connection);
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
+        CancellationToken cancellationToken = default)
     {
         if (IsConfigured(connection)) return;
         await using var command = connection.CreateCommand();

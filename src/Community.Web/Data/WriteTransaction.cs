@@ -1,52 +1,33 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Community.Web.Data;
 
 /// <summary>
-/// A write transaction. On SQLite only one writer may hold the database at a time; letting concurrent writers
-/// collide makes SQLite answer BUSY and its busy handler sleep (milliseconds each, growing), which wrecks latency
-/// under load. So writers in this process queue on an async gate per database file and never sleep; the busy
-/// timeout remains only for other processes. On PostgreSQL the gate is not used.
+/// A write transaction. On SQLite it waits its turn in the <see cref="WriteGate"/> before BEGIN and leaves it when it
+/// commits, rolls back or is disposed (the gate is enforced for every transaction by <see cref="WriteGateInterceptor"/>;
+/// this type adds the policy below). On PostgreSQL there is no gate.
 /// Inside it EF's automatic savepoint per SaveChanges is off (two statements of pure overhead in our own transaction);
 /// work that must stand or fall on its own inside a larger write uses <see cref="WriteTransactions.WithSavepointAsync{T}"/>.
 /// </summary>
 public sealed class WriteTransaction : IAsyncDisposable
 {
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
     private readonly DbContext? _db;
     private readonly IDbContextTransaction? _transaction;
-    private SemaphoreSlim? _gate;
 
-    private WriteTransaction(DbContext? db, IDbContextTransaction? transaction, SemaphoreSlim? gate)
+    private WriteTransaction(DbContext? db, IDbContextTransaction? transaction)
     {
         _db = db;
         _transaction = transaction;
-        _gate = gate;
     }
 
     internal static async Task<WriteTransaction> BeginAsync(DbContext db, CancellationToken ct)
     {
         // Called inside a transaction already (a hook within sign-up, say): join it; the outer owner commits.
-        if (db.Database.CurrentTransaction is not null) return new WriteTransaction(null, null, null);
-        SemaphoreSlim? gate = null;
-        if (db.Database.IsSqlite())
-        {
-            gate = Gates.GetOrAdd(db.Database.GetDbConnection().DataSource, _ => new SemaphoreSlim(1, 1));
-            await gate.WaitAsync(ct);
-        }
-        try
-        {
-            var transaction = await db.Database.BeginTransactionAsync(ct);
-            db.Database.AutoSavepointsEnabled = false;
-            return new WriteTransaction(db, transaction, gate);
-        }
-        catch
-        {
-            gate?.Release();
-            throw;
-        }
+        if (db.Database.CurrentTransaction is not null) return new WriteTransaction(null, null);
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Database.AutoSavepointsEnabled = false;
+        return new WriteTransaction(db, transaction);
     }
 
     /// <summary>Commits and at once hands the write queue to the next writer: work after the commit (live delivery,
@@ -63,7 +44,6 @@ public sealed class WriteTransaction : IAsyncDisposable
         finally
         {
             if (_db is not null) _db.Database.AutoSavepointsEnabled = true; // pooled contexts go back as they came
-            Interlocked.Exchange(ref _gate, null)?.Release();
         }
     }
 }

@@ -1,5 +1,6 @@
 using Community.Tests.Infrastructure;
 using Community.Web.Data;
+using Community.Web.Features.Media;
 using Community.Web.Features.Publishing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

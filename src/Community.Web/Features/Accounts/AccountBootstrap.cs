@@ -48,7 +48,8 @@ public static partial class AccountBootstrap
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Admin:Email is {Email} but no account exists and Admin:Password is not set; no admin was created.")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Admin:Email is {Email} but no account exists and Admin:Password is not set; no admin was created.")]
     private static partial void LogAdminNeedsPassword(ILogger logger, string email);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not create the admin {Email}: {Errors}")]

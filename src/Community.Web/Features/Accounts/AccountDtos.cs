@@ -14,7 +14,8 @@ public sealed record MeResponse(string Id, string UserName, string Email, string
     DateTime JoinedAt, bool EmailConfirmed, IReadOnlyList<string> Roles);
 
 /// <summary>What anyone may see about a member: never the email.</summary>
-public sealed record PublicProfile(string UserName, string DisplayName, string? Bio, string? AvatarUrl, DateTime JoinedAt, IReadOnlyList<string> Badges);
+public sealed record PublicProfile(
+    string UserName, string DisplayName, string? Bio, string? AvatarUrl, DateTime JoinedAt, IReadOnlyList<string> Badges);
 
 public sealed record MemberSummary(string UserName, string DisplayName, string? AvatarUrl);
 

@@ -111,35 +111,33 @@ internal static class AccountEndpoints
         }
     }
 
-    private static async Task<Results<Accepted<MessageResponse>, ValidationProblem>> ResendConfirmation(
-        EmailRequest request, CommunityDb db, UserManager<Member> users, AccountEmails emails, CancellationToken ct)
-    {
-        var errors = new FieldErrors();
-        ValidateEmail(errors, request.Email);
-        if (errors.Any) return errors.ToProblem();
-        var member = await users.FindByEmailAsync(request.Email!.Trim());
-        if (member is { EmailConfirmed: false })
+    private static Task<Results<Accepted<MessageResponse>, ValidationProblem>> ResendConfirmation(
+        EmailRequest request, CommunityDb db, UserManager<Member> users, AccountEmails emails, CancellationToken ct) =>
+        MailLinkAsync(request, db, users, async member =>
         {
+            if (member.EmailConfirmed) return false;
             emails.Confirm(member, await users.GenerateEmailConfirmationTokenAsync(member));
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.Accepted((string?)null, new MessageResponse("If that address has an unconfirmed account, a new link is on its way."));
-    }
+            return true;
+        }, "If that address has an unconfirmed account, a new link is on its way.", ct);
 
-    private static async Task<Results<Accepted<MessageResponse>, ValidationProblem>> ForgotPassword(
-        EmailRequest request, CommunityDb db, UserManager<Member> users, AccountEmails emails, CancellationToken ct)
-    {
-        var errors = new FieldErrors();
-        ValidateEmail(errors, request.Email);
-        if (errors.Any) return errors.ToProblem();
-        var member = await users.FindByEmailAsync(request.Email!.Trim());
-        if (member is not null)
+    private static Task<Results<Accepted<MessageResponse>, ValidationProblem>> ForgotPassword(
+        EmailRequest request, CommunityDb db, UserManager<Member> users, AccountEmails emails, CancellationToken ct) =>
+        MailLinkAsync(request, db, users, async member =>
         {
             emails.ResetPassword(member, await users.GeneratePasswordResetTokenAsync(member));
-            await db.SaveChangesAsync(ct);
-        }
-        // Same answer whether or not the address is registered.
-        return TypedResults.Accepted((string?)null, new MessageResponse("If an account uses that address, we have sent it a link to reset the password."));
+            return true;
+        }, "If an account uses that address, we have sent it a link to reset the password.", ct);
+
+    /// <summary>An "email me a link" request: the same answer whether or not the address is registered.
+    /// <paramref name="queue"/> adds the mail to the outbox and says whether it did.</summary>
+    private static async Task<Results<Accepted<MessageResponse>, ValidationProblem>> MailLinkAsync(EmailRequest request, CommunityDb db,
+        UserManager<Member> users, Func<Member, Task<bool>> queue, string answer, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        ValidateEmail(errors, request.Email);
+        if (errors.Any) return errors.ToProblem();
+        if (await users.FindByEmailAsync(request.Email!.Trim()) is { } member && await queue(member)) await db.SaveChangesAsync(ct);
+        return TypedResults.Accepted((string?)null, new MessageResponse(answer));
     }
 
     private static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> ResetPassword(
@@ -156,7 +154,9 @@ internal static class AccountEndpoints
         var result = await users.ResetPasswordAsync(member, request.Token!, request.Password!);
         if (!result.Succeeded)
         {
-            return result.Errors.Any(e => e.Code == "InvalidToken") ? Problems.BadRequest(InvalidLink) : IdentityProblem(result, "password");
+            return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
+                ? Problems.BadRequest(InvalidLink)
+                : IdentityProblem(result, "password");
         }
         // A successful reset proves ownership: lift a failed-sign-in lockout, and confirm the address.
         await users.ResetAccessFailedCountAsync(member);

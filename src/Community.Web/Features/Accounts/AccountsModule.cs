@@ -55,10 +55,12 @@ public static class AccountsModule
             // only to find that the 30-minute check is not due: decide that first (the validator repeats the same test).
             o.Events.OnValidatePrincipal = ctx =>
             {
-                var interval = ctx.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityStampValidatorOptions>>()
-                    .Value.ValidationInterval;
+                var interval = ctx.HttpContext.RequestServices
+                    .GetRequiredService<Microsoft.Extensions.Options.IOptions<SecurityStampValidatorOptions>>().Value.ValidationInterval;
                 var now = (ctx.Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
-                return ctx.Properties.IssuedUtc is { } issued && now - issued <= interval ? Task.CompletedTask : SecurityStampValidator.ValidatePrincipalAsync(ctx);
+                return ctx.Properties.IssuedUtc is { } issued && now - issued <= interval
+                    ? Task.CompletedTask
+                    : SecurityStampValidator.ValidatePrincipalAsync(ctx);
             };
             o.Events.OnRedirectToLogin = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, 401, "Sign in to continue.");
             o.Events.OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx.HttpContext, ctx.RedirectUri, 403, "You do not have permission to do that.");

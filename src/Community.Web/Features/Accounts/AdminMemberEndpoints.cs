@@ -25,7 +25,11 @@ internal static class AdminMemberEndpoints
     {
         var wanted = (request.Roles ?? []).Distinct(StringComparer.Ordinal).ToList();
         var unknown = wanted.Where(r => !Roles.All.Contains(r)).ToList();
-        if (unknown.Count > 0) return new FieldErrors().Add("roles", $"Unknown role: {string.Join(", ", unknown)}. Roles are {string.Join(", ", Roles.All)}.").ToProblem();
+        if (unknown.Count > 0)
+        {
+            var message = $"Unknown role: {string.Join(", ", unknown)}. Roles are {string.Join(", ", Roles.All)}.";
+            return new FieldErrors().Add("roles", message).ToProblem();
+        }
         var member = await users.FindByIdAsync(id);
         if (member is null) return Problems.NotFound("No member with that id.");
         if (member.Id == users.GetUserId(user) && !wanted.Contains(Roles.Admin))
@@ -50,11 +54,15 @@ internal sealed class AdminMemberQuery(Data.CommunityDb db)
         if (!string.IsNullOrWhiteSpace(q))
         {
             var upper = q.Trim().ToUpperInvariant();
-            members = members.Where(m => m.NormalizedEmail!.Contains(upper) || m.NormalizedUserName!.Contains(upper) || m.DisplayName.ToUpper().Contains(upper));
+            members = members.Where(m =>
+                m.NormalizedEmail!.Contains(upper) || m.NormalizedUserName!.Contains(upper) || m.DisplayName.ToUpper().Contains(upper));
         }
         var page = await members.OrderByDescending(m => m.JoinedAt).Take(100).ToListAsync(ct);
         var ids = page.Select(m => m.Id).ToList();
-        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ids.Contains(ur.UserId) select new { ur.UserId, r.Name })
+        var roles = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           where ids.Contains(ur.UserId)
+                           select new { ur.UserId, r.Name })
             .ToListAsync(ct);
         var byUser = roles.ToLookup(r => r.UserId, r => r.Name!);
         return [.. page.Select(m => new AdminMember(m.Id, m.UserName!, m.Email!, m.DisplayName, m.EmailConfirmed, m.JoinedAt, m.LockoutEnd,

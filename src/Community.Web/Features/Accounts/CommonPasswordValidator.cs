@@ -22,7 +22,8 @@ internal sealed class CommonPasswordValidator : IPasswordValidator<Member>
             return Fail("PasswordCommon", "This password is too common. Pick something less guessable.");
         var local = user.Email?.Split('@')[0];
         if ((local is { Length: >= 4 } && password.Contains(local, StringComparison.OrdinalIgnoreCase))
-            || (user.DisplayName.Length >= 4 && password.Contains(user.DisplayName.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)))
+            || (user.DisplayName.Length >= 4
+                && password.Contains(user.DisplayName.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)))
             return Fail("PasswordPersonal", "Your password must not contain your name or email.");
         return Task.FromResult(IdentityResult.Success);
     }

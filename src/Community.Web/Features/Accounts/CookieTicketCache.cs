@@ -40,6 +40,7 @@ internal sealed class CookieTicketCache(ISecureDataFormat<AuthenticationTicket> 
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>>(sp => new PostConfigureOptions<CookieAuthenticationOptions>(
             IdentityConstants.ApplicationScheme, o =>
             {
-                if (o.TicketDataFormat is not CookieTicketCache) o.TicketDataFormat = new CookieTicketCache(o.TicketDataFormat, sp.GetRequiredService<TimeProvider>());
+                if (o.TicketDataFormat is not CookieTicketCache)
+                    o.TicketDataFormat = new CookieTicketCache(o.TicketDataFormat, sp.GetRequiredService<TimeProvider>());
             }));
 }

@@ -40,7 +40,10 @@ internal static class MeEndpoints
         if (handle is not null && handle != member.UserName)
         {
             if (await users.FindByNameAsync(handle) is not null)
-                return Problems.Conflict("That username is taken.", new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["userName"] = ["That username is taken."] } });
+                return Problems.Conflict("That username is taken.", new Dictionary<string, object?>
+                {
+                    ["errors"] = new Dictionary<string, string[]> { ["userName"] = ["That username is taken."] },
+                });
             member.UserName = handle;
         }
         member.DisplayName = request.DisplayName!.Trim();
@@ -64,7 +67,7 @@ internal static class MeEndpoints
         var result = await users.ChangePasswordAsync(member, request.CurrentPassword!, request.NewPassword!);
         if (!result.Succeeded)
         {
-            return result.Errors.Any(e => e.Code == "PasswordMismatch")
+            return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
                 ? new FieldErrors().Add("currentPassword", "The current password is incorrect.").ToProblem()
                 : AccountEndpoints.IdentityProblem(result, "newPassword");
         }

@@ -33,7 +33,8 @@ internal static class MemberDataEndpoints
     }
 
     private static async Task<Results<JsonHttpResult<MemberExport>, ProblemHttpResult>> Export(
-        ClaimsPrincipal user, UserManager<Member> users, IEnumerable<IMemberDataSection> sections, TimeProvider clock, HttpContext http, CancellationToken ct)
+        ClaimsPrincipal user, UserManager<Member> users, IEnumerable<IMemberDataSection> sections, TimeProvider clock, HttpContext http,
+        CancellationToken ct)
     {
         var member = await users.GetUserAsync(user);
         if (member is null) return Problems.Unauthorized();

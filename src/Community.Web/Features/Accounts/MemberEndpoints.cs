@@ -23,7 +23,8 @@ internal static class MemberEndpoints
     }
 
     /// <summary>GET /api/members?prefix=an — up to 8 members whose handle or display name starts with the prefix.</summary>
-    private static async Task<Results<Ok<List<MemberSummary>>, ValidationProblem>> Lookup(string? prefix, UserManager<Member> users, CancellationToken ct)
+    private static async Task<Results<Ok<List<MemberSummary>>, ValidationProblem>> Lookup(
+        string? prefix, UserManager<Member> users, CancellationToken ct)
     {
         var p = prefix?.Trim().TrimStart('@') ?? "";
         if (p.Length is 0 or > MemberRules.DisplayNameMax) return new FieldErrors().Add("prefix", "Give 1–48 characters to look up.").ToProblem();

@@ -24,7 +24,8 @@ public interface IEmailConfirmedHook
 /// <summary>Creates members with a unique handle and the Member role.</summary>
 public sealed class MemberRegistration(UserManager<Member> users, TimeProvider clock)
 {
-    public async Task<(Member? Member, IdentityResult Result)> CreateAsync(string email, string displayName, string password, bool emailConfirmed, params string[] extraRoles)
+    public async Task<(Member? Member, IdentityResult Result)> CreateAsync(
+        string email, string displayName, string password, bool emailConfirmed, params string[] extraRoles)
     {
         var member = new Member
         {

@@ -43,7 +43,7 @@ public sealed class MemberSessions(CommunityDb db, UserManager<Member> users, Se
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
                 db.ChangeTracker.Clear(); // the same session signed out twice at once: one record is enough
             }

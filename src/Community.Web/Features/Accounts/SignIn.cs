@@ -101,7 +101,8 @@ public sealed class SignInAttempts(IConfiguration configuration, TimeProvider cl
     private readonly int _limit = configuration.GetValue("Accounts:FailedSignInsPerClient", 5);
     private readonly TimeSpan _window = TimeSpan.FromMinutes(configuration.GetValue("Accounts:FailedSignInWindowMinutes", 15));
     // A hash of a random password with the configured hasher settings (same iteration count as real accounts).
-    private readonly Lazy<string> _unknownHash = new(() => new PasswordHasher<Member>(hashing).HashPassword(new Member(), Guid.NewGuid().ToString("N")));
+    private readonly Lazy<string> _unknownHash =
+        new(() => new PasswordHasher<Member>(hashing).HashPassword(new Member(), Guid.NewGuid().ToString("N")));
 
     /// <summary>How long this client must wait before trying this email again, or null.</summary>
     public TimeSpan? RetryAfter(string key)

@@ -49,7 +49,8 @@ public static partial class DemoSeed
         foreach (var (key, email, name, bio, role) in People)
         {
             var (member, result) = await registration.CreateAsync(email, name, Password, emailConfirmed: true, role is null ? [] : [role]);
-            if (member is null) throw new InvalidOperationException("Demo seeding failed: " + string.Join(" ", result.Errors.Select(e => e.Description)));
+            if (member is null)
+                throw new InvalidOperationException("Demo seeding failed: " + string.Join(" ", result.Errors.Select(e => e.Description)));
             member.Bio = bio;
             member.JoinedAt = joined = joined.AddDays(9);
             created[key] = member;
@@ -63,6 +64,7 @@ public static partial class DemoSeed
         LogSeeded(logger, AdminEmail);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo community seeded. Sign in as {Email} with the demo password from the README (demo only; a real site runs with Demo:Seed=false).")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo community seeded. Sign in as {Email} with the demo password from the README "
+        + "(demo only; a real site runs with Demo:Seed=false).")]
     private static partial void LogSeeded(ILogger logger, string email);
 }

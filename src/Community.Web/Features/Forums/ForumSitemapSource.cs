@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using Community.Web.Data;
-using Community.Web.Features.Publishing;
+using Community.Web.Infrastructure.Pages;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Forums;

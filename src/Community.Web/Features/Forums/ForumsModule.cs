@@ -46,7 +46,7 @@ public static class ForumsModule
         services.AddScoped<ForumPages>();
         services.AddScoped<IDemoContent, ForumDemoContent>();
         services.AddScoped<IMemberDataSection, ForumMemberData>();
-        services.AddSingleton<Publishing.ISitemapSource, ForumSitemapSource>();
+        services.AddSingleton<Infrastructure.Pages.ISitemapSource, ForumSitemapSource>();
         services.AddLiveHub<ForumHub>();
         services.Configure<HubOptions<ForumHub>>(o => o.AddFilter<PresenceHubFilter>());
         services.AddSingleton<PresenceHubFilter>();

@@ -15,7 +15,8 @@ internal static class HealthEndpoints
             var provider = options.IsPostgres ? "postgres" : "sqlite";
             try
             {
-                await db.Database.ExecuteSqlRawAsync("SELECT 1", ct);
+                // A query, not a statement: a health probe must not queue behind writers for the SQLite write gate.
+                await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").ToListAsync(ct);
                 return Results.Ok(new Health("healthy", "reachable", provider));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

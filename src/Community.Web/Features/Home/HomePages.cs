@@ -28,7 +28,8 @@ internal static class HomePages
     private static async ValueTask<object?> DropForeignReturnUrl(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var request = context.HttpContext.Request;
-        var foreign = request.Query.Where(q => q.Key.Equals("returnUrl", StringComparison.OrdinalIgnoreCase) && !q.Value.All(LocalUrls.IsLocal)).ToList();
+        var foreign = request.Query
+            .Where(q => q.Key.Equals("returnUrl", StringComparison.OrdinalIgnoreCase) && !q.Value.All(LocalUrls.IsLocal)).ToList();
         if (foreign.Count == 0) return await next(context);
         var kept = new QueryBuilder(request.Query.Where(q => !q.Key.Equals("returnUrl", StringComparison.OrdinalIgnoreCase))
             .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? ""))));

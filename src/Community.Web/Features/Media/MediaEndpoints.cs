@@ -10,7 +10,8 @@ namespace Community.Web.Features.Media;
 public sealed record RenditionDto(string Url, int Width, int Height, string ContentType);
 
 /// <summary>An uploaded image: its id for story fields, renditions, placeholder, Markdown to paste and ready &lt;picture&gt; markup.</summary>
-public sealed record MediaDto(string Id, int Width, int Height, string Placeholder, IReadOnlyList<RenditionDto> Renditions, string Markdown, string Picture)
+public sealed record MediaDto(
+    string Id, int Width, int Height, string Placeholder, IReadOnlyList<RenditionDto> Renditions, string Markdown, string Picture)
 {
     public static MediaDto From(MediaImageView v) => new(
         v.Id, v.Width, v.Height, v.Placeholder,
@@ -48,7 +49,8 @@ internal static class MediaEndpoints
         e.Message, statusCode: e.StatusCode, title: e.StatusCode == 413 ? "Image too large" : "Image not accepted",
         extensions: new Dictionary<string, object?> { ["reason"] = e.Reason.ToString() });
 
-    private static async Task<Results<Created<MediaDto>, ProblemHttpResult>> UploadStoryImage(HttpRequest request, ClaimsPrincipal user, UserManager<Member> users, MediaLibrary library, CancellationToken ct)
+    private static async Task<Results<Created<MediaDto>, ProblemHttpResult>> UploadStoryImage(
+        HttpRequest request, ClaimsPrincipal user, UserManager<Member> users, MediaLibrary library, CancellationToken ct)
     {
         var (bytes, problem) = await ReadUploadAsync(request, ct);
         if (problem is not null) return problem;
@@ -63,7 +65,8 @@ internal static class MediaEndpoints
         }
     }
 
-    private static async Task<Results<Ok<MediaDto>, ProblemHttpResult>> UploadAvatar(HttpRequest request, ClaimsPrincipal user, UserManager<Member> users, MediaLibrary library, CancellationToken ct)
+    private static async Task<Results<Ok<MediaDto>, ProblemHttpResult>> UploadAvatar(
+        HttpRequest request, ClaimsPrincipal user, UserManager<Member> users, MediaLibrary library, CancellationToken ct)
     {
         var member = await users.GetUserAsync(user);
         if (member is null) return Problems.Unauthorized();
@@ -94,6 +97,7 @@ internal static class MediaEndpoints
             _ => "image/gif",
         };
         // The name is the hash of the bytes, so it is a perfect validator.
-        return Results.Stream(library.Store.Open(name), type, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue("\"" + name[..32] + "\""));
+        return Results.Stream(library.Store.Open(name), type,
+            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue("\"" + name[..32] + "\""));
     }
 }

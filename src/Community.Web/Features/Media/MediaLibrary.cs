@@ -5,7 +5,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Community.Media;
 using Community.Web.Data;
-using Community.Web.Features.Publishing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Media;
@@ -137,7 +136,7 @@ public sealed class MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipe
     public async Task<MediaImageView> AddAsync(byte[] upload, ImageKind kind, string? uploaderId, CancellationToken ct = default)
     {
         await EnsureLoadedAsync(ct);
-        var kindName = kind == ImageKind.Avatar ? "avatar" : "story";
+        var kindName = kind == ImageKind.Avatar ? MediaImageKinds.Avatar : MediaImageKinds.Story;
         var id = IdOf(upload, kind);
         if (Find(id) is { } known) return known;
 
@@ -178,7 +177,7 @@ public sealed class MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipe
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
             {
                 // A parallel upload of the same bytes won the insert; its record describes identical files.
             }

@@ -24,7 +24,8 @@ internal static class EditorPages
             var denied = layout.Render(new Page
             {
                 Title = "Publishers only",
-                Body = "<section class=\"card narrow\"><h1>Publishers only</h1><p>The story editor is for the marketing team. Ask an administrator if you need access.</p><p><a href=\"/spotlights\">Read customer stories</a></p></section>",
+                Body = "<section class=\"card narrow\"><h1>Publishers only</h1><p>The story editor is for the marketing team. "
+                    + "Ask an administrator if you need access.</p><p><a href=\"/spotlights\">Read customer stories</a></p></section>",
                 Name = "publishing",
             });
             http.Response.Headers.CacheControl = "no-store";

@@ -33,7 +33,8 @@ public static class PublishingModule
         services.AddSingleton<MediaLibrary>();
 
         var contentFolder = Path.IsPathRooted(options.ContentFolder) ? options.ContentFolder : Path.Combine(contentRoot, options.ContentFolder);
-        services.AddSingleton(sp => new ContentFiles(contentFolder, sp.GetRequiredService<MediaLibrary>(), sp.GetRequiredService<ILogger<ContentFiles>>()));
+        services.AddSingleton(sp =>
+            new ContentFiles(contentFolder, sp.GetRequiredService<MediaLibrary>(), sp.GetRequiredService<ILogger<ContentFiles>>()));
         services.AddSingleton<StoryCatalog>();
         services.AddSingleton<StoryMarkdown>();
         services.AddSingleton<StoryRenderer>();

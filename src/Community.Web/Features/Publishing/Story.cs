@@ -92,22 +92,6 @@ public sealed class StorySlugRedirect
     public DateTime CreatedAt { get; set; }
 }
 
-/// <summary>An uploaded image, processed once: enough to render &lt;picture&gt; without touching the disk.</summary>
-public sealed class MediaImage
-{
-    public int Id { get; set; }
-    /// <summary>SHA-256 of the uploaded bytes; the same upload twice is one record.</summary>
-    public string SourceHash { get; set; } = "";
-    public string Kind { get; set; } = "story";
-    public int Width { get; set; }
-    public int Height { get; set; }
-    public string Placeholder { get; set; } = "";
-    /// <summary>JSON array of { name, width, height, contentType }.</summary>
-    public string RenditionsJson { get; set; } = "[]";
-    public DateTime CreatedAt { get; set; }
-    public string? UploadedById { get; set; }
-}
-
 public static class StoryRules
 {
     public const int SlugMax = 120;
@@ -177,19 +161,5 @@ internal sealed class StorySlugRedirectConfiguration : IEntityTypeConfiguration<
         b.HasOne<Story>().WithMany().HasForeignKey(r => r.StoryId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(r => r.OldSlug).IsUnique();
         b.HasIndex(r => r.StoryId);
-    }
-}
-
-internal sealed class MediaImageConfiguration : IEntityTypeConfiguration<MediaImage>
-{
-    public void Configure(EntityTypeBuilder<MediaImage> b)
-    {
-        b.ToTable("MediaImages");
-        b.Property(m => m.SourceHash).HasMaxLength(64).IsRequired();
-        b.Property(m => m.Kind).HasMaxLength(16).IsRequired();
-        b.Property(m => m.Placeholder).IsRequired();
-        b.Property(m => m.RenditionsJson).IsRequired();
-        b.Property(m => m.UploadedById).HasMaxLength(450);
-        b.HasIndex(m => new { m.SourceHash, m.Kind }).IsUnique();
     }
 }

@@ -18,7 +18,8 @@ public sealed class CatalogSnapshot
     public long Version { get; init; }
 
     public IEnumerable<StoryView> Visible(DateTime now, string? kind = null) =>
-        Stories.Where(s => s.IsVisible(now) && (kind is null || s.Kind == kind)).OrderByDescending(s => s.Date).ThenBy(s => s.Slug, StringComparer.Ordinal);
+        Stories.Where(s => s.IsVisible(now) && (kind is null || s.Kind == kind))
+            .OrderByDescending(s => s.Date).ThenBy(s => s.Slug, StringComparer.Ordinal);
 }
 
 /// <summary>

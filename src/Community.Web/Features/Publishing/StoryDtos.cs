@@ -54,7 +54,8 @@ public sealed record StoryInput
         s.Challenge = Opt(Challenge);
         s.Solution = Opt(Solution);
         s.Results = Opt(Results);
-        s.MetricsJson = JsonSerializer.Serialize((Metrics ?? []).Where(m => !string.IsNullOrWhiteSpace(m.Value) && !string.IsNullOrWhiteSpace(m.Label))
+        s.MetricsJson = JsonSerializer.Serialize((Metrics ?? [])
+            .Where(m => !string.IsNullOrWhiteSpace(m.Value) && !string.IsNullOrWhiteSpace(m.Label))
             .Select(m => new Metric(m.Value.Trim(), m.Label.Trim())), JsonSerializerOptions.Web);
         s.CtaLabel = Opt(CtaLabel);
         s.CtaUrl = Opt(CtaUrl);
@@ -85,7 +86,8 @@ public sealed record StoryDto(
     string? SourceFile,
     IReadOnlyList<string> RedirectFrom);
 
-public sealed record StorySummaryDto(int? Id, string Kind, string Slug, string Title, string Customer, string Status, DateTime? PublishAt, DateTime UpdatedAt, string PublicUrl, bool ReadOnly, string? SourceFile);
+public sealed record StorySummaryDto(int? Id, string Kind, string Slug, string Title, string Customer, string Status, DateTime? PublishAt,
+    DateTime UpdatedAt, string PublicUrl, bool ReadOnly, string? SourceFile);
 
 public sealed record StoryListDto(IReadOnlyList<StorySummaryDto> Stories, IReadOnlyList<ContentError> ContentErrors);
 

@@ -183,7 +183,8 @@ public sealed partial class StoryMarkdown(MediaLibrary media)
         return AllowedScheme().IsMatch(value) || NoScheme().IsMatch(value);
     }
 
-    private static bool IsExternal(string? url) => Normalise(url) is { } v && (AllowedScheme().IsMatch(v) || v.StartsWith("//", StringComparison.Ordinal));
+    private static bool IsExternal(string? url) =>
+        Normalise(url) is { } v && (AllowedScheme().IsMatch(v) || v.StartsWith("//", StringComparison.Ordinal));
 
     [GeneratedRegex(@"\A(?:https?://|mailto:)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AllowedScheme();

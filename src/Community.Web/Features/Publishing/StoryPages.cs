@@ -8,15 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Publishing;
 
-/// <summary>One entry of sitemap.xml. <c>Loc</c> may be a site path ("/spotlights/x"); the endpoint makes it absolute.</summary>
-public sealed record SitemapEntry(string Loc, DateTime? LastModified);
-
-/// <summary>A feature's public URLs for sitemap.xml. Register implementations as <c>ISitemapSource</c>; the sitemap aggregates all.</summary>
-public interface ISitemapSource
-{
-    IAsyncEnumerable<SitemapEntry> EntriesAsync(CancellationToken ct);
-}
-
 internal sealed class StorySitemapSource(StoryCatalog catalog, TimeProvider clock) : ISitemapSource
 {
     public async IAsyncEnumerable<SitemapEntry> EntriesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -38,10 +29,12 @@ internal static class StoryPages
 {
     public static void MapStoryPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/spotlights", (HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock, string? industry, string? size, string? area, string? q) =>
-            Listing(http, catalog, renderer, clock, StoryKinds.Spotlight, new(Blank(industry), Blank(size), Blank(area), Blank(q)))).ExcludeFromDescription();
-        app.MapGet("/case-studies", (HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock, string? industry, string? size, string? area, string? q) =>
-            Listing(http, catalog, renderer, clock, StoryKinds.CaseStudy, new(Blank(industry), Blank(size), Blank(area), Blank(q)))).ExcludeFromDescription();
+        app.MapGet("/spotlights", (HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock,
+            string? industry, string? size, string? area, string? q) =>
+            Listing(http, catalog, renderer, clock, StoryKinds.Spotlight, Query(industry, size, area, q))).ExcludeFromDescription();
+        app.MapGet("/case-studies", (HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock,
+            string? industry, string? size, string? area, string? q) =>
+            Listing(http, catalog, renderer, clock, StoryKinds.CaseStudy, Query(industry, size, area, q))).ExcludeFromDescription();
         app.MapGet("/spotlights/{slug}", (HttpContext http, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer,
             TimeProvider clock) => Story(http, StoryKinds.Spotlight, slug, catalog, media, renderer, clock)).ExcludeFromDescription();
         app.MapGet("/case-studies/{slug}", (HttpContext http, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer,
@@ -53,14 +46,19 @@ internal static class StoryPages
         {
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Text(
-                $"User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /publishing\nDisallow: /stories/preview/\nDisallow: /settings\nDisallow: /admin\n\nSitemap: {renderer.BaseUrl}/sitemap.xml\n",
+                "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /publishing\nDisallow: /stories/preview/\nDisallow: /settings\n"
+                + $"Disallow: /admin\n\nSitemap: {renderer.BaseUrl}/sitemap.xml\n",
                 "text/plain; charset=utf-8");
         }).ExcludeFromDescription();
     }
 
+    private static StoryRenderer.ListingQuery Query(string? industry, string? size, string? area, string? q) =>
+        new(Blank(industry), Blank(size), Blank(area), Blank(q));
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static async Task<IResult> Listing(HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock, string kind, StoryRenderer.ListingQuery query)
+    private static async Task<IResult> Listing(
+        HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock, string kind, StoryRenderer.ListingQuery query)
     {
         var snapshot = await catalog.GetAsync(http.RequestAborted);
         // Never waits for libvips: a card whose image is still queued (MediaLibrary.AddLaterAsync) shows without it.
@@ -69,7 +67,8 @@ internal static class StoryPages
     }
 
     /// <summary>The hot path: a dictionary lookup and a write when the page is cached.</summary>
-    private static async Task Story(HttpContext http, string kind, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer, TimeProvider clock)
+    private static async Task Story(
+        HttpContext http, string kind, string slug, StoryCatalog catalog, MediaLibrary media, StoryRenderer renderer, TimeProvider clock)
     {
         var snapshot = await catalog.GetAsync(http.RequestAborted);
         var baseUrl = renderer.BaseUrl;
@@ -119,7 +118,8 @@ internal static class StoryPages
         headers.LastModified = page.LastModified.ToString("R", CultureInfo.InvariantCulture);
         var request = http.Request.Headers;
         if (request.IfNoneMatch.Count > 0 ? request.IfNoneMatch.Contains(page.ETag)
-            : DateTime.TryParse(request.IfModifiedSince, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var since) && page.LastModified <= since)
+            : DateTime.TryParse(request.IfModifiedSince, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var since) && page.LastModified <= since)
         {
             http.Response.StatusCode = StatusCodes.Status304NotModified;
             return Task.CompletedTask;
@@ -147,7 +147,8 @@ internal static class StoryPages
             .Take(3).Select(x => x.Story);
     }
 
-    private static async Task<IResult> Preview(HttpContext http, string token, CommunityDb db, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock)
+    private static async Task<IResult> Preview(
+        HttpContext http, string token, CommunityDb db, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock)
     {
         if (token.Length < 20) return Results.NotFound();
         var row = await db.Set<Story>().AsNoTracking().FirstOrDefaultAsync(s => s.PreviewToken == token, http.RequestAborted);
@@ -168,7 +169,8 @@ internal static class StoryPages
         return Results.Content(html, "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> Feed(HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock, Infrastructure.Pages.SiteOptions site)
+    private static async Task<IResult> Feed(
+        HttpContext http, StoryCatalog catalog, StoryRenderer renderer, TimeProvider clock, Infrastructure.Pages.SiteOptions site)
     {
         var snapshot = await catalog.GetAsync(http.RequestAborted);
         var stories = snapshot.Visible(clock.GetUtcNow().UtcDateTime).Take(50).ToList();
@@ -180,7 +182,8 @@ internal static class StoryPages
             xml.WriteStartElement("feed", atom);
             xml.WriteElementString("title", atom, site.Name + " customer stories");
             xml.WriteElementString("id", atom, baseUrl + "/stories/feed.xml");
-            xml.WriteElementString("updated", atom, Xml(stories.Count > 0 ? stories.Max(s => s.UpdatedAt > s.Date ? s.UpdatedAt : s.Date) : DateTime.UnixEpoch));
+            var updated = stories.Count > 0 ? stories.Max(s => s.UpdatedAt > s.Date ? s.UpdatedAt : s.Date) : DateTime.UnixEpoch;
+            xml.WriteElementString("updated", atom, Xml(updated));
             Link(xml, atom, baseUrl + "/stories/feed.xml", "self");
             Link(xml, atom, baseUrl + "/spotlights", "alternate");
             xml.WriteStartElement("author", atom);
@@ -203,7 +206,7 @@ internal static class StoryPages
             xml.WriteEndElement();
         }
         http.Response.Headers.CacheControl = "public, max-age=300";
-        return Results.Text(sb.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal), "application/atom+xml; charset=utf-8");
+        return Utf8Xml(sb, "application/atom+xml; charset=utf-8");
     }
 
     private static void Link(XmlWriter xml, string ns, string href, string rel)
@@ -240,6 +243,10 @@ internal static class StoryPages
             xml.WriteEndElement();
         }
         http.Response.Headers.CacheControl = "public, max-age=300";
-        return Results.Text(sb.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal), "application/xml; charset=utf-8");
+        return Utf8Xml(sb, "application/xml; charset=utf-8");
     }
+
+    // XmlWriter over a StringBuilder declares UTF-16; the response is UTF-8.
+    private static IResult Utf8Xml(StringBuilder sb, string contentType) =>
+        Results.Text(sb.ToString().Replace("encoding=\"utf-16\"", "encoding=\"utf-8\"", StringComparison.Ordinal), contentType);
 }

@@ -7,7 +7,8 @@ using Community.Web.Infrastructure.Pages;
 
 namespace Community.Web.Features.Publishing;
 
-/// <summary>Builds story HTML on the server: the article (also used by the editor's live preview), the full page with its share meta, and listings.</summary>
+/// <summary>Builds story HTML on the server: the article (also used by the editor's live preview), the full page with its share meta,
+/// and listings.</summary>
 public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, PageLayout layout, SiteOptions site, PublicUrls urls)
 {
     private static readonly HtmlEncoder E = HtmlEncoder.Default;
@@ -18,7 +19,8 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
     {
         var sb = new StringBuilder(4096);
         sb.Append("<article class=\"story\" aria-labelledby=\"story-title\"><header class=\"story-head\">");
-        sb.Append("<p class=\"story-kind\"><a href=\"").Append(StoryKinds.ListPath(s.Kind)).Append("\">").Append(StoryKinds.Label(s.Kind)).Append("</a>");
+        sb.Append("<p class=\"story-kind\"><a href=\"").Append(StoryKinds.ListPath(s.Kind)).Append("\">")
+            .Append(StoryKinds.Label(s.Kind)).Append("</a>");
         if (media.Find(s.LogoImage) is { } logo)
         {
             sb.Append(Pictures.Render(logo, s.Customer + " logo", "8rem", cssClass: "story-logo"));
@@ -83,7 +85,8 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
         void Tag(string param, string? value)
         {
             if (string.IsNullOrWhiteSpace(value)) return;
-            sb.Append(" · <a class=\"tag\" href=\"").Append(list).Append('?').Append(param).Append('=').Append(E.Encode(Uri.EscapeDataString(value))).Append("\">")
+            sb.Append(" · <a class=\"tag\" href=\"").Append(list).Append('?').Append(param).Append('=')
+                .Append(E.Encode(Uri.EscapeDataString(value))).Append("\">")
                 .Append(E.Encode(value)).Append("</a>");
         }
         Tag("industry", s.Industry);
@@ -116,17 +119,22 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
         var body = new StringBuilder(8192);
         if (preview)
         {
-            body.Append("<p class=\"alert info preview-banner\" role=\"status\">Preview: this is how the story will look. It is not public until it is published.</p>");
+            body.Append("<p class=\"alert info preview-banner\" role=\"status\">")
+                .Append("Preview: this is how the story will look. It is not public until it is published.</p>");
         }
         body.Append(Article(s));
         body.Append("<nav class=\"share\" aria-label=\"Share this story\"><span class=\"muted\">Share:</span> ")
-            .Append("<a href=\"https://www.linkedin.com/sharing/share-offsite/?url=").Append(E.Encode(Uri.EscapeDataString(canonical))).Append("\" rel=\"noopener\">LinkedIn</a> ")
-            .Append("<a href=\"https://twitter.com/intent/tweet?url=").Append(E.Encode(Uri.EscapeDataString(canonical))).Append("&amp;text=").Append(E.Encode(Uri.EscapeDataString(s.Title))).Append("\" rel=\"noopener\">X / Twitter</a> ")
-            .Append("<a href=\"mailto:?subject=").Append(E.Encode(Uri.EscapeDataString(s.Title))).Append("&amp;body=").Append(E.Encode(Uri.EscapeDataString(canonical))).Append("\">Email</a></nav>");
+            .Append("<a href=\"https://www.linkedin.com/sharing/share-offsite/?url=").Append(E.Encode(Uri.EscapeDataString(canonical)))
+            .Append("\" rel=\"noopener\">LinkedIn</a> ")
+            .Append("<a href=\"https://twitter.com/intent/tweet?url=").Append(E.Encode(Uri.EscapeDataString(canonical)))
+            .Append("&amp;text=").Append(E.Encode(Uri.EscapeDataString(s.Title))).Append("\" rel=\"noopener\">X / Twitter</a> ")
+            .Append("<a href=\"mailto:?subject=").Append(E.Encode(Uri.EscapeDataString(s.Title)))
+            .Append("&amp;body=").Append(E.Encode(Uri.EscapeDataString(canonical))).Append("\">Email</a></nav>");
         var relatedList = related.ToList();
         if (relatedList.Count > 0)
         {
-            body.Append("<section class=\"related\" aria-labelledby=\"related-title\"><h2 id=\"related-title\">Related stories</h2><ul class=\"story-grid\">");
+            body.Append("<section class=\"related\" aria-labelledby=\"related-title\">")
+                .Append("<h2 id=\"related-title\">Related stories</h2><ul class=\"story-grid\">");
             foreach (var r in relatedList) body.Append(Card(r));
             body.Append("</ul></section>");
         }
@@ -226,14 +234,18 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
         var other = kind == StoryKinds.Spotlight ? ("/case-studies", "Case studies") : ("/spotlights", "Customer spotlights");
         var sb = new StringBuilder(8192);
         sb.Append("<header class=\"listing-head\"><h1>").Append(title).Append("</h1><p class=\"lead muted\">").Append(intro)
-            .Append(" <a href=\"").Append(other.Item1).Append("\">").Append(other.Item2).Append("</a> · <a href=\"/stories/feed.xml\">Feed</a></p></header>");
-        sb.Append("<form class=\"story-filters card\" method=\"get\" action=\"").Append(StoryKinds.ListPath(kind)).Append("\" role=\"search\" aria-label=\"Filter stories\">");
+            .Append(" <a href=\"").Append(other.Item1).Append("\">").Append(other.Item2)
+            .Append("</a> · <a href=\"/stories/feed.xml\">Feed</a></p></header>");
+        sb.Append("<form class=\"story-filters card\" method=\"get\" action=\"").Append(StoryKinds.ListPath(kind))
+            .Append("\" role=\"search\" aria-label=\"Filter stories\">");
         Select(sb, "industry", "Industry", all.Select(s => s.Industry), query.Industry);
         Select(sb, "size", "Company size", all.Select(s => s.CompanySize), query.Size);
         Select(sb, "area", "Product area", all.Select(s => s.ProductArea), query.Area);
-        sb.Append("<div class=\"field\"><label for=\"filter-q\">Search</label><input id=\"filter-q\" type=\"search\" name=\"q\" maxlength=\"100\" value=\"")
+        sb.Append("<div class=\"field\"><label for=\"filter-q\">Search</label>")
+            .Append("<input id=\"filter-q\" type=\"search\" name=\"q\" maxlength=\"100\" value=\"")
             .Append(E.Encode(query.Q ?? "")).Append("\"></div>");
-        sb.Append("<div class=\"filter-actions\"><button type=\"submit\">Filter</button> <a class=\"button link\" href=\"").Append(StoryKinds.ListPath(kind)).Append("\">Clear</a></div></form>");
+        sb.Append("<div class=\"filter-actions\"><button type=\"submit\">Filter</button> <a class=\"button link\" href=\"")
+            .Append(StoryKinds.ListPath(kind)).Append("\">Clear</a></div></form>");
         sb.Append("<p class=\"muted\" id=\"result-count\">").Append(matches.Count).Append(matches.Count == 1 ? " story" : " stories").Append("</p>");
         if (matches.Count == 0)
         {
@@ -258,7 +270,8 @@ public sealed class StoryRenderer(StoryMarkdown markdown, MediaLibrary media, Pa
     public string NotFoundPage() => layout.Render(new Page
     {
         Title = "Story not found",
-        Body = "<section class=\"card\"><h1>Story not found</h1><p>This story does not exist or is not published. <a href=\"/spotlights\">Browse customer spotlights</a> or <a href=\"/case-studies\">case studies</a>.</p></section>",
+        Body = "<section class=\"card\"><h1>Story not found</h1><p>This story does not exist or is not published. "
+            + "<a href=\"/spotlights\">Browse customer spotlights</a> or <a href=\"/case-studies\">case studies</a>.</p></section>",
         Name = "stories",
     });
 

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Community.Web.Infrastructure.Mail;
 
 /// <summary>Delivers outbox messages in order, retrying failures with a growing delay.</summary>
-internal sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, IMailTransport transport, OutboxSignal signal, TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+internal sealed partial class OutboxDispatcher(
+    IServiceScopeFactory scopes, IMailTransport transport, OutboxSignal signal, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+    : BackgroundService
 {
     private const int MaxAttempts = 8;
 

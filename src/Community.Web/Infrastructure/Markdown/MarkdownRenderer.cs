@@ -44,7 +44,8 @@ public static partial class MarkdownRenderer
         return builder.Build();
     }
 
-    /// <summary>Renders user Markdown to safe HTML. Throws <see cref="MarkdownRejectedException"/> for oversized or too deeply nested input.</summary>
+    /// <summary>Renders user Markdown to safe HTML.
+    /// Throws <see cref="MarkdownRejectedException"/> for oversized or too deeply nested input.</summary>
     public static string Render(string markdown) => Render(markdown, null).Html;
 
     /// <summary>
@@ -68,13 +69,11 @@ public static partial class MarkdownRenderer
             writer.Flush();
             return new RenderedMarkdown(writer.ToString(), mentions);
         }
-        catch (ArgumentException e) when (e is not ArgumentNullException)
+        // Markdig reports nesting beyond its limits with either exception.
+        catch (Exception e) when (e is InvalidOperationException || (e is ArgumentException && e is not ArgumentNullException))
         {
-            throw new MarkdownRejectedException("The text is nested too deeply (quotes or lists inside each other). Flatten it and try again.", StatusCodes.Status400BadRequest);
-        }
-        catch (InvalidOperationException)
-        {
-            throw new MarkdownRejectedException("The text is nested too deeply (quotes or lists inside each other). Flatten it and try again.", StatusCodes.Status400BadRequest);
+            throw new MarkdownRejectedException(
+                "The text is nested too deeply (quotes or lists inside each other). Flatten it and try again.", StatusCodes.Status400BadRequest);
         }
     }
 

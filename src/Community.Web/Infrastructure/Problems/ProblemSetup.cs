@@ -24,7 +24,8 @@ public static partial class ProblemSetup
     }
 
     /// <summary>Turns malformed or oversized requests into ProblemDetails; anything else stays a logged 500.</summary>
-    private sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems, ILogger<BadRequestExceptionHandler> logger) : IExceptionHandler
+    private sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems, ILogger<BadRequestExceptionHandler> logger)
+        : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {

@@ -4,9 +4,12 @@ namespace Community.Web.Infrastructure.Problems;
 public static class Problems
 {
     public static ProblemHttpResult NotFound(string detail = "Not found.") => TypedResults.Problem(detail, statusCode: 404, title: "Not found");
-    public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?>? extensions = null) => TypedResults.Problem(detail, statusCode: 409, title: "Conflict", extensions: extensions);
-    public static ProblemHttpResult Forbidden(string detail = "You are not allowed to do that.") => TypedResults.Problem(detail, statusCode: 403, title: "Forbidden");
-    public static ProblemHttpResult Unauthorized(string detail = "Sign in to continue.") => TypedResults.Problem(detail, statusCode: 401, title: "Unauthorized");
+    public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: 409, title: "Conflict", extensions: extensions);
+    public static ProblemHttpResult Forbidden(string detail = "You are not allowed to do that.") =>
+        TypedResults.Problem(detail, statusCode: 403, title: "Forbidden");
+    public static ProblemHttpResult Unauthorized(string detail = "Sign in to continue.") =>
+        TypedResults.Problem(detail, statusCode: 401, title: "Unauthorized");
     public static ProblemHttpResult BadRequest(string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: 400, title: "Bad request", extensions: extensions);
     public static ProblemHttpResult PayloadTooLarge(string detail, IDictionary<string, object?>? extensions = null) =>

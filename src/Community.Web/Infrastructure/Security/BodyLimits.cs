@@ -23,7 +23,8 @@ public static class BodyLimits
             if (context.Request.ContentLength > limit)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await Results.Problem($"The request body is larger than {limit / 1024} KiB.", statusCode: 413, title: "Payload too large").ExecuteAsync(context);
+                await Results.Problem($"The request body is larger than {limit / 1024} KiB.", statusCode: 413, title: "Payload too large")
+                    .ExecuteAsync(context);
                 return;
             }
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
