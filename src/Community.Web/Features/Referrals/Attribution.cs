@@ -53,7 +53,7 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
                 var inviteCode = await db.Set<ReferralCode>().AsNoTracking().Where(c => c.Id == invite.CodeId).Select(c => c.Code).FirstAsync(ct);
                 var info = await codes.FindAsync(inviteCode, ct);
                 if (invite.UsedAt is not null) { errors.Add("referralCode", "This invitation has already been used. Ask your friend for their referral code, or leave this empty."); return; }
-                if (info?.Unusable(now) is null && info is not null) resolved = new ResolvedCode(info, "invite", invite.Id);
+                if (info?.Unusable(now) is null && info is not null) resolved = new ResolvedCode(info, ReferralSources.Invite, invite.Id);
             }
             else if (await codes.FindAsync(typed, ct) is { } info)
             {
@@ -66,7 +66,7 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
                         errors.Add("referralCode", "This invite code has expired. Ask for a new one, or leave this empty.");
                         return;
                     case null:
-                        resolved = new ResolvedCode(info, "typed", null);
+                        resolved = new ResolvedCode(info, ReferralSources.Typed, null);
                         break;
                 }
             }
@@ -74,7 +74,7 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
         if (resolved is null && http.Request.Cookies.TryGetValue(ReferralCookies.Attribution, out var cookie)
             && await codes.FindAsync(cookie, ct) is { } fromCookie && fromCookie.Unusable(now) is null)
         {
-            resolved = new ResolvedCode(fromCookie, "cookie", null);
+            resolved = new ResolvedCode(fromCookie, ReferralSources.Cookie, null);
         }
         if (resolved is null && program.InviteOnly)
         {
@@ -121,11 +121,7 @@ internal sealed class ReferralConfirmationHook(CommunityDb db, ReferralRewards r
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConfirmedAt, now), ct);
         if (marked == 0) return;
         var referral = await db.Set<Referral>().FirstAsync(r => r.ReferredMemberId == member.Id, ct);
-        if (referral.Decision == ReferralDecision.Allow)
-        {
-            var overrideCredits = await db.Set<ReferralCode>().Where(c => c.Id == referral.CodeId).Select(c => c.RewardOverride).FirstAsync(ct);
-            await rewards.GrantSignupAsync(referral, overrideCredits, ct);
-        }
+        await rewards.GrantSignupAsync(referral, ct);
         await tx.CommitAsync(ct);
         leaderboard.Changed(); // the sign-up now counts
         if (rewards.Created.Count > 0) await ledger.AnnounceAsync([.. rewards.Created], ct);
@@ -179,11 +175,7 @@ public sealed class ReferralAttribution(CommunityDb db, FraudSignals fraud, Prog
         };
         db.Add(referral);
         await db.SaveChangesAsync(ct);
-        if (referral.Decision == ReferralDecision.Allow)
-        {
-            var overrideCredits = await db.Set<ReferralCode>().Where(c => c.Id == code.Id).Select(c => c.RewardOverride).FirstAsync(ct);
-            await rewards.GrantSignupAsync(referral, overrideCredits, ct);
-        }
+        await rewards.GrantSignupAsync(referral, ct);
         return rewards;
     }
 }

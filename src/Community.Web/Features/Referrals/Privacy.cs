@@ -108,29 +108,3 @@ internal sealed partial class ReferralPurgeJob(IServiceScopeFactory scopes, Time
     [LoggerMessage(Level = LogLevel.Warning, Message = "Referral purge failed")]
     private static partial void LogFailed(ILogger logger, Exception ex);
 }
-
-internal static class PrivacyEndpoints
-{
-    public static void MapReferralPrivacy(this IEndpointRouteBuilder app)
-    {
-        var group = app.MapGroup("/api/admin/referrals/members").WithTags("Referrals admin").RequireAuthorization(Policies.Administer);
-        group.MapGet("/{userName}/export", async (string userName, CommunityDb db, IReferralPrivacy privacy, CancellationToken ct) =>
-        {
-            var id = await FindAsync(db, userName, ct);
-            return id is null ? Results.Problem("No such member.", statusCode: 404, title: "Not found") : Results.Ok(await privacy.ExportAsync(id, ct));
-        });
-        group.MapPost("/{userName}/erase", async (string userName, CommunityDb db, IReferralPrivacy privacy, CancellationToken ct) =>
-        {
-            var id = await FindAsync(db, userName, ct);
-            if (id is null) return Results.Problem("No such member.", statusCode: 404, title: "Not found");
-            await privacy.EraseAsync(id, ct);
-            return Results.NoContent();
-        });
-    }
-
-    private static Task<string?> FindAsync(CommunityDb db, string userName, CancellationToken ct)
-    {
-        var normalized = userName.Trim().TrimStart('@').ToUpperInvariant();
-        return db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => u.Id).FirstOrDefaultAsync(ct);
-    }
-}

@@ -33,7 +33,7 @@ public sealed class ProgramStore(IServiceScopeFactory scopes, ReferralOptions op
                 };
                 db.Add(row);
                 try { await db.SaveChangesAsync(ct); }
-                catch (DbUpdateException)
+                catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
                 {
                     // Another server created it first.
                     row = await db.Set<ReferralProgram>().AsNoTracking().FirstAsync(p => p.Id == 1, ct);

@@ -10,7 +10,7 @@ namespace Community.Web.Features.Referrals;
 /// </summary>
 internal static class RedirectEndpoint
 {
-    public static void MapReferralRedirect(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/r/{code}", Handle).ExcludeFromDescription();
 
     private static async Task<IResult> Handle(string code, HttpContext http, CodeDirectory codes, ProgramStore programs, ClickBuffer clicks,

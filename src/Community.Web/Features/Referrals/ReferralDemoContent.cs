@@ -66,31 +66,31 @@ internal sealed class ReferralDemoContent(CommunityDb db, ProgramStore programs,
         db.AddRange(available, pending, reversed, held, signedUp, campaign);
         await db.SaveChangesAsync(ct);
 
-        Credit(ana, available, "signup:advocate", program.SignupAdvocateCredits, available.CreatedAt, hold);
-        Credit(ana, available, "conversion:advocate", program.ConversionAdvocateCredits, available.ConvertedAt!.Value, hold);
-        Credit(ana, pending, "signup:advocate", program.SignupAdvocateCredits, pending.CreatedAt, hold);
-        var conversionEntry = Credit(ana, pending, "conversion:advocate", program.ConversionAdvocateCredits, pending.ConvertedAt!.Value, hold);
+        Credit(ana, available, RuleKeys.SignupAdvocate, program.SignupAdvocateCredits, available.CreatedAt, hold);
+        Credit(ana, available, RuleKeys.ConversionAdvocate, program.ConversionAdvocateCredits, available.ConvertedAt!.Value, hold);
+        Credit(ana, pending, RuleKeys.SignupAdvocate, program.SignupAdvocateCredits, pending.CreatedAt, hold);
+        var conversionEntry = Credit(ana, pending, RuleKeys.ConversionAdvocate, program.ConversionAdvocateCredits, pending.ConvertedAt!.Value, hold);
         _ = conversionEntry;
-        Credit(ben, reversed, "signup:advocate", program.SignupAdvocateCredits, reversed.CreatedAt, hold);
-        var benConversion = Credit(ben, reversed, "conversion:advocate", program.ConversionAdvocateCredits, reversed.ConvertedAt!.Value, hold);
-        Credit(ben, signedUp, "signup:advocate", program.SignupAdvocateCredits, signedUp.CreatedAt, hold);
+        Credit(ben, reversed, RuleKeys.SignupAdvocate, program.SignupAdvocateCredits, reversed.CreatedAt, hold);
+        var benConversion = Credit(ben, reversed, RuleKeys.ConversionAdvocate, program.ConversionAdvocateCredits, reversed.ConvertedAt!.Value, hold);
+        Credit(ben, signedUp, RuleKeys.SignupAdvocate, program.SignupAdvocateCredits, signedUp.CreatedAt, hold);
         await db.SaveChangesAsync(ct);
         db.Add(new LedgerEntry
         {
             MemberId = ben, Kind = LedgerKind.Reversal, Amount = -benConversion.Amount, CreatedAt = now.AddDays(-20), AvailableAt = now.AddDays(-20),
-            ReferralId = reversed.Id, ReversesEntryId = benConversion.Id, Reason = "refund", Note = "Customer cancelled within the refund window.",
+            ReferralId = reversed.Id, ReversesEntryId = benConversion.Id, Reason = EventTypes.Refund, Note = "Customer cancelled within the refund window.",
         });
         db.Add(new LedgerEntry
         {
             MemberId = members["dev"].Id, Kind = LedgerKind.Adjustment, Amount = 1000, CreatedAt = now.AddDays(-12), AvailableAt = now.AddDays(-12),
-            Reason = "adjustment", Note = "Thanks for the webhook integration guide!", ActorId = members["marketer"].Id,
+            Reason = RuleKeys.Adjustment, Note = "Thanks for the webhook integration guide!", ActorId = members["marketer"].Id,
         });
         await db.SaveChangesAsync(ct);
     }
 
     private static Referral Referral(ReferralCode code, string? advocate, string email, DateTime at, DateTime? converted) => new()
     {
-        CodeId = code.Id, AdvocateId = advocate, CustomerEmail = email, ExternalCustomerId = "cus_" + Codes.Generate(10), Source = "api",
+        CodeId = code.Id, AdvocateId = advocate, CustomerEmail = email, ExternalCustomerId = "cus_" + Codes.Generate(10), Source = ReferralSources.Api,
         Decision = ReferralDecision.Allow, CreatedAt = at, ConvertedAt = converted,
     };
 
@@ -99,7 +99,7 @@ internal sealed class ReferralDemoContent(CommunityDb db, ProgramStore programs,
         var entry = new LedgerEntry { MemberId = member, Kind = LedgerKind.Grant, Amount = amount, CreatedAt = at, AvailableAt = at + hold, ReferralId = referral.Id, Reason = rule };
         db.Add(new RewardGrant
         {
-            RuleKey = rule, ReferralId = referral.Id, BeneficiaryId = member, SourceEventId = rule.StartsWith("signup", StringComparison.Ordinal) ? "signup" : "demo-payment-" + referral.Id,
+            RuleKey = rule, ReferralId = referral.Id, BeneficiaryId = member, SourceEventId = rule.StartsWith(EventTypes.Signup, StringComparison.Ordinal) ? GrantSources.Signup : "demo-payment-" + referral.Id,
             Amount = amount, Outcome = GrantOutcomes.Granted, LedgerEntry = entry, CreatedAt = at,
         });
         return entry;

@@ -32,6 +32,9 @@ public sealed class Referral
     public string? ReviewedById { get; set; }
     public string? ReviewNote { get; set; }
     public DateTime? ReviewedAt { get; set; }
+
+    /// <summary>The reason codes as a list.</summary>
+    public List<string> ReasonList() => Reasons.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
 }
 
 internal sealed class ReferralConfiguration : IEntityTypeConfiguration<Referral>

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using System.Text.Json;
 using System.Threading.Channels;
 using Community.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Community.Web.Features.Referrals;
 
-/// <summary>A verified, validated event waiting for the writer.</summary>
+/// <summary>A verified, validated event waiting for its batch.</summary>
 internal sealed record PendingEvent(ReferralEventRequest Request, string KeyId, string IdempotencyKey, string BodyHash)
 {
     public TaskCompletionSource<EventReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -21,12 +19,12 @@ internal sealed record EventReply(int Status, string? Json, IResult? Problem, IR
 
 /// <summary>
 /// Group commit for the events API. SQLite takes one writer at a time, and a transaction per event spends most of its
-/// time beginning, committing and queueing on the write gate. One writer drains the queue instead and processes a batch in
-/// one transaction, each event inside its own savepoint (a failed or invalid event rolls back alone), and answers the
-/// requests once the batch has committed. Exactly-once still rests on the unique indexes: a duplicate — in the same batch,
-/// an earlier one, or another server — hits them and is answered from the original rows.
+/// time beginning, committing and queueing on the write gate. One writer drains the queue instead and runs a batch in
+/// one transaction, each event inside its own savepoint (an event answered with a problem, or a failed one, rolls back alone),
+/// and answers the requests once the batch has committed. Exactly-once still rests on the unique indexes: a duplicate — in
+/// the same batch, an earlier one, or another server — hits them and is answered from the original rows.
 /// </summary>
-internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<EventWriter> logger)
+internal sealed partial class EventBatches(IServiceScopeFactory scopes, ILogger<EventBatches> logger)
 {
     private const int MaxBatch = 32;
     private const int MaxAttempts = 5;
@@ -105,33 +103,24 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
     {
         var ct = CancellationToken.None; // an abandoned request still completes its event: the sender's retry then gets the same answer
         await using var scope = scopes.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var db = services.GetRequiredService<CommunityDb>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        var programs = services.GetRequiredService<ProgramStore>();
-        var processor = new EventProcessor(db, services.GetRequiredService<CodeDirectory>(), services.GetRequiredService<FraudSignals>(), programs, clock);
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        var handler = scope.ServiceProvider.GetRequiredService<ReportEvent>();
         var replies = new EventReply[batch.Count];
         await db.Database.OpenConnectionAsync(ct);
-        // Every event has its own savepoint; one more around each SaveChanges would only double the statements.
-        db.Database.AutoSavepointsEnabled = false;
         try
         {
+            // The write transaction also switches EF's savepoint per SaveChanges off: every event has its own below.
             await using var write = await db.BeginWriteAsync(ct);
             var tx = db.Database.CurrentTransaction!;
-            await using var remember = new IdempotencyInsert(db.Database.GetDbConnection(), tx.GetDbTransaction());
-            for (var i = 0; i < batch.Count; i++) replies[i] = await ProcessAsync(db, tx, remember, processor, programs, clock, batch[i], ct);
+            for (var i = 0; i < batch.Count; i++) replies[i] = await WriteOneAsync(db, tx, handler, batch[i], ct);
             await write.CommitAsync(ct);
         }
-        finally
-        {
-            db.Database.AutoSavepointsEnabled = true;
-            await db.Database.CloseConnectionAsync();
-        }
+        finally { await db.Database.CloseConnectionAsync(); }
         return replies;
     }
 
-    private static async Task<EventReply> ProcessAsync(CommunityDb db, IDbContextTransaction tx, IdempotencyInsert remember, EventProcessor processor,
-        ProgramStore programs, TimeProvider clock, PendingEvent pending, CancellationToken ct)
+    private static async Task<EventReply> WriteOneAsync(CommunityDb db, IDbContextTransaction tx, ReportEvent handler, PendingEvent pending,
+        CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -139,28 +128,12 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
             await tx.CreateSavepointAsync(Savepoint, ct);
             try
             {
-                if (attempt > 1 && pending.IdempotencyKey.Length > 0)
-                {
-                    var seen = await EventsApi.FindIdempotency(db, pending.KeyId, pending.IdempotencyKey, ct);
-                    if (seen is not null)
-                    {
-                        await UndoAsync(tx, ct);
-                        return EventsApi.Replay(seen, pending.BodyHash);
-                    }
-                }
-                var rewards = new ReferralRewards(db, clock, programs);
-                var outcome = await processor.ProcessAsync(rewards, pending.Request, ct);
-                if (outcome.Problem is not null)
-                {
-                    await UndoAsync(tx, ct);
-                    return new EventReply(400, null, outcome.Problem, []);
-                }
-                var json = JsonSerializer.Serialize(outcome.Result!, EventsJson.Default.EventResult);
-                if (pending.IdempotencyKey.Length > 0) await remember.ExecuteAsync(pending, json, clock.GetUtcNow().UtcDateTime, ct);
-                await tx.ReleaseSavepointAsync(Savepoint, ct);
-                return new EventReply(200, json, null, rewards.Created.ToList());
+                var reply = await handler.HandleAsync(pending, retry: attempt > 1, ct);
+                if (reply.Problem is null) await tx.ReleaseSavepointAsync(Savepoint, ct);
+                else await UndoAsync(tx, ct);
+                return reply;
             }
-            catch (Exception ex) when (attempt < MaxAttempts && DbErrors.IsUniqueViolation(ex is DbUpdateException update ? update.InnerException : ex))
+            catch (Exception ex) when (attempt < MaxAttempts && DbErrors.IsUniqueViolation(ex))
             {
                 // A concurrent identical event (or Idempotency-Key) won: undo this one; the next attempt answers from the winner's rows.
                 await UndoAsync(tx, ct);
@@ -172,44 +145,6 @@ internal sealed partial class EventWriter(IServiceScopeFactory scopes, ILogger<E
     {
         await tx.RollbackToSavepointAsync(Savepoint, ct);
         await tx.ReleaseSavepointAsync(Savepoint, ct);
-    }
-
-    /// <summary>The Idempotency-Key record, prepared once per batch: the same insert for every event, without change tracking.</summary>
-    private sealed class IdempotencyInsert : IAsyncDisposable
-    {
-        private static readonly string[] Columns = ["key_id", "key", "body_hash", "status", "response", "created_at"];
-        private readonly DbCommand _command;
-        private readonly DbParameter[] _values;
-
-        public IdempotencyInsert(DbConnection connection, DbTransaction transaction)
-        {
-            _command = connection.CreateCommand();
-            _command.Transaction = transaction;
-            _command.CommandText = """
-                INSERT INTO "IdempotencyRecords" ("ApiKeyId", "Key", "BodyHash", "Status", "Response", "CreatedAt")
-                VALUES (@key_id, @key, @body_hash, @status, @response, @created_at)
-                """;
-            _values = Columns.Select(name =>
-            {
-                var parameter = _command.CreateParameter();
-                parameter.ParameterName = "@" + name;
-                _command.Parameters.Add(parameter);
-                return parameter;
-            }).ToArray();
-        }
-
-        public async Task ExecuteAsync(PendingEvent pending, string json, DateTime now, CancellationToken ct)
-        {
-            _values[0].Value = pending.KeyId;
-            _values[1].Value = pending.IdempotencyKey;
-            _values[2].Value = pending.BodyHash;
-            _values[3].Value = 200;
-            _values[4].Value = json;
-            _values[5].Value = DateTime.SpecifyKind(now, DateTimeKind.Utc);
-            await _command.ExecuteNonQueryAsync(ct);
-        }
-
-        public ValueTask DisposeAsync() => _command.DisposeAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} referral events failed; retrying them one by one")]
