@@ -90,7 +90,9 @@ public sealed class FraudSignals(CommunityDb db, IMemberDirectory members, Dispo
             reasons.Add(ReasonCodes.Velocity);
         if (noPriorAttribution) reasons.Add(ReasonCodes.NoPriorAttribution);
         var score = reasons.Sum(r => Weights[r]);
-        var decision = score >= options.BlockScore ? ReferralDecision.Block : score >= options.ReviewScore ? ReferralDecision.Review : ReferralDecision.Allow;
+        var decision = score >= options.BlockScore ? ReferralDecision.Block
+            : score >= options.ReviewScore ? ReferralDecision.Review
+            : ReferralDecision.Allow;
         return new FraudAssessment(score, reasons, decision);
     }
 

@@ -57,7 +57,8 @@ public sealed class Leaderboard : IDisposable
     {
         var snapshot = await CurrentAsync(ct);
         // Display names only: never emails or handles.
-        return [.. snapshot.Ordered.Take(take).Select((r, i) => new LeaderboardRow(i + 1, r.DisplayName, r.Conversions, r.Signups, r.MemberId == me))];
+        return [.. snapshot.Ordered.Take(take)
+            .Select((r, i) => new LeaderboardRow(i + 1, r.DisplayName, r.Conversions, r.Signups, r.MemberId == me))];
     }
 
     private async Task<Snapshot> CurrentAsync(CancellationToken ct)

@@ -53,7 +53,8 @@ public static class RuleKeys
     /// <summary>A member spending their available credits.</summary>
     public const string Redemption = "redemption";
 
-    public static bool IsCapped(string rule) => rule is SignupAdvocate or ConversionAdvocate || rule.StartsWith(MilestonePrefix, StringComparison.Ordinal);
+    public static bool IsCapped(string rule) =>
+        rule is SignupAdvocate or ConversionAdvocate || rule.StartsWith(MilestonePrefix, StringComparison.Ordinal);
 }
 
 /// <summary>The source part of a grant's key for rules that are not about one payment.</summary>

@@ -14,7 +14,8 @@ internal static class CampaignFunnel
     {
         var end = (to ?? clock.GetUtcNow().UtcDateTime).ToUniversalTime();
         var start = (from ?? end.AddDays(-30)).ToUniversalTime();
-        var tags = await db.Set<ReferralCode>().AsNoTracking().Select(c => new { c.Id, Tag = c.Kind == CodeKind.Campaign ? c.CampaignTag : "advocates" })
+        var tags = await db.Set<ReferralCode>().AsNoTracking()
+            .Select(c => new { c.Id, Tag = c.Kind == CodeKind.Campaign ? c.CampaignTag : "advocates" })
             .ToDictionaryAsync(c => c.Id, c => c.Tag ?? "untagged", ct);
         var clicks = await db.Set<ReferralClick>().Where(c => c.At >= start && c.At < end).GroupBy(c => c.CodeId)
             .Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct);

@@ -16,7 +16,8 @@ internal static class EditCampaign
     {
         var campaign = await db.Set<ReferralCode>().FirstOrDefaultAsync(c => c.Id == id && c.Kind == CodeKind.Campaign, ct);
         if (campaign is null) return Problems.NotFound("No such campaign code.");
-        if (request.UsageLimit is < 1 or > 1_000_000) return new FieldErrors().Add("usageLimit", "Usage limit must be between 1 and 1,000,000.").ToProblem();
+        if (request.UsageLimit is < 1 or > 1_000_000)
+            return new FieldErrors().Add("usageLimit", "Usage limit must be between 1 and 1,000,000.").ToProblem();
         if (request.Disabled is { } disabled) campaign.Disabled = disabled;
         if (request.UsageLimit is { } limit) campaign.UsageLimit = limit;
         if (request.ExpiresAt is { } expires) campaign.ExpiresAt = expires.ToUniversalTime();

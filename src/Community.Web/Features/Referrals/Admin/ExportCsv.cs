@@ -46,7 +46,8 @@ internal static class ExportCsv
     private static string? UserName(IReadOnlyDictionary<string, MemberCard> people, string? id) =>
         id is not null && people.TryGetValue(id, out var card) ? card.UserName : null;
 
-    private static IResult File(StringBuilder sb, string name) => Results.File(Encoding.UTF8.GetBytes(sb.ToString()), "text/csv; charset=utf-8", name);
+    private static IResult File(StringBuilder sb, string name) =>
+        Results.File(Encoding.UTF8.GetBytes(sb.ToString()), "text/csv; charset=utf-8", name);
 
     /// <summary>RFC 4180 quoting, and a leading apostrophe on anything a spreadsheet would run as a formula.</summary>
     private static void Row(StringBuilder sb, params object?[] values)

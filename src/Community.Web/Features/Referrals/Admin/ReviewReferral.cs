@@ -12,8 +12,9 @@ internal static class ReviewReferral
 {
     public static void Map(RouteGroupBuilder admin) => admin.MapPost("/review/{id:long}", Handle);
 
-    private static async Task<Results<Ok<ReviewItem>, ValidationProblem, ProblemHttpResult>> Handle(long id, ReviewRequest request, ClaimsPrincipal user,
-        CommunityDb db, ReferralRewards rewards, Ledger ledger, Leaderboard leaderboard, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<ReviewItem>, ValidationProblem, ProblemHttpResult>> Handle(long id, ReviewRequest request,
+        ClaimsPrincipal user, CommunityDb db, ReferralRewards rewards, Ledger ledger, Leaderboard leaderboard, TimeProvider clock,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Text("reason", request.Reason, 3, 500, "Reason");

@@ -19,7 +19,8 @@ internal static class TopAdvocates
             .OrderByDescending(g => g.Conversions).ThenByDescending(g => g.Signups).Take(25).ToListAsync(ct);
         var ids = board.Select(b => b.Id).ToList();
         var people = await members.FindManyAsync(ids, ct);
-        var credits = await db.Set<LedgerEntry>().Where(e => ids.Contains(e.MemberId) && (e.Kind == LedgerKind.Grant || e.Kind == LedgerKind.Reversal))
+        var credits = await db.Set<LedgerEntry>()
+            .Where(e => ids.Contains(e.MemberId) && (e.Kind == LedgerKind.Grant || e.Kind == LedgerKind.Reversal))
             .GroupBy(e => e.MemberId).Select(g => new { g.Key, Sum = g.Sum(e => e.Amount) }).ToDictionaryAsync(g => g.Key, g => g.Sum, ct);
         return TypedResults.Ok(board.Select((b, i) => new TopAdvocate(i + 1, people.GetValueOrDefault(b.Id)?.DisplayName ?? "Former member",
             people.GetValueOrDefault(b.Id)?.UserName, b.Signups, b.Conversions, credits.GetValueOrDefault(b.Id))).ToList());

@@ -16,7 +16,10 @@ internal static class Advocates
         if (codes.Count > 0) return codes.FirstOrDefault(c => c.Kind == CodeKind.Vanity && !c.Disabled) ?? codes[0];
         for (var attempt = 0; ; attempt++)
         {
-            var code = new ReferralCode { Code = Codes.Generate(), OwnerId = memberId, Kind = CodeKind.Personal, CreatedAt = clock.GetUtcNow().UtcDateTime };
+            var code = new ReferralCode
+            {
+                Code = Codes.Generate(), OwnerId = memberId, Kind = CodeKind.Personal, CreatedAt = clock.GetUtcNow().UtcDateTime,
+            };
             db.Add(code);
             try { await db.SaveChangesAsync(ct); return code; }
             catch (DbUpdateException ex) when (attempt < 5 && DbErrors.IsUniqueViolation(ex))

@@ -32,7 +32,10 @@ internal static class ClaimCode
         await using var tx = await db.BeginWriteAsync(ct);
         ReferralRewards? rewards;
         try { rewards = await attribution.AttributeAsync(code, ReferralSources.Claim, id, member.Email, http, null, ct); }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex)) { return Problems.Conflict("Your account is already linked to a referral."); }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
+        {
+            return Problems.Conflict("Your account is already linked to a referral.");
+        }
         if (rewards is null) return new FieldErrors().Add("code", "This code is no longer active.").ToProblem();
         await tx.CommitAsync(ct);
         leaderboard.Changed();

@@ -22,7 +22,8 @@ internal static class RedeemCredits
     }
 
     private static async Task<Results<Ok<LedgerEntryView>, ValidationProblem>> Handle(RedeemRequest request, ClaimsPrincipal user, CommunityDb db,
-        IMemberDirectory members, Credits credits, Ledger ledger, EmailOutbox outbox, ReferralOptions options, TimeProvider clock, CancellationToken ct)
+        IMemberDirectory members, Credits credits, Ledger ledger, EmailOutbox outbox, ReferralOptions options, TimeProvider clock,
+        CancellationToken ct)
     {
         var id = Advocates.MemberId(user);
         // The balance is read inside the write, so two redemptions cannot both spend it.
@@ -31,7 +32,8 @@ internal static class RedeemCredits
         var amount = request.Amount ?? available;
         var errors = Validate(available, amount);
         if (errors.Any) return errors.ToProblem();
-        var grant = await credits.GrantAsync(new Credit(RuleKeys.Redemption, id, AdjustCredits.NewSourceId(), -amount) { Kind = LedgerKind.Redemption }, ct);
+        var redemption = new Credit(RuleKeys.Redemption, id, AdjustCredits.NewSourceId(), -amount) { Kind = LedgerKind.Redemption };
+        var grant = await credits.GrantAsync(redemption, ct);
         var member = (await members.FindAsync(id, ct))!;
         var now = clock.GetUtcNow().UtcDateTime;
         outbox.Enqueue(options.BillingEmail, $"Referral credit redemption: {amount} credits for @{member.UserName}",

@@ -44,7 +44,8 @@ internal static class ShowDashboard
         var canClaim = claimLeft > 0 && !await db.Set<Referral>().AnyAsync(r => r.ReferredMemberId == id, ct);
         return TypedResults.Ok(new AdvocateDashboard(
             Advocates.Link(baseUrl, primary.Code), primary.Code,
-            codes.Where(c => !c.Disabled).Select(c => new AdvocateCode(c.Code, c.Kind.ToString().ToLowerInvariant(), Advocates.Link(baseUrl, c.Code))).ToList(),
+            codes.Where(c => !c.Disabled)
+                .Select(c => new AdvocateCode(c.Code, c.Kind.ToString().ToLowerInvariant(), Advocates.Link(baseUrl, c.Code))).ToList(),
             new Funnel(clicks, signups, conversions),
             await ledger.BalancesAsync(id, ct),
             await ledger.EntriesAsync(id, 100, ct),

@@ -55,7 +55,8 @@ public sealed class Credits(CommunityDb db, TimeProvider clock, ProgramStore pro
         {
             grant.LedgerEntry = new LedgerEntry
             {
-                MemberId = credit.BeneficiaryId, Kind = credit.Kind, Amount = amount, CreatedAt = now, AvailableAt = AvailableAt(credit, program, now),
+                MemberId = credit.BeneficiaryId, Kind = credit.Kind, Amount = amount, CreatedAt = now,
+                AvailableAt = AvailableAt(credit, program, now),
                 ReferralId = credit.Referral?.Id, ReversesEntryId = credit.Reverses?.Id, Reason = credit.Reason ?? credit.Rule,
                 Note = credit.Note, ActorId = credit.ActorId,
             };
@@ -88,7 +89,8 @@ public sealed class Credits(CommunityDb db, TimeProvider clock, ProgramStore pro
 
     // Compiled once: this runs inside the events writer for every rewarded event.
     private static readonly Func<CommunityDb, string, long, string, string, CancellationToken, Task<RewardGrant?>> FindGrant = EF.CompileAsyncQuery(
-        (CommunityDb db, string rule, long referralId, string beneficiary, string source, CancellationToken ct) => db.Set<RewardGrant>().AsNoTracking()
+        (CommunityDb db, string rule, long referralId, string beneficiary, string source, CancellationToken ct) =>
+            db.Set<RewardGrant>().AsNoTracking()
             .FirstOrDefault(g => g.RuleKey == rule && g.ReferralId == referralId && g.BeneficiaryId == beneficiary && g.SourceEventId == source));
 
     private async Task<long> CapLeftAsync(string beneficiary, ReferralProgram program, DateTime now, CancellationToken ct)
@@ -98,7 +100,8 @@ public sealed class Credits(CommunityDb db, TimeProvider clock, ProgramStore pro
             && (g.RuleKey == RuleKeys.SignupAdvocate || g.RuleKey == RuleKeys.ConversionAdvocate || g.RuleKey.StartsWith(RuleKeys.MilestonePrefix)));
         var left = long.MaxValue;
         if (program.LifetimeCap > 0) left = Math.Min(left, program.LifetimeCap - await capped.SumAsync(g => g.Amount, ct));
-        if (program.MonthlyCap > 0) left = Math.Min(left, program.MonthlyCap - await capped.Where(g => g.CreatedAt >= monthStart).SumAsync(g => g.Amount, ct));
+        if (program.MonthlyCap > 0)
+            left = Math.Min(left, program.MonthlyCap - await capped.Where(g => g.CreatedAt >= monthStart).SumAsync(g => g.Amount, ct));
         return left;
     }
 }

@@ -49,7 +49,8 @@ public sealed class Ledger(CommunityDb db, TimeProvider clock, ILiveBus live)
             _ when e.AvailableAt > now => "pending",
             _ => "available",
         };
-        return new LedgerEntryView(e.Id, e.Kind.ToString().ToLowerInvariant(), e.Amount, e.CreatedAt, e.AvailableAt, state, e.Reason, Explain(e), e.ReferralId, e.ReversesEntryId, e.Note);
+        return new LedgerEntryView(e.Id, e.Kind.ToString().ToLowerInvariant(), e.Amount, e.CreatedAt, e.AvailableAt, state, e.Reason, Explain(e),
+            e.ReferralId, e.ReversesEntryId, e.Note);
     }
 
     public static string Explain(LedgerEntry e) => e.Reason switch
@@ -62,7 +63,8 @@ public sealed class Ledger(CommunityDb db, TimeProvider clock, ILiveBus live)
         EventTypes.Chargeback => "A payment was charged back, so its credit was reversed",
         RuleKeys.Redemption => "You redeemed credits",
         RuleKeys.Adjustment => "Adjustment by the community team",
-        var r when r.StartsWith(RuleKeys.MilestonePrefix, StringComparison.Ordinal) => $"Milestone bonus: {r[RuleKeys.MilestonePrefix.Length..]} paying referrals",
+        var r when r.StartsWith(RuleKeys.MilestonePrefix, StringComparison.Ordinal) =>
+            $"Milestone bonus: {r[RuleKeys.MilestonePrefix.Length..]} paying referrals",
         var r => r,
     };
 

@@ -66,7 +66,8 @@ public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStor
     /// Takes back the share of each conversion reward that the refund represents (a 30% refund reverses 30%),
     /// never more than what is left of the original entry. A chargeback reverses whatever is left.
     /// </summary>
-    public async Task<List<RewardGrant>> ReverseAsync(Referral referral, ReferralConversion conversion, ReferralConversion refund, CancellationToken ct)
+    public async Task<List<RewardGrant>> ReverseAsync(Referral referral, ReferralConversion conversion, ReferralConversion refund,
+        CancellationToken ct)
     {
         var grants = new List<RewardGrant>();
         if (referral.Decision != ReferralDecision.Allow) return grants;
@@ -113,7 +114,8 @@ public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStor
 
     // Compiled once: these run inside the events writer for every rewarded event.
     private static readonly Func<CommunityDb, long, CancellationToken, Task<long?>> RewardOverride = EF.CompileAsyncQuery(
-        (CommunityDb db, long codeId, CancellationToken ct) => db.Set<ReferralCode>().Where(c => c.Id == codeId).Select(c => c.RewardOverride).First());
+        (CommunityDb db, long codeId, CancellationToken ct) =>
+            db.Set<ReferralCode>().Where(c => c.Id == codeId).Select(c => c.RewardOverride).First());
 
     private static readonly Func<CommunityDb, long, CancellationToken, Task<string?>> FirstConversion = EF.CompileAsyncQuery(
         (CommunityDb db, long referralId, CancellationToken ct) => db.Set<ReferralConversion>()

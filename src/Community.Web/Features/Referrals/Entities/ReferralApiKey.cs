@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Community.Web.Features.Referrals;
 
-/// <summary>An integration allowed to post events. The secret is shown once; stored as a hash and, for HMAC checks, protected by Data Protection.</summary>
+/// <summary>An integration allowed to post events. The secret is shown once; stored as a hash and, for HMAC checks,
+/// protected by Data Protection.</summary>
 public sealed class ReferralApiKey
 {
     public string Id { get; set; } = "";

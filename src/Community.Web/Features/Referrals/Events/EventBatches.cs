@@ -40,7 +40,8 @@ internal sealed partial class EventBatches(IServiceScopeFactory scopes, ILogger<
         return pending.Reply.Task;
     }
 
-    /// <summary>Runs while there is work; the next submit starts it again. No hosted service, so nothing to stop before in-flight requests finish.</summary>
+    /// <summary>Runs while there is work; the next submit starts it again. No hosted service, so nothing to stop before
+    /// in-flight requests finish.</summary>
     private async Task PumpAsync()
     {
         var batch = new List<PendingEvent>(MaxBatch);

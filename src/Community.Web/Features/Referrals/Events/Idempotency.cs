@@ -31,27 +31,18 @@ internal static class Idempotency
 
         public Insert(DbConnection connection, DbTransaction transaction)
         {
-            _command = connection.CreateCommand();
-            _command.Transaction = transaction;
-            _command.CommandText = """
+            _command = connection.Prepare(transaction, """
                 INSERT INTO "IdempotencyRecords" ("ApiKeyId", "Key", "BodyHash", "Status", "Response", "CreatedAt")
                 VALUES (@key_id, @key, @body_hash, @status, @response, @created_at)
-                """;
-            _keyId = Parameter("@key_id");
-            _key = Parameter("@key");
-            _bodyHash = Parameter("@body_hash");
-            _status = Parameter("@status");
-            _response = Parameter("@response");
-            _createdAt = Parameter("@created_at");
+                """);
+            _keyId = _command.Parameter("@key_id");
+            _key = _command.Parameter("@key");
+            _bodyHash = _command.Parameter("@body_hash");
+            _status = _command.Parameter("@status");
+            _response = _command.Parameter("@response");
+            _createdAt = _command.Parameter("@created_at");
         }
 
-        private DbParameter Parameter(string name)
-        {
-            var parameter = _command.CreateParameter();
-            parameter.ParameterName = name;
-            _command.Parameters.Add(parameter);
-            return parameter;
-        }
 
         public async Task ExecuteAsync(PendingEvent pending, string json, DateTime now, CancellationToken ct)
         {

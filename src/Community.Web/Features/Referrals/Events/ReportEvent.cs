@@ -144,7 +144,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
 
     public ValueTask DisposeAsync() => _remember?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-    private async Task<(EventResult? Result, IResult? Problem)> ProcessAsync(ReferralRewards rewards, ReferralEventRequest request, CancellationToken ct)
+    private async Task<(EventResult? Result, IResult? Problem)> ProcessAsync(ReferralRewards rewards, ReferralEventRequest request,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var eventId = request.Id!.Trim();
@@ -185,7 +186,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
                 grants = await rewards.GrantSignupAsync(referral, ct);
                 break;
             case EventTypes.Conversion:
-                if (await ConversionOf(db, referral.Id, eventId, ct) is { Kind: not EventTypes.Conversion }) return IdTaken(eventId, "a refund or chargeback");
+                if (await ConversionOf(db, referral.Id, eventId, ct) is { Kind: not EventTypes.Conversion })
+                    return IdTaken(eventId, "a refund or chargeback");
                 referral.ConvertedAt ??= now; // saved together with the payment row
                 grants = await rewards.GrantConversionAsync(referral, await RecordAsync(referral, eventId, null, request, now, ct), ct);
                 break;
@@ -232,7 +234,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         if (earlier.Any(c => c.Kind == EventTypes.Chargeback) || amount <= 0)
             return (null, Invalid("conversionId", "This payment has already been fully refunded or charged back."));
         if (amount > left) return (null, Invalid("amount", $"The refund is larger than what is left of the payment ({left})."));
-        var refund = await RecordAsync(referral, eventId, conversion.EventId, request with { Amount = amount, Currency = conversion.Currency }, now, ct);
+        var refund = await RecordAsync(referral, eventId, conversion.EventId, request with { Amount = amount, Currency = conversion.Currency },
+            now, ct);
         return ((conversion, refund), null);
     }
 
