@@ -43,7 +43,8 @@ public sealed class ApiKeys(IServiceScopeFactory scopes, IDataProtectionProvider
 
     public void Forget(string id) => _keys.TryRemove(id, out _);
 
-    /// <summary>Checks <c>X-Community-Signature: t={unix},v1={hex HMAC-SHA256(secret, t + "." + body)}</c>. Returns the key id, or an error text.</summary>
+    /// <summary>Checks <c>X-Community-Signature: t={unix},v1={hex HMAC-SHA256(secret, t + "." + body)}</c>.
+    /// Returns the key id, or an error text.</summary>
     public async Task<(string? KeyId, string? Error)> VerifyAsync(HttpRequest request, byte[] body, CancellationToken ct)
     {
         var keyId = request.Headers[KeyHeader].ToString();

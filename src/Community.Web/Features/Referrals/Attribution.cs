@@ -21,7 +21,8 @@ public static class ReferralCookies
         id = Guid.NewGuid().ToString("N");
         http.Response.Cookies.Append(Device, id, new CookieOptions
         {
-            HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true, MaxAge = TimeSpan.FromDays(400), Path = "/",
+            HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, IsEssential = true, MaxAge = TimeSpan.FromDays(400),
+            Path = "/",
         });
         return id;
     }
@@ -34,7 +35,8 @@ internal sealed record ResolvedCode(CodeInfo Code, string Source, long? InviteId
 /// Attributes new members to advocates: an email invite token, a typed code, or the attribution cookie — in that order.
 /// Invite-only communities refuse a sign-up without a valid code; otherwise an unknown code is ignored and the sign-up proceeds.
 /// </summary>
-internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory codes, ProgramStore programs, ReferralAttribution attribution, TimeProvider clock)
+internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory codes, ProgramStore programs, ReferralAttribution attribution,
+    TimeProvider clock)
     : IRegistrationHook
 {
     private const string ItemKey = "referrals.resolved";
@@ -52,8 +54,13 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
             {
                 var inviteCode = await db.Set<ReferralCode>().AsNoTracking().Where(c => c.Id == invite.CodeId).Select(c => c.Code).FirstAsync(ct);
                 var info = await codes.FindAsync(inviteCode, ct);
-                if (invite.UsedAt is not null) { errors.Add("referralCode", "This invitation has already been used. Ask your friend for their referral code, or leave this empty."); return; }
-                if (info?.Unusable(now) is null && info is not null) resolved = new ResolvedCode(info, "invite", invite.Id);
+                if (invite.UsedAt is not null)
+                {
+                    errors.Add("referralCode",
+                        "This invitation has already been used. Ask your friend for their referral code, or leave this empty.");
+                    return;
+                }
+                if (info?.Unusable(now) is null && info is not null) resolved = new ResolvedCode(info, ReferralSources.Invite, invite.Id);
             }
             else if (await codes.FindAsync(typed, ct) is { } info)
             {
@@ -66,7 +73,7 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
                         errors.Add("referralCode", "This invite code has expired. Ask for a new one, or leave this empty.");
                         return;
                     case null:
-                        resolved = new ResolvedCode(info, "typed", null);
+                        resolved = new ResolvedCode(info, ReferralSources.Typed, null);
                         break;
                 }
             }
@@ -74,7 +81,7 @@ internal sealed class ReferralRegistrationHook(CommunityDb db, CodeDirectory cod
         if (resolved is null && http.Request.Cookies.TryGetValue(ReferralCookies.Attribution, out var cookie)
             && await codes.FindAsync(cookie, ct) is { } fromCookie && fromCookie.Unusable(now) is null)
         {
-            resolved = new ResolvedCode(fromCookie, "cookie", null);
+            resolved = new ResolvedCode(fromCookie, ReferralSources.Cookie, null);
         }
         if (resolved is null && program.InviteOnly)
         {
@@ -121,11 +128,7 @@ internal sealed class ReferralConfirmationHook(CommunityDb db, ReferralRewards r
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConfirmedAt, now), ct);
         if (marked == 0) return;
         var referral = await db.Set<Referral>().FirstAsync(r => r.ReferredMemberId == member.Id, ct);
-        if (referral.Decision == ReferralDecision.Allow)
-        {
-            var overrideCredits = await db.Set<ReferralCode>().Where(c => c.Id == referral.CodeId).Select(c => c.RewardOverride).FirstAsync(ct);
-            await rewards.GrantSignupAsync(referral, overrideCredits, ct);
-        }
+        await rewards.GrantSignupAsync(referral, ct);
         await tx.CommitAsync(ct);
         leaderboard.Changed(); // the sign-up now counts
         if (rewards.Created.Count > 0) await ledger.AnnounceAsync([.. rewards.Created], ct);
@@ -157,7 +160,8 @@ public sealed class ReferralAttribution(CommunityDb db, FraudSignals fraud, Prog
         }
         else
         {
-            await db.Set<ReferralCode>().Where(c => c.Id == code.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedCount, c => c.UsedCount + 1), ct);
+            await db.Set<ReferralCode>().Where(c => c.Id == code.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedCount, c => c.UsedCount + 1), ct);
         }
         if (inviteId is { } id)
             await db.Set<ReferralInvite>().Where(i => i.Id == id && i.UsedAt == null).ExecuteUpdateAsync(s => s.SetProperty(i => i.UsedAt, now), ct);
@@ -179,11 +183,7 @@ public sealed class ReferralAttribution(CommunityDb db, FraudSignals fraud, Prog
         };
         db.Add(referral);
         await db.SaveChangesAsync(ct);
-        if (referral.Decision == ReferralDecision.Allow)
-        {
-            var overrideCredits = await db.Set<ReferralCode>().Where(c => c.Id == code.Id).Select(c => c.RewardOverride).FirstAsync(ct);
-            await rewards.GrantSignupAsync(referral, overrideCredits, ct);
-        }
+        await rewards.GrantSignupAsync(referral, ct);
         return rewards;
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Community.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,8 @@ namespace Community.Web.Features.Referrals;
 /// <summary>The in-memory queue between /r/{code} and the database. Counters let the bench compare redirects with stored clicks.</summary>
 public sealed class ClickBuffer(ReferralOptions options)
 {
-    private readonly Channel<ReferralClick> _channel = Channel.CreateBounded<ReferralClick>(new BoundedChannelOptions(Math.Max(1000, options.ClickBufferCapacity))
+    private readonly Channel<ReferralClick> _channel = Channel.CreateBounded<ReferralClick>(
+        new BoundedChannelOptions(Math.Max(1000, options.ClickBufferCapacity))
     {
         SingleReader = true,
         FullMode = BoundedChannelFullMode.Wait,
@@ -46,7 +48,6 @@ internal sealed partial class ClickFlusher(
     ClickBuffer buffer, IServiceScopeFactory scopes, ReferralOptions options, IHostApplicationLifetime lifetime, ILogger<ClickFlusher> logger)
     : BackgroundService
 {
-    private static readonly string[] Columns = ["code", "at", "landing", "referrer", "source", "medium", "campaign", "ua", "ip", "device"];
     // Not disposed on purpose: the host may still call StopAsync (which drains through it) after disposal has begun,
     // and a SemaphoreSlim whose wait handle is never touched holds nothing that needs releasing.
     private readonly SemaphoreSlim _writing = new(1, 1);
@@ -115,11 +116,11 @@ internal sealed partial class ClickFlusher(
                 finally { buffer.Storing.Release(); }
                 return;
             }
-            catch (Exception ex) when (attempt < 5 && ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+            catch (Exception ex) when (attempt < 5 && ex is DbUpdateException or DbException or InvalidOperationException)
             {
                 await Task.Delay(100 * attempt, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+            catch (Exception ex) when (ex is DbUpdateException or DbException or InvalidOperationException)
             {
                 buffer.Failed(batch.Count);
                 LogLost(logger, batch.Count, ex);
@@ -128,7 +129,8 @@ internal sealed partial class ClickFlusher(
         }
     }
 
-    /// <summary>Plain ADO.NET with one prepared INSERT: ten times cheaper than change tracking for thousands of rows.</summary>
+    /// <summary>Plain ADO.NET with one prepared INSERT: ten times cheaper than change tracking for thousands of rows.
+    /// The click counters then move with one UPDATE per code.</summary>
     private async Task WriteAsync(List<ReferralClick> batch, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -136,55 +138,65 @@ internal sealed partial class ClickFlusher(
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var connection = db.Database.GetDbConnection();
             // Queue behind other writers of this process rather than colliding with them.
             await using var write = await db.BeginWriteAsync(ct);
-            var tx = db.Database.CurrentTransaction!.GetDbTransaction();
-            await using (var insert = connection.CreateCommand())
+            await using (var insert = new ClickInsert(db.Database.GetDbConnection(), db.Database.CurrentTransaction!.GetDbTransaction()))
             {
-                insert.Transaction = tx;
-                insert.CommandText = """
-                    INSERT INTO "ReferralClicks" ("CodeId", "At", "Landing", "Referrer", "UtmSource", "UtmMedium", "UtmCampaign", "UserAgentFamily", "IpHash", "DeviceId")
-                    VALUES (@code, @at, @landing, @referrer, @source, @medium, @campaign, @ua, @ip, @device)
-                    """;
-                var p = Columns.Select(name =>
-                {
-                    var parameter = insert.CreateParameter();
-                    parameter.ParameterName = "@" + name;
-                    insert.Parameters.Add(parameter);
-                    return parameter;
-                }).ToArray();
-                foreach (var c in batch)
-                {
-                    p[0].Value = c.CodeId;
-                    p[1].Value = DateTime.SpecifyKind(c.At, DateTimeKind.Utc);
-                    p[2].Value = (object?)c.Landing ?? DBNull.Value;
-                    p[3].Value = (object?)c.Referrer ?? DBNull.Value;
-                    p[4].Value = (object?)c.UtmSource ?? DBNull.Value;
-                    p[5].Value = (object?)c.UtmMedium ?? DBNull.Value;
-                    p[6].Value = (object?)c.UtmCampaign ?? DBNull.Value;
-                    p[7].Value = (object?)c.UserAgentFamily ?? DBNull.Value;
-                    p[8].Value = (object?)c.IpHash ?? DBNull.Value;
-                    p[9].Value = (object?)c.DeviceId ?? DBNull.Value;
-                    await insert.ExecuteNonQueryAsync(ct);
-                }
+                foreach (var click in batch) await insert.ExecuteAsync(click, ct);
             }
-            await using (var count = connection.CreateCommand())
+            foreach (var group in batch.GroupBy(c => c.CodeId))
             {
-                count.Transaction = tx;
-                count.CommandText = """UPDATE "ReferralCodes" SET "ClickCount" = "ClickCount" + @n WHERE "Id" = @id""";
-                var n = count.CreateParameter(); n.ParameterName = "@n"; count.Parameters.Add(n);
-                var id = count.CreateParameter(); id.ParameterName = "@id"; count.Parameters.Add(id);
-                foreach (var group in batch.GroupBy(c => c.CodeId))
-                {
-                    n.Value = (long)group.Count();
-                    id.Value = group.Key;
-                    await count.ExecuteNonQueryAsync(ct);
-                }
+                long n = group.Count();
+                await db.Set<ReferralCode>().Where(c => c.Id == group.Key)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.ClickCount, c => c.ClickCount + n), ct);
             }
             await write.CommitAsync(ct);
         }
         finally { await db.Database.CloseConnectionAsync(); }
+    }
+
+    /// <summary>The prepared click insert; values are bound by parameter name.</summary>
+    private sealed class ClickInsert : IAsyncDisposable
+    {
+        private readonly DbCommand _command;
+        private readonly DbParameter _code, _at, _landing, _referrer, _source, _medium, _campaign, _ua, _ip, _device;
+
+        public ClickInsert(DbConnection connection, DbTransaction transaction)
+        {
+            _command = connection.Prepare(transaction, """
+                INSERT INTO "ReferralClicks"
+                    ("CodeId", "At", "Landing", "Referrer", "UtmSource", "UtmMedium", "UtmCampaign", "UserAgentFamily", "IpHash", "DeviceId")
+                VALUES (@code, @at, @landing, @referrer, @source, @medium, @campaign, @ua, @ip, @device)
+                """);
+            _code = _command.Parameter("@code");
+            _at = _command.Parameter("@at");
+            _landing = _command.Parameter("@landing");
+            _referrer = _command.Parameter("@referrer");
+            _source = _command.Parameter("@source");
+            _medium = _command.Parameter("@medium");
+            _campaign = _command.Parameter("@campaign");
+            _ua = _command.Parameter("@ua");
+            _ip = _command.Parameter("@ip");
+            _device = _command.Parameter("@device");
+        }
+
+
+        public async Task ExecuteAsync(ReferralClick c, CancellationToken ct)
+        {
+            _code.Value = c.CodeId;
+            _at.Value = DateTime.SpecifyKind(c.At, DateTimeKind.Utc);
+            _landing.Value = (object?)c.Landing ?? DBNull.Value;
+            _referrer.Value = (object?)c.Referrer ?? DBNull.Value;
+            _source.Value = (object?)c.UtmSource ?? DBNull.Value;
+            _medium.Value = (object?)c.UtmMedium ?? DBNull.Value;
+            _campaign.Value = (object?)c.UtmCampaign ?? DBNull.Value;
+            _ua.Value = (object?)c.UserAgentFamily ?? DBNull.Value;
+            _ip.Value = (object?)c.IpHash ?? DBNull.Value;
+            _device.Value = (object?)c.DeviceId ?? DBNull.Value;
+            await _command.ExecuteNonQueryAsync(ct);
+        }
+
+        public ValueTask DisposeAsync() => _command.DisposeAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store {Count} referral clicks")]

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 
 namespace Community.Web.Features.Referrals;
 
-/// <summary>Code shapes: generated codes use an alphabet without look-alikes (0/o, 1/l/i); vanity codes are checked against reserved and offensive words.</summary>
+/// <summary>Code shapes: generated codes use an alphabet without look-alikes (0/o, 1/l/i); vanity codes are checked against
+/// reserved and offensive words.</summary>
 public static partial class Codes
 {
     public const string Alphabet = "23456789abcdefghjkmnpqrstuvwxyz";
@@ -21,7 +22,8 @@ public static partial class Codes
     // Substrings refused anywhere in a vanity code. Kept short on purpose: a moderator can disable any code later.
     private static readonly string[] Offensive =
     [
-        "fuck", "shit", "cunt", "bitch", "nigg", "fag", "whore", "slut", "rape", "nazi", "porn", "dick", "cock", "pussy", "asshole", "bastard", "retard",
+        "fuck", "shit", "cunt", "bitch", "nigg", "fag", "whore", "slut", "rape", "nazi", "porn", "dick", "cock", "pussy", "asshole", "bastard",
+        "retard",
     ];
 
     public static string Generate(int length = GeneratedLength) => RandomNumberGenerator.GetString(Alphabet, length);

@@ -4,24 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Referrals;
 
-/// <summary>Reason codes: stable machine words stored on referrals and grants; the wording lives in <see cref="Reasons"/>.</summary>
-public static class ReasonCodes
-{
-    public const string SelfReferral = "self_referral";
-    public const string SameDevice = "same_device";
-    public const string DisposableEmail = "disposable_email";
-    public const string Velocity = "velocity";
-    public const string NoPriorAttribution = "no_prior_attribution";
-    public const string SharedIp = "shared_ip";
-    public const string OverCap = "over_cap";
-    public const string TestReferral = "test_referral";
-    public const string AlreadyReferred = "already_referred";
-    public const string ExpiredCode = "expired_code";
-    public const string Rejected = "rejected";
-    public const string NoFriendAccount = "no_friend_account";
-    public const string AwaitingConfirmation = "awaiting_confirmation";
-}
-
 /// <summary>Kind words for advocates, precise words for admins.</summary>
 public static class Reasons
 {
@@ -61,7 +43,7 @@ public static class Reasons
 public sealed record FraudAssessment(int Score, IReadOnlyList<string> Reasons, ReferralDecision Decision);
 
 /// <summary>Scores a referral from independent signals. Only strong signals block; a shared IP alone never does.</summary>
-public sealed class FraudSignals(CommunityDb db, DisposableDomains disposable, ReferralOptions options, TimeProvider clock)
+public sealed class FraudSignals(CommunityDb db, IMemberDirectory members, DisposableDomains disposable, ReferralOptions options, TimeProvider clock)
 {
     private static readonly Dictionary<string, int> Weights = new(StringComparer.Ordinal)
     {
@@ -72,9 +54,6 @@ public sealed class FraudSignals(CommunityDb db, DisposableDomains disposable, R
         [ReasonCodes.NoPriorAttribution] = 40,
         [ReasonCodes.SharedIp] = 20,
     };
-
-    private static readonly Func<CommunityDb, string, CancellationToken, Task<string?>> AdvocateEmail = EF.CompileAsyncQuery(
-        (CommunityDb db, string id, CancellationToken ct) => db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.Email).FirstOrDefault());
 
     private static readonly Func<CommunityDb, string, CancellationToken, Task<AdvocateSettings?>> SettingsOf = EF.CompileAsyncQuery(
         (CommunityDb db, string id, CancellationToken ct) => db.Set<AdvocateSettings>().AsNoTracking().FirstOrDefault(s => s.MemberId == id));
@@ -91,8 +70,11 @@ public sealed class FraudSignals(CommunityDb db, DisposableDomains disposable, R
         {
             // Each input is read only when a signal can use it: the events API has no member, device or IP.
             if (memberId == advocateId) reasons.Add(ReasonCodes.SelfReferral);
-            else if (email is not null && await AdvocateEmail(db, advocateId, ct) is { } advocateEmail && EmailRules.Normalise(email) == EmailRules.Normalise(advocateEmail))
+            else if (email is not null && (await members.FindAsync(advocateId, ct))?.Email is { } advocateEmail
+                && EmailRules.Normalise(email) == EmailRules.Normalise(advocateEmail))
+            {
                 reasons.Add(ReasonCodes.SelfReferral);
+            }
             if (deviceId is not null || ipHash is not null)
             {
                 var settings = await SettingsOf(db, advocateId, ct);
@@ -108,7 +90,9 @@ public sealed class FraudSignals(CommunityDb db, DisposableDomains disposable, R
             reasons.Add(ReasonCodes.Velocity);
         if (noPriorAttribution) reasons.Add(ReasonCodes.NoPriorAttribution);
         var score = reasons.Sum(r => Weights[r]);
-        var decision = score >= options.BlockScore ? ReferralDecision.Block : score >= options.ReviewScore ? ReferralDecision.Review : ReferralDecision.Allow;
+        var decision = score >= options.BlockScore ? ReferralDecision.Block
+            : score >= options.ReviewScore ? ReferralDecision.Review
+            : ReferralDecision.Allow;
         return new FraudAssessment(score, reasons, decision);
     }
 
@@ -129,7 +113,7 @@ public sealed class FraudSignals(CommunityDb db, DisposableDomains disposable, R
         if (changed || db.Entry(settings).State == EntityState.Added)
         {
             try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateException) { db.ChangeTracker.Clear(); } // a parallel request recorded it
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex)) { db.ChangeTracker.Clear(); } // a parallel request recorded it
         }
     }
 }

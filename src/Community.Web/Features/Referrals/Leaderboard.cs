@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Community.Web.Data;
+using Community.Web.Features.Accounts;
 using Community.Web.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 
@@ -56,7 +57,8 @@ public sealed class Leaderboard : IDisposable
     {
         var snapshot = await CurrentAsync(ct);
         // Display names only: never emails or handles.
-        return [.. snapshot.Ordered.Take(take).Select((r, i) => new LeaderboardRow(i + 1, r.DisplayName, r.Conversions, r.Signups, r.MemberId == me))];
+        return [.. snapshot.Ordered.Take(take)
+            .Select((r, i) => new LeaderboardRow(i + 1, r.DisplayName, r.Conversions, r.Signups, r.MemberId == me))];
     }
 
     private async Task<Snapshot> CurrentAsync(CancellationToken ct)
@@ -90,11 +92,9 @@ public sealed class Leaderboard : IDisposable
             .GroupBy(r => r.AdvocateId!)
             .Select(g => new { Id = g.Key, Signups = g.Count(r => r.ConfirmedAt != null), Conversions = g.Count(r => r.ConvertedAt != null) })
             .ToListAsync(ct);
-        var ids = rows.Select(r => r.Id).ToList();
-        var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName })
-            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await scope.ServiceProvider.GetRequiredService<IMemberDirectory>().FindManyAsync(rows.Select(r => r.Id), ct);
         var ordered = rows.OrderByDescending(r => r.Conversions).ThenByDescending(r => r.Signups).ThenBy(r => r.Id, StringComparer.Ordinal)
-            .Select(r => new Entry(r.Id, names.GetValueOrDefault(r.Id) ?? "Former member", r.Conversions, r.Signups)).ToList();
+            .Select(r => new Entry(r.Id, names.GetValueOrDefault(r.Id)?.DisplayName ?? "Former member", r.Conversions, r.Signups)).ToList();
         var ranks = new Dictionary<string, int>(ordered.Count, StringComparer.Ordinal);
         for (var i = 0; i < ordered.Count; i++) ranks[ordered[i].MemberId] = i + 1;
         return new Snapshot(ordered, ranks, at);

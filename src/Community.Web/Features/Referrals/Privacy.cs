@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Referrals;
 
-/// <summary>The member's referral data for a data export, and its removal on erase. Ledger rows stay (append-only) but keep only an opaque id and amounts.</summary>
+/// <summary>The member's referral data for a data export, and its removal on erase. Ledger rows stay (append-only) but keep only
+/// an opaque id and amounts.</summary>
 public interface IReferralPrivacy
 {
     Task<object> ExportAsync(string memberId, CancellationToken ct);
@@ -24,12 +25,15 @@ internal sealed class ReferralPrivacy(CommunityDb db, CodeDirectory directory, T
         var codes = await db.Set<ReferralCode>().AsNoTracking().Where(c => c.OwnerId == memberId)
             .Select(c => new { c.Code, Kind = c.Kind.ToString(), c.CreatedAt, Clicks = c.ClickCount }).ToListAsync(ct);
         var made = await db.Set<Referral>().AsNoTracking().Where(r => r.AdvocateId == memberId).OrderBy(r => r.Id)
-            .Select(r => new { r.Id, r.CreatedAt, r.Source, Decision = r.Decision.ToString(), r.Reasons, r.IsTest, r.TestLabel, r.ConvertedAt }).ToListAsync(ct);
+            .Select(r => new { r.Id, r.CreatedAt, r.Source, Decision = r.Decision.ToString(), r.Reasons, r.IsTest, r.TestLabel, r.ConvertedAt })
+            .ToListAsync(ct);
         var referredBy = await db.Set<Referral>().AsNoTracking().Where(r => r.ReferredMemberId == memberId)
-            .Select(r => new { r.CreatedAt, r.Source, Code = db.Set<ReferralCode>().Where(c => c.Id == r.CodeId).Select(c => c.Code).First() }).FirstOrDefaultAsync(ct);
+            .Select(r => new { r.CreatedAt, r.Source, Code = db.Set<ReferralCode>().Where(c => c.Id == r.CodeId).Select(c => c.Code).First() })
+            .FirstOrDefaultAsync(ct);
         var ledger = (await db.Set<LedgerEntry>().AsNoTracking().Where(e => e.MemberId == memberId).OrderBy(e => e.Id).ToListAsync(ct))
             .Select(e => Ledger.View(e, now)).ToList();
-        var settings = await db.Set<AdvocateSettings>().AsNoTracking().Where(s => s.MemberId == memberId).Select(s => new { s.LeaderboardOptOut }).FirstOrDefaultAsync(ct);
+        var settings = await db.Set<AdvocateSettings>().AsNoTracking().Where(s => s.MemberId == memberId)
+            .Select(s => new { s.LeaderboardOptOut }).FirstOrDefaultAsync(ct);
         return new { Codes = codes, ReferralsMade = made, ReferredBy = referredBy, Ledger = ledger, Settings = settings };
     }
 
@@ -54,7 +58,8 @@ internal sealed class ReferralPrivacy(CommunityDb db, CodeDirectory directory, T
             .SetProperty(r => r.AdvocateId, (string?)null).SetProperty(r => r.DeviceId, (string?)null).SetProperty(r => r.IpHash, (string?)null), ct);
         await db.Set<Referral>().Where(r => r.ReferredMemberId == memberId).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.ReferredMemberId, (string?)null).SetProperty(r => r.CustomerEmail, (string?)null)
-            .SetProperty(r => r.ExternalCustomerId, (string?)null).SetProperty(r => r.DeviceId, (string?)null).SetProperty(r => r.IpHash, (string?)null), ct);
+            .SetProperty(r => r.ExternalCustomerId, (string?)null).SetProperty(r => r.DeviceId, (string?)null)
+            .SetProperty(r => r.IpHash, (string?)null), ct);
         await db.Set<AdvocateSettings>().Where(s => s.MemberId == memberId).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -107,30 +112,4 @@ internal sealed partial class ReferralPurgeJob(IServiceScopeFactory scopes, Time
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Referral purge failed")]
     private static partial void LogFailed(ILogger logger, Exception ex);
-}
-
-internal static class PrivacyEndpoints
-{
-    public static void MapReferralPrivacy(this IEndpointRouteBuilder app)
-    {
-        var group = app.MapGroup("/api/admin/referrals/members").WithTags("Referrals admin").RequireAuthorization(Policies.Administer);
-        group.MapGet("/{userName}/export", async (string userName, CommunityDb db, IReferralPrivacy privacy, CancellationToken ct) =>
-        {
-            var id = await FindAsync(db, userName, ct);
-            return id is null ? Results.Problem("No such member.", statusCode: 404, title: "Not found") : Results.Ok(await privacy.ExportAsync(id, ct));
-        });
-        group.MapPost("/{userName}/erase", async (string userName, CommunityDb db, IReferralPrivacy privacy, CancellationToken ct) =>
-        {
-            var id = await FindAsync(db, userName, ct);
-            if (id is null) return Results.Problem("No such member.", statusCode: 404, title: "Not found");
-            await privacy.EraseAsync(id, ct);
-            return Results.NoContent();
-        });
-    }
-
-    private static Task<string?> FindAsync(CommunityDb db, string userName, CancellationToken ct)
-    {
-        var normalized = userName.Trim().TrimStart('@').ToUpperInvariant();
-        return db.Users.Where(u => u.NormalizedUserName == normalized).Select(u => u.Id).FirstOrDefaultAsync(ct);
-    }
 }

@@ -33,7 +33,7 @@ public sealed class ProgramStore(IServiceScopeFactory scopes, ReferralOptions op
                 };
                 db.Add(row);
                 try { await db.SaveChangesAsync(ct); }
-                catch (DbUpdateException)
+                catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
                 {
                     // Another server created it first.
                     row = await db.Set<ReferralProgram>().AsNoTracking().FirstAsync(p => p.Id == 1, ct);
@@ -68,7 +68,8 @@ public sealed class ProgramStore(IServiceScopeFactory scopes, ReferralOptions op
     }
 }
 
-/// <summary>IP addresses become an HMAC under a salt derived from the program secret and the UTC day, so hashes cannot be joined across days.</summary>
+/// <summary>IP addresses become an HMAC under a salt derived from the program secret and the UTC day, so hashes cannot be joined
+/// across days.</summary>
 public sealed class IpHasher(ProgramStore program, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, byte[]> _salts = new(StringComparer.Ordinal);
@@ -87,7 +88,8 @@ public sealed class IpHasher(ProgramStore program, TimeProvider clock)
 }
 
 /// <summary>What the redirect needs to know about a code, held in memory.</summary>
-public sealed record CodeInfo(long Id, string Code, string? OwnerId, CodeKind Kind, bool Disabled, DateTime? ExpiresAt, int? UsageLimit, int UsedCount, string? CampaignTag)
+public sealed record CodeInfo(long Id, string Code, string? OwnerId, CodeKind Kind, bool Disabled, DateTime? ExpiresAt, int? UsageLimit,
+    int UsedCount, string? CampaignTag)
 {
     public string? Unusable(DateTime now) =>
         Disabled ? "disabled"

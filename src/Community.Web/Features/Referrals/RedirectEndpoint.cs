@@ -10,7 +10,7 @@ namespace Community.Web.Features.Referrals;
 /// </summary>
 internal static class RedirectEndpoint
 {
-    public static void MapReferralRedirect(this IEndpointRouteBuilder app) =>
+    public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/r/{code}", Handle).ExcludeFromDescription();
 
     private static async Task<IResult> Handle(string code, HttpContext http, CodeDirectory codes, ProgramStore programs, ClickBuffer clicks,
@@ -26,7 +26,8 @@ internal static class RedirectEndpoint
         // Checked again here: a landing URL saved before the check existed must not send visitors somewhere unchecked.
         var landing = !LocalUrls.IsSafeLanding(program.LandingUrl)
             ? "/signup?ref=" + Uri.EscapeDataString(info!.Code)
-            : program.LandingUrl + (program.LandingUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "ref=" + Uri.EscapeDataString(info!.Code);
+            : program.LandingUrl + (program.LandingUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?")
+                + "ref=" + Uri.EscapeDataString(info!.Code);
         var query = http.Request.Query;
         await clicks.RecordAsync(new ReferralClick
         {
@@ -74,8 +75,8 @@ internal static class RedirectEndpoint
             """;
         http.Response.StatusCode = StatusCodes.Status404NotFound;
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Content(layout.Render(new Page { Title = title, Body = body, Name = "referral-missing", Head = "<meta name=\"robots\" content=\"noindex\">" }),
-            "text/html; charset=utf-8", statusCode: 404);
+        var page = new Page { Title = title, Body = body, Name = "referral-missing", Head = "<meta name=\"robots\" content=\"noindex\">" };
+        return Results.Content(layout.Render(page), "text/html; charset=utf-8", statusCode: 404);
     }
 
     private static string? Cut(string? value, int max) => string.IsNullOrEmpty(value) ? null : value.Length <= max ? value : value[..max];
@@ -83,7 +84,8 @@ internal static class RedirectEndpoint
     internal static string UserAgentFamily(string ua)
     {
         if (ua.Length == 0) return "unknown";
-        if (ua.Contains("bot", StringComparison.OrdinalIgnoreCase) || ua.Contains("crawl", StringComparison.OrdinalIgnoreCase) || ua.Contains("spider", StringComparison.OrdinalIgnoreCase)) return "bot";
+        if (ua.Contains("bot", StringComparison.OrdinalIgnoreCase) || ua.Contains("crawl", StringComparison.OrdinalIgnoreCase)
+            || ua.Contains("spider", StringComparison.OrdinalIgnoreCase)) return "bot";
         if (ua.Contains("Edg/", StringComparison.Ordinal)) return "edge";
         if (ua.Contains("OPR/", StringComparison.Ordinal)) return "opera";
         if (ua.Contains("Firefox/", StringComparison.Ordinal)) return "firefox";

@@ -17,13 +17,20 @@ internal sealed class ReferralDemoContent(CommunityDb db, ProgramStore programs,
         var codes = new Dictionary<string, ReferralCode>(StringComparer.Ordinal);
         foreach (var key in new[] { "admin", "moderator", "marketer", "ana", "ben", "chloe", "dev" })
         {
-            codes[key] = new ReferralCode { Code = Codes.Generate(), OwnerId = members[key].Id, Kind = CodeKind.Personal, CreatedAt = now.AddDays(-60) };
+            codes[key] = new ReferralCode
+            {
+                Code = Codes.Generate(), OwnerId = members[key].Id, Kind = CodeKind.Personal, CreatedAt = now.AddDays(-60),
+            };
             db.Add(codes[key]);
         }
-        var vanity = new ReferralCode { Code = "ana-at-northwind", OwnerId = members["ana"].Id, Kind = CodeKind.Vanity, CreatedAt = now.AddDays(-40) };
+        var vanity = new ReferralCode
+        {
+            Code = "ana-at-northwind", OwnerId = members["ana"].Id, Kind = CodeKind.Vanity, CreatedAt = now.AddDays(-40),
+        };
         var launch = new ReferralCode
         {
-            Code = "launch2026", Kind = CodeKind.Campaign, CampaignTag = "launch-2026", UsageLimit = 500, ExpiresAt = now.AddDays(90), RewardOverride = 1500,
+            Code = "launch2026", Kind = CodeKind.Campaign, CampaignTag = "launch-2026", UsageLimit = 500, ExpiresAt = now.AddDays(90),
+            RewardOverride = 1500,
             CreatedAt = now.AddDays(-14),
         };
         db.AddRange(vanity, launch);
@@ -33,7 +40,8 @@ internal sealed class ReferralDemoContent(CommunityDb db, ProgramStore programs,
         var random = new Random(2026);
         string[] sources = ["linkedin", "x", "newsletter", "email", ""];
         string[] families = ["chrome", "safari", "firefox", "edge"];
-        foreach (var (code, count) in new[] { (codes["ana"], 140), (vanity, 60), (codes["ben"], 45), (codes["chloe"], 25), (codes["dev"], 12), (launch, 90) })
+        var clickCounts = new[] { (codes["ana"], 140), (vanity, 60), (codes["ben"], 45), (codes["chloe"], 25), (codes["dev"], 12), (launch, 90) };
+        foreach (var (code, count) in clickCounts)
         {
             for (var i = 0; i < count; i++)
             {
@@ -66,40 +74,47 @@ internal sealed class ReferralDemoContent(CommunityDb db, ProgramStore programs,
         db.AddRange(available, pending, reversed, held, signedUp, campaign);
         await db.SaveChangesAsync(ct);
 
-        Credit(ana, available, "signup:advocate", program.SignupAdvocateCredits, available.CreatedAt, hold);
-        Credit(ana, available, "conversion:advocate", program.ConversionAdvocateCredits, available.ConvertedAt!.Value, hold);
-        Credit(ana, pending, "signup:advocate", program.SignupAdvocateCredits, pending.CreatedAt, hold);
-        var conversionEntry = Credit(ana, pending, "conversion:advocate", program.ConversionAdvocateCredits, pending.ConvertedAt!.Value, hold);
+        Credit(ana, available, RuleKeys.SignupAdvocate, program.SignupAdvocateCredits, available.CreatedAt, hold);
+        Credit(ana, available, RuleKeys.ConversionAdvocate, program.ConversionAdvocateCredits, available.ConvertedAt!.Value, hold);
+        Credit(ana, pending, RuleKeys.SignupAdvocate, program.SignupAdvocateCredits, pending.CreatedAt, hold);
+        var conversionEntry = Credit(ana, pending, RuleKeys.ConversionAdvocate, program.ConversionAdvocateCredits, pending.ConvertedAt!.Value, hold);
         _ = conversionEntry;
-        Credit(ben, reversed, "signup:advocate", program.SignupAdvocateCredits, reversed.CreatedAt, hold);
-        var benConversion = Credit(ben, reversed, "conversion:advocate", program.ConversionAdvocateCredits, reversed.ConvertedAt!.Value, hold);
-        Credit(ben, signedUp, "signup:advocate", program.SignupAdvocateCredits, signedUp.CreatedAt, hold);
+        Credit(ben, reversed, RuleKeys.SignupAdvocate, program.SignupAdvocateCredits, reversed.CreatedAt, hold);
+        var benConversion = Credit(ben, reversed, RuleKeys.ConversionAdvocate, program.ConversionAdvocateCredits, reversed.ConvertedAt!.Value, hold);
+        Credit(ben, signedUp, RuleKeys.SignupAdvocate, program.SignupAdvocateCredits, signedUp.CreatedAt, hold);
         await db.SaveChangesAsync(ct);
         db.Add(new LedgerEntry
         {
             MemberId = ben, Kind = LedgerKind.Reversal, Amount = -benConversion.Amount, CreatedAt = now.AddDays(-20), AvailableAt = now.AddDays(-20),
-            ReferralId = reversed.Id, ReversesEntryId = benConversion.Id, Reason = "refund", Note = "Customer cancelled within the refund window.",
+            ReferralId = reversed.Id, ReversesEntryId = benConversion.Id, Reason = EventTypes.Refund,
+            Note = "Customer cancelled within the refund window.",
         });
         db.Add(new LedgerEntry
         {
             MemberId = members["dev"].Id, Kind = LedgerKind.Adjustment, Amount = 1000, CreatedAt = now.AddDays(-12), AvailableAt = now.AddDays(-12),
-            Reason = "adjustment", Note = "Thanks for the webhook integration guide!", ActorId = members["marketer"].Id,
+            Reason = RuleKeys.Adjustment, Note = "Thanks for the webhook integration guide!", ActorId = members["marketer"].Id,
         });
         await db.SaveChangesAsync(ct);
     }
 
     private static Referral Referral(ReferralCode code, string? advocate, string email, DateTime at, DateTime? converted) => new()
     {
-        CodeId = code.Id, AdvocateId = advocate, CustomerEmail = email, ExternalCustomerId = "cus_" + Codes.Generate(10), Source = "api",
+        CodeId = code.Id, AdvocateId = advocate, CustomerEmail = email, ExternalCustomerId = "cus_" + Codes.Generate(10),
+        Source = ReferralSources.Api,
         Decision = ReferralDecision.Allow, CreatedAt = at, ConvertedAt = converted,
     };
 
     private LedgerEntry Credit(string member, Referral referral, string rule, long amount, DateTime at, TimeSpan hold)
     {
-        var entry = new LedgerEntry { MemberId = member, Kind = LedgerKind.Grant, Amount = amount, CreatedAt = at, AvailableAt = at + hold, ReferralId = referral.Id, Reason = rule };
+        var entry = new LedgerEntry
+        {
+            MemberId = member, Kind = LedgerKind.Grant, Amount = amount, CreatedAt = at, AvailableAt = at + hold, ReferralId = referral.Id,
+            Reason = rule,
+        };
         db.Add(new RewardGrant
         {
-            RuleKey = rule, ReferralId = referral.Id, BeneficiaryId = member, SourceEventId = rule.StartsWith("signup", StringComparison.Ordinal) ? "signup" : "demo-payment-" + referral.Id,
+            RuleKey = rule, ReferralId = referral.Id, BeneficiaryId = member,
+            SourceEventId = rule.StartsWith(EventTypes.Signup, StringComparison.Ordinal) ? GrantSources.Signup : "demo-payment-" + referral.Id,
             Amount = amount, Outcome = GrantOutcomes.Granted, LedgerEntry = entry, CreatedAt = at,
         });
         return entry;

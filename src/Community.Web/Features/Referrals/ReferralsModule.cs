@@ -21,11 +21,13 @@ public static class ReferralsModule
         services.AddSingleton<DisposableDomains>();
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<ClickBuffer>();
-        services.AddSingleton<EventWriter>();
+        services.AddSingleton<EventBatches>();
         services.AddHostedService<ClickFlusher>();
         services.AddHostedService<ReferralPurgeJob>();
         services.AddScoped<FraudSignals>();
+        services.AddScoped<Credits>();
         services.AddScoped<ReferralRewards>();
+        services.AddScoped<ReportEvent>();
         services.AddScoped<Ledger>();
         services.AddScoped<ReferralAttribution>();
         services.AddScoped<ReferralMaintenance>();
@@ -35,7 +37,7 @@ public static class ReferralsModule
         services.AddScoped<IRegistrationHook, ReferralRegistrationHook>();
         services.AddScoped<IEmailConfirmedHook, ReferralConfirmationHook>();
         services.AddScoped<IDemoContent, ReferralDemoContent>();
-        services.Configure<RateLimiterOptions>(o => o.AddPolicy(AdvocateEndpoints.ShareRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+        services.Configure<RateLimiterOptions>(o => o.AddPolicy(ShareByEmail.RateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
             RateLimits.UserKey(http), _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = Math.Max(1, options.ShareEmailsPerHour),
@@ -47,11 +49,37 @@ public static class ReferralsModule
 
     public static IEndpointRouteBuilder MapReferrals(this IEndpointRouteBuilder app)
     {
-        app.MapReferralRedirect();
-        app.MapEventsApi();
-        app.MapAdvocateEndpoints();
-        app.MapReferralAdmin();
-        app.MapReferralPrivacy();
+        RedirectEndpoint.Map(app);
+        ReportEvent.Map(app);
+
+        var me = app.MapGroup("/api/referrals").WithTags("Referrals").RequireAuthorization();
+        ShowDashboard.Map(me);
+        RememberDevice.Map(me);
+        SetVanityCode.Map(me);
+        ShowQrCode.Map(me);
+        ShareByEmail.Map(me);
+        CreateTestReferral.Map(me);
+        RedeemCredits.Map(me);
+        SetLeaderboardOptOut.Map(me);
+        ClaimCode.Map(me);
+        ShowLeaderboard.Map(me);
+
+        var admin = app.MapGroup("/api/admin/referrals").WithTags("Referrals admin").RequireAuthorization(Policies.Publish);
+        EditProgram.Map(admin);
+        ListCampaigns.Map(admin);
+        CreateCampaign.Map(admin);
+        EditCampaign.Map(admin);
+        CampaignFunnel.Map(admin);
+        TopAdvocates.Map(admin);
+        ReviewQueue.Map(admin);
+        ReviewReferral.Map(admin);
+        ExportCsv.Map(admin);
+        AdjustCredits.Map(admin);
+        ClickStatistics.Map(admin);
+
+        ManageApiKeys.Map(app.MapGroup("/api/admin/referrals/keys").WithTags("Referrals admin").RequireAuthorization(Policies.Administer));
+        MemberData.Map(app.MapGroup("/api/admin/referrals/members").WithTags("Referrals admin").RequireAuthorization(Policies.Administer));
+
         app.MapPage("/refer", "refer.html");
         app.MapPage("/admin/referrals", "admin-referrals.html");
         return app;

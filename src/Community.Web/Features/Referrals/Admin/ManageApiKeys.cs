@@ -1,0 +1,43 @@
+using Community.Web.Data;
+using Community.Web.Infrastructure.Problems;
+using Microsoft.EntityFrameworkCore;
+
+namespace Community.Web.Features.Referrals;
+
+public sealed record CreateKeyRequest(string? Name);
+
+/// <summary>/api/admin/referrals/keys (admins only): list, create and revoke the events API keys.</summary>
+internal static class ManageApiKeys
+{
+    public static void Map(RouteGroupBuilder keys)
+    {
+        keys.MapGet("/", List);
+        keys.MapPost("/", Create);
+        keys.MapDelete("/{id}", Revoke);
+    }
+
+    private static async Task<Ok<List<ApiKeyView>>> List(CommunityDb db, CancellationToken ct) =>
+        TypedResults.Ok(await db.Set<ReferralApiKey>().AsNoTracking().OrderByDescending(k => k.CreatedAt)
+            .Select(k => new ApiKeyView(k.Id, k.Name, k.CreatedAt, k.RevokedAt)).ToListAsync(ct));
+
+    private static async Task<Results<Created<CreatedApiKey>, ValidationProblem>> Create(CreateKeyRequest request, CommunityDb db, ApiKeys keys,
+        CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        errors.Text("name", request.Name, 2, 80, "Name");
+        if (errors.Any) return errors.ToProblem();
+        var created = await keys.CreateAsync(db, request.Name!.Trim(), ct);
+        return TypedResults.Created($"/api/admin/referrals/keys/{created.Id}", created);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Revoke(string id, CommunityDb db, ApiKeys keys, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var key = await db.Set<ReferralApiKey>().FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null) return Problems.NotFound("No such API key.");
+        key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        keys.Forget(id);
+        return TypedResults.NoContent();
+    }
+}
