@@ -77,7 +77,7 @@ public sealed class Ledger(CommunityDb db, TimeProvider clock, ILiveBus live)
             var balances = await BalancesAsync(group.Key, ct);
             foreach (var entry in group)
             {
-                await live.PublishAsync(LiveGroups.Member(group.Key), LiveEvent, new CreditNotice(View(entry, now), balances), ct);
+                await live.PublishAsync(LiveGroups.Member(group.Key), Ledger.LiveEvent, new CreditNotice(View(entry, now), balances), ct);
             }
         }
     }
