@@ -34,7 +34,7 @@ public sealed class WriteTransaction : IAsyncDisposable
         if (db.Database.IsSqlite())
         {
             gate = Gates.GetOrAdd(db.Database.GetDbConnection().DataSource, _ => new SemaphoreSlim(1, 1));
-            await gate.WaitAsync(ct);
+            using (CommunityMetrics.WaitForWrite()) await gate.WaitAsync(ct);
         }
         try
         {
