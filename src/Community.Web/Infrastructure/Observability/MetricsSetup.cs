@@ -51,12 +51,11 @@ public sealed class MetricsOptions
         };
     }
 
-    // Accepts a JSON array or one comma-separated string (handy in an environment variable).
+    // Accepts a JSON array or one comma-separated string (handy in an environment variable); an array set anywhere wins.
     private static IPNetwork[]? Networks(IConfigurationSection section)
     {
-        var items = section.Value is { } single
-            ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : [.. section.GetChildren().Select(c => c.Value ?? "")];
+        string[] items = [.. section.GetChildren().Select(c => c.Value ?? "")];
+        if (items.Length == 0) items = (section.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (items.Length == 0) return null;
         return [.. items.Select(item => IPNetwork.TryParse(item.Contains('/', StringComparison.Ordinal) ? item : Host(item), out var network)
             ? network
