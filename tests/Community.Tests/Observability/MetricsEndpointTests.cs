@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.WebSockets;
+using Community.Tests.Forums;
 using Community.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -74,6 +75,25 @@ public sealed class MetricsEndpointTests
         Assert.DoesNotContain("# TYPE", local.Body, StringComparison.Ordinal);
         Assert.Equal(200, (await Scrape.GetAsync(tenOnly, IPAddress.Parse("10.1.2.3"))).Status);
         Assert.Equal(200, (await Scrape.GetAsync(tenOnly, Outsider.MapToIPv6())).Status); // IPv4 seen through a dual-stack socket
+    }
+
+    [Fact]
+    public async Task Writes_mail_and_cache_reads_show_in_their_metrics()
+    {
+        using var factory = new ForumFactory();
+        var before = (await Scrape.GetAsync(factory, IPAddress.Loopback)).Body;
+        var admin = await factory.MemberAsync("Metrics admin", "Admin"); // sign-up writes and sends a confirmation mail
+        var category = await Forum.CategoryAsync(admin);
+        var thread = await Forum.ThreadAsync(admin, category.Id);
+        var reader = factory.CreateApiClient();
+        await Forum.WindowAsync(reader, thread.Thread.Id);
+        await Forum.WindowAsync(reader, thread.Thread.Id); // the second read comes from memory
+
+        await Scrape.UntilAsync(factory, body =>
+            Scrape.Sum(body, "community_write_queue_wait_seconds_count") > Scrape.Sum(before, "community_write_queue_wait_seconds_count")
+            && Scrape.Sum(body, "community_cache_hits_total", "cache=\"forum\"") > Scrape.Sum(before, "community_cache_hits_total", "cache=\"forum\"")
+            && Scrape.Sum(body, "community_cache_misses_total", "cache=\"forum\"") > Scrape.Sum(before, "community_cache_misses_total", "cache=\"forum\"")
+            && Scrape.Sum(body, "community_mail_sent_total") > Scrape.Sum(before, "community_mail_sent_total"));
     }
 
     [Fact]
