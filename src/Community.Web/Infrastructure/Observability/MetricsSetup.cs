@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -86,6 +87,7 @@ public static class MetricsSetup
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
+                .AddView(Stream)
                 // Scrapes come every few seconds at most; a cached answer would hide a request made just before.
                 .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
             if (options.OtlpEndpoint is not null) metrics.AddOtlpExporter(o => Configure(o, options));
@@ -100,6 +102,21 @@ public static class MetricsSetup
         }
         return services;
     }
+
+    // Recorded on every request, yet rarely looked at: dropping them means ASP.NET Core does not even build their tags.
+    private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal)
+    {
+        "aspnetcore.routing.match_attempts", "aspnetcore.authentication.authenticate.duration", "aspnetcore.authorization.attempts",
+        "aspnetcore.memory_pool.rented",
+        "aspnetcore.rate_limiting.request_lease.duration", "aspnetcore.rate_limiting.active_request_leases",
+        "aspnetcore.rate_limiting.request.time_in_queue", "aspnetcore.rate_limiting.queued_requests",
+    };
+
+    // Every stream reserves room for its cardinality limit up front (2,000 points by default); only requests need that many.
+    private static MetricStreamConfiguration? Stream(Instrument instrument) =>
+        Dropped.Contains(instrument.Name) ? MetricStreamConfiguration.Drop
+        : instrument.Name.StartsWith("http.", StringComparison.Ordinal) ? null
+        : new MetricStreamConfiguration { CardinalityLimit = 200 };
 
     private static void Configure(OtlpExporterOptions otlp, MetricsOptions options)
     {
