@@ -107,7 +107,7 @@ public static class MetricsSetup
     private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal)
     {
         "aspnetcore.routing.match_attempts", "aspnetcore.authentication.authenticate.duration", "aspnetcore.authorization.attempts",
-        "aspnetcore.memory_pool.rented",
+        "aspnetcore.memory_pool.rented", "aspnetcore.memory_pool.pooled",
         "aspnetcore.rate_limiting.request_lease.duration", "aspnetcore.rate_limiting.active_request_leases",
         "aspnetcore.rate_limiting.request.time_in_queue", "aspnetcore.rate_limiting.queued_requests",
     };
