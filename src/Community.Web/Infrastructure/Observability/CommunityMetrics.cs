@@ -22,7 +22,10 @@ public static class CommunityMetrics
 
     private static readonly Histogram<double> WriteWait = Meter.CreateHistogram("community.write_queue.wait", "s",
         "Time a writer waited for the SQLite write gate before its transaction began.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        advice: new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        });
 
     private static readonly Counter<long> MailSentCounter = Meter.CreateCounter<long>("community.mail.sent", "{message}",
         "Outbox emails handed to the transport (SMTP relay or pickup folder).");

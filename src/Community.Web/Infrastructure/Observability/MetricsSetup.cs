@@ -64,7 +64,9 @@ public sealed class MetricsOptions
     }
 
     private static string Host(string address) =>
-        IPAddress.TryParse(address, out var ip) ? $"{address}/{(ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)}" : address;
+        IPAddress.TryParse(address, out var ip)
+            ? $"{address}/{(ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)}"
+            : address;
 
     private static Uri Absolute(string value) => Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
         ? uri
