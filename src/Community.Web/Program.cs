@@ -42,6 +42,7 @@ builder.Services.AddSingleton<PageLayout>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
 builder.Services.AddOpenApi();
 builder.Services.AddRequestLog(config);
+builder.Services.AddCommunityMetrics(config);
 builder.Services.AddCommunityProblems();
 builder.Services.AddCommunityCsrf();
 builder.Services.AddCommunityRateLimits(config);
@@ -66,6 +67,7 @@ app.UseExceptionHandler();
 app.UseStatusBodies();
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing")) app.UseHsts();
+app.UseCommunityMetrics(); // before the request log: scrapes are not worth a log line
 app.UseRequestLog();
 app.UseRouting();
 app.UseImmutableFingerprintedAssets();

@@ -29,6 +29,7 @@ internal sealed class WriteGate
     {
         if (_semaphore.Wait(0, CancellationToken.None)) return;
         Interlocked.Increment(ref _waiting);
+        using var measured = CommunityMetrics.WaitForWrite(); // only queued writers are measured: the uncontended path stays free
         try { if (!await _semaphore.WaitAsync(MaxWait, ct)) throw WaitedTooLong(); }
         finally { Interlocked.Decrement(ref _waiting); }
     }
@@ -38,6 +39,7 @@ internal sealed class WriteGate
     {
         if (_semaphore.Wait(0)) return;
         Interlocked.Increment(ref _waiting);
+        using var measured = CommunityMetrics.WaitForWrite();
         try { if (!_semaphore.Wait(MaxWait)) throw WaitedTooLong(); }
         finally { Interlocked.Decrement(ref _waiting); }
     }

@@ -216,7 +216,7 @@ public sealed class ForumReader : IDisposable
 
     private async Task<T?> GetOrCreateAsync<T>(object key, Func<Task<T?>> factory, long size) where T : class
     {
-        if (_cache.TryGetValue(key, out T? hit)) return hit;
+        if (CommunityMetrics.Cache("forum", _cache.TryGetValue(key, out T? hit))) return hit;
         var value = await factory();
         if (value is not null)
         {

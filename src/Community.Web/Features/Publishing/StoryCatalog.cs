@@ -62,7 +62,8 @@ public sealed class StoryCatalog : IDisposable
     public async ValueTask<CatalogSnapshot> GetAsync(CancellationToken ct = default)
     {
         var snapshot = _snapshot;
-        if (snapshot is not null && (snapshot.NextChange is not { } next || next > _clock.GetUtcNow().UtcDateTime)) return snapshot;
+        var fresh = snapshot is not null && (snapshot.NextChange is not { } next || next > _clock.GetUtcNow().UtcDateTime);
+        if (CommunityMetrics.Cache("story-catalog", fresh)) return snapshot!;
         return await BuildAsync(ct);
     }
 

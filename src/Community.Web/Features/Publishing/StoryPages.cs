@@ -73,7 +73,7 @@ internal static class StoryPages
         var snapshot = await catalog.GetAsync(http.RequestAborted);
         var baseUrl = renderer.BaseUrl;
         var key = baseUrl + "|" + kind + "/" + slug;
-        if (!catalog.Pages.TryGetValue(key, out var page))
+        if (!CommunityMetrics.Cache("story-page", catalog.Pages.TryGetValue(key, out var page)))
         {
             var now = clock.GetUtcNow().UtcDateTime;
             if (!snapshot.BySlug.TryGetValue(slug, out var story) || !story.IsVisible(now))
@@ -105,7 +105,7 @@ internal static class StoryPages
                 catalog.Pages[key] = page;
             }
         }
-        await Write(http, page);
+        await Write(http, page!);
     }
 
     private static DateTime Truncate(DateTime t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);

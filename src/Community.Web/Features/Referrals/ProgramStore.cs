@@ -15,7 +15,8 @@ public sealed class ProgramStore(IServiceScopeFactory scopes, ReferralOptions op
 
     public async ValueTask<ReferralProgram> GetAsync(CancellationToken ct = default)
     {
-        if (_current is { } current) return current;
+        var current = _current;
+        if (CommunityMetrics.Cache("referral-program", current is not null)) return current!;
         await _loading.WaitAsync(ct);
         try
         {
@@ -108,7 +109,7 @@ public sealed class CodeDirectory(IServiceScopeFactory scopes)
     {
         var key = Codes.Normalise(code);
         if (key.Length is 0 or > 64) return null;
-        if (_cache.TryGetValue(key, out var hit)) return hit;
+        if (CommunityMetrics.Cache("referral-code", _cache.TryGetValue(key, out var hit))) return hit;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
         var info = await db.Set<ReferralCode>().AsNoTracking().Where(c => c.Code == key)

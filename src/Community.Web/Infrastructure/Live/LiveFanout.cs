@@ -56,12 +56,14 @@ internal sealed partial class LiveFanout : HubLifetimeManager<LiveHub>, IDisposa
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         _connections[connection.ConnectionId] = new ConnectionOutbox(connection, _options);
+        CommunityMetrics.LiveConnected();
         return Task.CompletedTask;
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         if (!_connections.TryRemove(connection.ConnectionId, out var outbox)) return Task.CompletedTask;
+        CommunityMetrics.LiveDisconnected();
         outbox.Forget();
         lock (_membership)
         {
@@ -164,17 +166,21 @@ internal sealed partial class LiveFanout : HubLifetimeManager<LiveHub>, IDisposa
     /// <summary>Posts to each connection; returns how many were closed for falling behind.</summary>
     private static int Deliver(IEnumerable<ConnectionOutbox> outboxes, SerializedHubMessage message)
     {
-        var dropped = 0;
+        int dropped = 0, delivered = 0;
         foreach (var outbox in outboxes)
         {
-            if (outbox.Post(message) == Posted.ClosedAsTooSlow) dropped++;
+            var posted = outbox.Post(message);
+            if (posted == Posted.ClosedAsTooSlow) dropped++;
+            else if (posted == Posted.Queued) delivered++;
         }
+        CommunityMetrics.LiveDelivered(delivered, dropped);
         return dropped;
     }
 
     private void CloseStalled()
     {
         var closed = _connections.Values.Count(o => o.CloseIfStalled());
+        CommunityMetrics.LiveStalled(closed);
         if (closed > 0) LogDropped(_logger, closed, _options.MaxQueuedMessages, _options.MaxStallSeconds);
     }
 

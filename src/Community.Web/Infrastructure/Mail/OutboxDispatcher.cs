@@ -8,7 +8,7 @@ internal sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes, IMailTransport transport, OutboxSignal signal, TimeProvider clock, ILogger<OutboxDispatcher> logger)
     : BackgroundService
 {
-    private const int MaxAttempts = 8;
+    private const int MaxAttempts = 8, BatchSize = 50;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,7 +33,7 @@ internal sealed partial class OutboxDispatcher(
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
         var pending = await db.Set<OutboxMessage>()
             .Where(m => m.SentAt == null && m.Attempts < MaxAttempts)
-            .OrderBy(m => m.Id).Take(50).ToListAsync(ct);
+            .OrderBy(m => m.Id).Take(BatchSize).ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var sent = 0;
         foreach (var message in pending)
@@ -51,9 +51,14 @@ internal sealed partial class OutboxDispatcher(
                 message.Attempts++;
                 message.LastError = ex.Message.Length > 1000 ? ex.Message[..1000] : ex.Message;
                 LogSendFailed(logger, message.Id, message.Attempts, ex.Message);
+                CommunityMetrics.MailFailed();
             }
         }
         await db.SaveChangesAsync(ct);
+        CommunityMetrics.MailSent(sent);
+        // A short batch held every pending message; only a full one needs counting what lies beyond it.
+        CommunityMetrics.MailOutboxDepth(pending.Count < BatchSize ? pending.Count - sent
+            : await db.Set<OutboxMessage>().CountAsync(m => m.SentAt == null && m.Attempts < MaxAttempts, ct));
         return sent;
     }
 
