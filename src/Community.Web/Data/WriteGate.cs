@@ -27,9 +27,9 @@ internal sealed class WriteGate
 
     public async ValueTask EnterAsync(CancellationToken ct)
     {
+        using var measured = CommunityMetrics.WaitForWrite(); // every write, so the histogram shows how many never waited
         if (_semaphore.Wait(0, CancellationToken.None)) return;
         Interlocked.Increment(ref _waiting);
-        using var measured = CommunityMetrics.WaitForWrite(); // only queued writers are measured: the uncontended path stays free
         try { if (!await _semaphore.WaitAsync(MaxWait, ct)) throw WaitedTooLong(); }
         finally { Interlocked.Decrement(ref _waiting); }
     }
@@ -37,9 +37,9 @@ internal sealed class WriteGate
     /// <summary>Only for EF's synchronous APIs, which block their thread anyway; the app writes asynchronously.</summary>
     public void Enter()
     {
+        using var measured = CommunityMetrics.WaitForWrite();
         if (_semaphore.Wait(0)) return;
         Interlocked.Increment(ref _waiting);
-        using var measured = CommunityMetrics.WaitForWrite();
         try { if (!_semaphore.Wait(MaxWait)) throw WaitedTooLong(); }
         finally { Interlocked.Decrement(ref _waiting); }
     }
