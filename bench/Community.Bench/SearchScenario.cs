@@ -33,8 +33,9 @@ internal static class SearchScenario
         var common = Common.Select(w => w).Concat(Enumerable.Range(0, 160).Select(_ => $"{Common[random.Next(40)]} {Common[random.Next(40)]}"))
             .Distinct().Take(150).ToList();
         var rare = Enumerable.Range(0, 150).Select(_ => $"zq{random.Next(2, posts + 2)}").Distinct().ToList();
-        var (commonTimes, commonHits) = await TimeAsync(http, common);
-        var (rareTimes, rareHits) = await TimeAsync(http, rare);
+        var (commonTimes, commonHits, commonSlowest) = await TimeAsync(http, common);
+        var (rareTimes, rareHits, _) = await TimeAsync(http, rare);
+        PrintSlowest(commonSlowest);
         var commonP99 = Percentiles.Of(commonTimes, 99);
         var rareP99 = Percentiles.Of(rareTimes, 99);
         var size = $"{posts:N0} posts, seeded and index optimised in {seeded.TotalSeconds:0} s";
@@ -45,22 +46,28 @@ internal static class SearchScenario
             rareP99 <= 50 && rareHits == rare.Count, report.VsMillis(rareP99));
     }
 
-    private static async Task<(List<double> Times, int Hits)> TimeAsync(HttpClient http, List<string> queries)
+    /// <summary>Prints the slowest queries, so a tail can be traced to the words that cause it.</summary>
+    private static void PrintSlowest(List<(double Ms, string Query)> slowest) =>
+        Console.WriteLine($"    slowest: {string.Join(", ", slowest.Select(s => $"'{s.Query}' {Report.F(s.Ms)} ms"))}");
+
+    private static async Task<(List<double> Times, int Hits, List<(double Ms, string Query)> Slowest)> TimeAsync(HttpClient http, List<string> queries)
     {
         for (var i = 0; i < 5; i++) (await http.GetAsync($"/api/search?q=warmup{i}")).EnsureSuccessStatusCode();
         var times = new List<double>();
         var hits = 0;
+        var each = new List<(double Ms, string Query)>();
         foreach (var q in queries)
         {
             var watch = Stopwatch.StartNew();
             using var response = await http.GetAsync("/api/search?q=" + Uri.EscapeDataString(q));
             var body = await response.Content.ReadAsStringAsync();
             times.Add(watch.Elapsed.TotalMilliseconds);
+            each.Add((times[^1], q));
             response.EnsureSuccessStatusCode();
             hits += body.Length > 2 ? (q.StartsWith("zq", StringComparison.Ordinal) ? 1 : body.Split("\"threadId\"").Length - 1) : 0;
         }
         times.Sort();
-        return (times, hits);
+        return (times, hits, [.. each.OrderByDescending(e => e.Ms).Take(5)]);
     }
 
     private static async Task SeedAsync(Server server, long threadId, int posts)
