@@ -96,9 +96,9 @@ internal static class LiveScenario
             $"p50 {Report.F(Percentiles.Of(latencies, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms; delivered {latencies.Count}/{expected}" +
             $" ({Report.F(posted.Count / elapsed, "0.0")} replies/s{(failures > 0 ? $", {failures} failed" : "")})",
             p99 <= 100 && latencies.Count == expected && failures == 0);
-        // Flat: after warm-up (JIT, pools, the GC finding its budget), the least-squares slope over the last two minutes
-        // (the last half of a shorter stream) may add at most 5% of the mean over that window.
-        var window = Math.Min(120, seconds / 2.0);
+        // Flat: after warm-up (JIT, pools, the GC finding its budgets), the least-squares slope over the last two minutes
+        // (the last two thirds of a shorter stream) may add at most 5% of the mean over that window.
+        var window = Math.Min(120, seconds * 2 / 3.0);
         var last = samples.Where(x => x.Second > seconds - window).ToList();
         var (slope, mean) = Slope(last);
         var growth = slope * window / mean * 100;
@@ -106,7 +106,7 @@ internal static class LiveScenario
             "flat: ≤ 5% over that window",
             $"{(slope >= 0 ? "+" : "")}{Report.F(slope * 60, "0.0")} MiB/min ({(growth >= 0 ? "+" : "")}{Report.F(growth, "0.0")}% over {window:0} s); " +
             $"{Report.F(last[0].MiB, "0")} → {Report.F(rssEnd, "0")} MiB, peak {Report.F(samples.Max(x => x.MiB), "0")} MiB, " +
-            $"{Report.F(rssBefore, "0")} MiB before the viewers joined{MemorySplit(server)}",
+            $"{Report.F(rssBefore, "0")} MiB before the viewers joined",
             growth <= 5, report.VsMiB(rssEnd));
         await ForumsScenario.DisposeAllAsync(clients);
     }
@@ -118,31 +118,6 @@ internal static class LiveScenario
         double mx = xs.Average(x => x.Second), my = xs.Average(x => x.MiB);
         var sxx = xs.Sum(x => (x.Second - mx) * (x.Second - mx));
         return (sxx == 0 ? 0 : xs.Sum(x => (x.Second - mx) * (x.MiB - my)) / sxx, my);
-    }
-
-    /// <summary>Where the resident memory sits: the GC's reserved range (one mapping of many GiB) against everything else.</summary>
-    private static string MemorySplit(Server server)
-    {
-        try
-        {
-            double gc = 0, other = 0, size = 0, rss = 0;
-            void Flush() { if (size >= 64L * 1024 * 1024) gc += rss; else other += rss; }
-            foreach (var line in File.ReadLines($"/proc/{server.Pid}/smaps"))
-            {
-                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (parts[0].Contains('-', StringComparison.Ordinal) && parts.Length >= 5 && !parts[0].EndsWith(':'))
-                {
-                    Flush();
-                    var range = parts[0].Split('-');
-                    size = (Convert.ToUInt64(range[1], 16) - Convert.ToUInt64(range[0], 16)) / 1024.0;
-                    rss = 0;
-                }
-                else if (parts[0] == "Rss:") rss = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-            }
-            Flush();
-            return $"; at the end {Report.F(gc / 1024, "0")} MiB in mappings of ≥ 64 GiB (the GC heap), {Report.F(other / 1024, "0")} MiB elsewhere";
-        }
-        catch (IOException) { return ""; }
     }
 
     private static async Task ReleaseAsync(Server server, BenchClient admin, Report report, int viewers, int sampleSeconds)

@@ -32,7 +32,7 @@ internal sealed class SqliteForumSearch : IForumSearch
     public Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"UPDATE ForumSearch SET title = {title} WHERE thread_id = {threadId} AND title <> ''", ct);
 
-    private sealed record Candidate(long RowId, long PostId, long ThreadId, string Title, string Body);
+    private sealed record Candidate(long PostId, long ThreadId, string Title, string Body);
 
     /// <summary>Prefix lengths the index holds (migration SearchPrefixIndex): a longer prefix has no index of its own.</summary>
     private const int IndexedPrefix = 4;
@@ -68,10 +68,10 @@ internal sealed class SqliteForumSearch : IForumSearch
     /// <summary>
     /// The newest matches, without letting FTS5 merge a common long prefix: a prefix longer than the indexed ones makes FTS5
     /// copy the whole list of every word it starts before returning the first row (at 1,000,000 posts, two common words
-    /// of five letters or more took 70–300 ms; that was the p99 tail). Long terms are first matched as whole (stemmed)
-    /// words, which FTS5 walks newest-first and stops; only when that leaves room are their first four characters matched
-    /// through the prefix index and the rest checked here; the index's own prefix match runs last, and then only for a
-    /// prefix too rare to have filled the candidates among the newest matches of those four characters.
+    /// of five letters or more took 70–600 ms: that was the p99 tail). So long terms are matched as whole (stemmed) words
+    /// first, which FTS5 walks newest-first and stops. Only when no post holds them as words (a word typed in part) are
+    /// the newest matches of their first four letters read through the prefix index and checked here; and only when
+    /// none of those has them either does FTS5 match the prefix itself, which is then rare among recent posts.
     /// </summary>
     private static async Task<List<Candidate>> CandidatesAsync(System.Data.Common.DbConnection connection, List<string> terms, string filter,
         CancellationToken ct)
@@ -84,11 +84,10 @@ internal sealed class SqliteForumSearch : IForumSearch
         if (longTerms.Count == 0) return await ReadAsync(connection, prefixes, filter, cap, ct);
 
         var found = await ReadAsync(connection, Match(terms.Select(t => t.Length > IndexedPrefix ? Quote(t) : Quote(t) + "*")), filter, cap, ct);
-        if (found.Count == cap) return found;
+        if (found.Count > 0) return found;
         var scanned = await ReadAsync(connection, Match(terms.Select(t => Quote(t[..Math.Min(t.Length, IndexedPrefix)]) + "*")), filter, PrefixScan, ct);
-        var verified = scanned.Where(c => longTerms.All(t => Occurrences(c.Body, t) > 0 || Occurrences(c.Title, t) > 0));
-        found = [.. found.Concat(verified).DistinctBy(c => c.RowId).OrderByDescending(c => c.RowId).Take(cap)];
-        return found.Count == cap || scanned.Count < PrefixScan ? found : await ReadAsync(connection, prefixes, filter, cap, ct);
+        found = [.. scanned.Where(c => longTerms.All(t => Occurrences(c.Body, t) > 0 || Occurrences(c.Title, t) > 0)).Take(cap)];
+        return found.Count > 0 || scanned.Count < PrefixScan ? found : await ReadAsync(connection, prefixes, filter, cap, ct);
     }
 
     private static async Task<List<Candidate>> ReadAsync(System.Data.Common.DbConnection connection, string match, string filter, int limit, CancellationToken ct)
@@ -96,7 +95,7 @@ internal sealed class SqliteForumSearch : IForumSearch
         var candidates = new List<Candidate>();
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT rowid, post_id, thread_id, title, body FROM ForumSearch WHERE ForumSearch MATCH $q {filter}
+            SELECT post_id, thread_id, title, body FROM ForumSearch WHERE ForumSearch MATCH $q {filter}
             ORDER BY rowid DESC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}
             """;
         var p = command.CreateParameter();
@@ -105,7 +104,7 @@ internal sealed class SqliteForumSearch : IForumSearch
         command.Parameters.Add(p);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            candidates.Add(new Candidate(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4)));
+            candidates.Add(new Candidate(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
         return candidates;
     }
 
