@@ -19,8 +19,8 @@ public interface IForumSearch
     Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct);
     /// <param name="everyCategory">The caller may read every category, so no category filter is needed.</param>
     /// <param name="skip">Ranked hits to pass over (the pages before this one).</param>
-    Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int skip, int limit,
-        CancellationToken ct);
+    Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int skip,
+        int limit, CancellationToken ct);
 }
 
 /// <summary>Bounds that keep one search cheap however large the forum grows.</summary>
@@ -45,7 +45,8 @@ internal static partial class SearchText
 
     /// <summary>Finds whole-word-prefix hits of the terms; built once per search (a regex per hit cost more than the ranking).</summary>
     public static Regex? Marker(IReadOnlyList<string> terms) => terms.Count == 0 ? null
-        : new Regex(@"\b(" + string.Join('|', terms.Select(Regex.Escape)) + @")\w*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+        : new Regex(@"\b(" + string.Join('|', terms.Select(Regex.Escape)) + @")\w*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+            TimeSpan.FromMilliseconds(200));
 
     /// <summary>Marks whole-word-prefix hits of the terms in plain text.</summary>
     public static string Mark(string text, Regex? marker) =>
@@ -73,8 +74,8 @@ internal sealed class PostgresForumSearch : IForumSearch
     public Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct) => Task.CompletedTask;
     public Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct) => Task.CompletedTask;
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int skip,
-        int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory,
+        int skip, int limit, CancellationToken ct)
     {
         var terms = SearchText.Terms(query);
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
@@ -90,7 +91,8 @@ internal sealed class PostgresForumSearch : IForumSearch
             var like = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
             q = q.Where(x => EF.Functions.ILike(x.p.Body, like) || (x.p.Seq == 1 && EF.Functions.ILike(x.t.Title, like)));
         }
-        var found = await q.OrderByDescending(x => x.p.CreatedAt).Skip(skip).Take(limit).Select(x => new { x.p.Id, x.p.ThreadId, x.p.Html }).ToListAsync(ct);
+        var found = await q.OrderByDescending(x => x.p.CreatedAt).Skip(skip).Take(limit).Select(x => new { x.p.Id, x.p.ThreadId, x.p.Html })
+            .ToListAsync(ct);
         var rows = found.Select(f =>
         {
             var text = Infrastructure.Markdown.MarkdownRenderer.PlainText(f.Html, 70_000);

@@ -16,11 +16,12 @@ internal static class SearchEndpoint
     public const int MaxPage = (ForumSearchLimits.Candidates + PageSize - 1) / PageSize;
 
     public static void MapSearch(this RouteGroupBuilder api) =>
-        api.MapGet("/search", async Task<Results<Ok<IReadOnlyList<SearchHit>>, ValidationProblem>> (string? q, int? page, HttpContext http, ForumQueries queries,
-            SearchCache cache, CancellationToken ct) =>
+        api.MapGet("/search", async Task<Results<Ok<IReadOnlyList<SearchHit>>, ValidationProblem>> (string? q, int? page, HttpContext http,
+            ForumQueries queries, SearchCache cache, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(q) || q.Length > 200) return new FieldErrors().Add("q", "Search for 1–200 characters.").ToProblem();
-            if (page is < 1 or > MaxPage) return new FieldErrors().Add("page", $"Pages run from 1 to {MaxPage}; add words to reach older posts.").ToProblem();
+            if (page is < 1 or > MaxPage)
+                return new FieldErrors().Add("page", $"Pages run from 1 to {MaxPage}; add words to reach older posts.").ToProblem();
             var visible = (await queries.VisibleCategoriesAsync(ForumViewer.From(http.User), ct)).Select(c => c.Id).ToList();
             return TypedResults.Ok(await cache.SearchAsync(q, visible, page ?? 1, ct));
         }).RequireRateLimiting(RateLimits.Search);

@@ -40,8 +40,8 @@ internal sealed class SqliteForumSearch : IForumSearch
     /// <summary>How many newest matches of a long term's first <see cref="IndexedPrefix"/> characters are checked here.</summary>
     private const int PrefixScan = 2_000;
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int skip,
-        int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory,
+        int skip, int limit, CancellationToken ct)
     {
         var terms = SearchText.Terms(query);
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
@@ -60,8 +60,8 @@ internal sealed class SqliteForumSearch : IForumSearch
         if (candidates.Count == 0) return [];
         var averageLength = Math.Max(1, candidates.Average(c => c.Body.Length));
         // Stable sort: equal scores keep the newest first.
-        var best = candidates.Select((c, i) => (c, Score: Score(c, terms, averageLength), i)).OrderByDescending(x => x.Score).ThenBy(x => x.i).Skip(skip).Take(limit)
-            .Select(x => (x.c.PostId, x.c.ThreadId, SearchText.Excerpt(x.c.Body, terms))).ToList();
+        var best = candidates.Select((c, i) => (c, Score: Score(c, terms, averageLength), i)).OrderByDescending(x => x.Score).ThenBy(x => x.i)
+            .Skip(skip).Take(limit).Select(x => (x.c.PostId, x.c.ThreadId, SearchText.Excerpt(x.c.Body, terms))).ToList();
         return await ForumSearchResults.BuildAsync(db, best, terms, ct, markSnippet: true);
     }
 
@@ -85,12 +85,14 @@ internal sealed class SqliteForumSearch : IForumSearch
 
         var found = await ReadAsync(connection, Match(terms.Select(t => t.Length > IndexedPrefix ? Quote(t) : Quote(t) + "*")), filter, cap, ct);
         if (found.Count > 0) return found;
-        var scanned = await ReadAsync(connection, Match(terms.Select(t => Quote(t[..Math.Min(t.Length, IndexedPrefix)]) + "*")), filter, PrefixScan, ct);
+        var firstLetters = Match(terms.Select(t => Quote(t[..Math.Min(t.Length, IndexedPrefix)]) + "*"));
+        var scanned = await ReadAsync(connection, firstLetters, filter, PrefixScan, ct);
         found = [.. scanned.Where(c => longTerms.All(t => Occurrences(c.Body, t) > 0 || Occurrences(c.Title, t) > 0)).Take(cap)];
         return found.Count > 0 || scanned.Count < PrefixScan ? found : await ReadAsync(connection, prefixes, filter, cap, ct);
     }
 
-    private static async Task<List<Candidate>> ReadAsync(System.Data.Common.DbConnection connection, string match, string filter, int limit, CancellationToken ct)
+    private static async Task<List<Candidate>> ReadAsync(System.Data.Common.DbConnection connection, string match, string filter, int limit,
+        CancellationToken ct)
     {
         var candidates = new List<Candidate>();
         await using var command = connection.CreateCommand();
