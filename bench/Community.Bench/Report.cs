@@ -9,8 +9,8 @@ internal sealed record Row(string Area, string Measure, string Target, string Re
     /// <summary>Measures carry run-specific counts (seeding seconds); rows of two runs match on the words alone.</summary>
     public string Key => Area + "|" + Regex.Replace(Measure, @"[\d.,]+", "#");
 
-    /// <summary>The row's headline figure: the first number of its result (req/s, p50, µs/request, MiB, ratio …).</summary>
-    public double? Figure => Regex.Match(Result, @"\d[\d,]*(\.\d+)?") is { Success: true } m
+    /// <summary>The row's headline figure: the first number of its result (req/s, p50, µs/request, MiB, ratio …), not the 50 of "p50".</summary>
+    public double? Figure => Regex.Match(Result, @"(?<![\w.])\d[\d,]*(\.\d+)?") is { Success: true } m
         ? double.Parse(m.Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : null;
 }
 

@@ -35,7 +35,7 @@ internal static class SearchScenario
         var rare = Enumerable.Range(0, 150).Select(_ => $"zq{random.Next(2, posts + 2)}").Distinct().ToList();
         var (commonTimes, commonHits, commonSlowest) = await TimeAsync(http, common);
         var (rareTimes, rareHits, _) = await TimeAsync(http, rare);
-        PrintSlowest(commonSlowest);
+        await PrintSlowestAsync(server, commonSlowest);
         var commonP99 = Percentiles.Of(commonTimes, 99);
         var rareP99 = Percentiles.Of(rareTimes, 99);
         var size = $"{posts:N0} posts, seeded and index optimised in {seeded.TotalSeconds:0} s";
@@ -46,9 +46,37 @@ internal static class SearchScenario
             rareP99 <= 50 && rareHits == rare.Count, report.VsMillis(rareP99));
     }
 
-    /// <summary>Prints the slowest queries, so a tail can be traced to the words that cause it.</summary>
-    private static void PrintSlowest(List<(double Ms, string Query)> slowest) =>
+    /// <summary>
+    /// Prints the slowest queries, so a tail can be traced to the words that cause it, with what their FTS5 statements cost
+    /// on the same file from this process: every word as a prefix (the previous build's statement) against long words as
+    /// whole words (the site's first statement now), interleaved three times.
+    /// </summary>
+    private static async Task PrintSlowestAsync(Server server, List<(double Ms, string Query)> slowest)
+    {
         Console.WriteLine($"    slowest: {string.Join(", ", slowest.Select(s => $"'{s.Query}' {Report.F(s.Ms)} ms"))}");
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(server.Folder, "bench.db")};Mode=ReadOnly");
+        await db.OpenAsync();
+        foreach (var (_, query) in slowest)
+        {
+            var words = query.Split(' ');
+            var prefix = string.Join(" AND ", words.Select(t => $"\"{t}\"*"));
+            var whole = string.Join(" AND ", words.Select(t => t.Length > 4 ? $"\"{t}\"" : $"\"{t}\"*"));
+            var times = new List<string>();
+            for (var i = 0; i < 3; i++) times.Add($"{Report.F(await TimeStatementAsync(db, prefix))} / {Report.F(await TimeStatementAsync(db, whole))}");
+            Console.WriteLine($"      '{query}': FTS5 statement, all prefixes / long words whole: {string.Join(", ", times)} ms");
+        }
+    }
+
+    private static async Task<double> TimeStatementAsync(SqliteConnection db, string match)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT post_id, thread_id, title, body FROM ForumSearch WHERE ForumSearch MATCH $q ORDER BY rowid DESC LIMIT 400";
+        command.Parameters.AddWithValue("$q", match);
+        var watch = Stopwatch.StartNew();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) { }
+        return watch.Elapsed.TotalMilliseconds;
+    }
 
     private static async Task<(List<double> Times, int Hits, List<(double Ms, string Query)> Slowest)> TimeAsync(HttpClient http, List<string> queries)
     {
