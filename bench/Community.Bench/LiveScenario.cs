@@ -69,7 +69,7 @@ internal static class LiveScenario
         var posted = new ConcurrentDictionary<int, long>();
         var posts = new List<Task>();
         var failures = 0;
-        double rssStart = double.NaN, rssPeak = 0;
+        var samples = new List<(double Second, double MiB)>();
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000.0 / perSecond));
         var begin = Stopwatch.GetTimestamp();
         for (var n = 1; n <= seconds * perSecond && await timer.WaitForNextTickAsync(); n++)
@@ -82,11 +82,7 @@ internal static class LiveScenario
                 using var doc = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
                 posted[doc.RootElement.GetProperty("seq").GetInt32()] = Stopwatch.GetTimestamp();
             }));
-            if (n % perSecond != 0) continue;
-            var rss = server.RssMiB();
-            rssPeak = Math.Max(rssPeak, rss);
-            // The first ten seconds warm the paths up (JIT, caches, pools); flat means flat after that.
-            if (n == 10 * perSecond) rssStart = rss;
+            if (n % perSecond == 0) samples.Add((n / (double)perSecond, server.RssMiB()));
         }
         await Task.WhenAll(posts);
         var elapsed = Stopwatch.GetElapsedTime(begin).TotalSeconds;
@@ -100,13 +96,28 @@ internal static class LiveScenario
             $"p50 {Report.F(Percentiles.Of(latencies, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms; delivered {latencies.Count}/{expected}" +
             $" ({Report.F(posted.Count / elapsed, "0.0")} replies/s{(failures > 0 ? $", {failures} failed" : "")})",
             p99 <= 100 && latencies.Count == expected && failures == 0);
-        var growth = rssEnd - rssStart;
-        report.Add("Live", "resident memory during that stream, from second 10 to the end", "flat: grows ≤ 10%",
-            $"{Report.F(rssStart, "0")} → {Report.F(rssEnd, "0")} MiB ({(growth >= 0 ? "+" : "")}{Report.F(growth, "0")} MiB; " +
-            $"peak {Report.F(rssPeak, "0")} MiB, " +
-            $"{Report.F(rssBefore, "0")} MiB before the viewers joined)",
-            rssEnd <= rssStart * 1.1);
+        // Flat: after warm-up (JIT, pools, the GC finding its budgets), the least-squares slope over the last two minutes
+        // (the last two thirds of a shorter stream) may add at most 5% of the mean over that window.
+        var window = Math.Min(120, seconds * 2 / 3.0);
+        var last = samples.Where(x => x.Second > seconds - window).ToList();
+        var (slope, mean) = Slope(last);
+        var growth = slope * window / mean * 100;
+        report.Add("Live", $"resident memory during that stream: slope over the last {window:0} s (after {seconds - window:0} s of warm-up)",
+            "flat: ≤ 5% over that window",
+            $"{(slope >= 0 ? "+" : "")}{Report.F(slope * 60, "0.0")} MiB/min ({(growth >= 0 ? "+" : "")}{Report.F(growth, "0.0")}% over {window:0} s); " +
+            $"{Report.F(last[0].MiB, "0")} → {Report.F(rssEnd, "0")} MiB, peak {Report.F(samples.Max(x => x.MiB), "0")} MiB, " +
+            $"{Report.F(rssBefore, "0")} MiB before the viewers joined",
+            growth <= 5, report.VsMiB(rssEnd));
         await ForumsScenario.DisposeAllAsync(clients);
+    }
+
+    /// <summary>Least-squares slope (MiB per second) and mean of the samples.</summary>
+    private static (double Slope, double Mean) Slope(List<(double Second, double MiB)> xs)
+    {
+        if (xs.Count < 2) return (0, xs.Count == 1 ? xs[0].MiB : double.NaN);
+        double mx = xs.Average(x => x.Second), my = xs.Average(x => x.MiB);
+        var sxx = xs.Sum(x => (x.Second - mx) * (x.Second - mx));
+        return (sxx == 0 ? 0 : xs.Sum(x => (x.Second - mx) * (x.MiB - my)) / sxx, my);
     }
 
     private static async Task ReleaseAsync(Server server, BenchClient admin, Report report, int viewers, int sampleSeconds)

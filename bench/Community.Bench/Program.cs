@@ -1,7 +1,8 @@
 using Community.Bench;
 
-// Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 60] [--search-posts 1000000]
+// Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
 //        [--only site,media,forums,referrals,publishing,members,search,memory,live] [--out file.md]
+//        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
 var report = new Report();
 Console.WriteLine($"Community bench on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -13,30 +14,24 @@ var small = await Wrk.RunAsync(reference.Url + "/small", seconds: options.Second
 report.Reference = new Baseline(small, reference.RssMiB());
 Console.WriteLine($"  Reference app: {small.RequestsPerSecond:0} req/s, p50 {small.P50Ms:0.00} ms, {report.Reference.RssMiB:0} MiB");
 
-if (options.Wants("media")) MediaScenario.Run(report);
-
-// The areas measured on one shared server; "memory" and "live" start their own.
-if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search"))
+// --baseline: the same scenarios on the previous build (bench/run.sh built it in a temporary git worktree), first,
+// so every row of this build can show its ratio to the previous build's figure measured minutes apart.
+if (options.BaselineRepo is not null)
 {
-    await using var server = await Server.StartAsync(options.Repo, options.Port);
-    // Let start-up work (JIT, caches, demo seeding) settle before measuring memory and throughput.
-    using (var warm = new HttpClient()) for (var i = 0; i < 200; i++) await warm.GetAsync(server.Url + "/");
-    await Task.Delay(2000);
-    if (options.Wants("site")) await SiteScenario.RunAsync(server, report, options.Seconds);
-    if (options.Wants("publishing")) await PublishingScenario.RunAsync(server, report, options.Seconds);
-    if (options.Wants("referrals")) await ReferralsScenario.RunAsync(server, report, options.Seconds);
-    if (options.Wants("members")) await MembersScenario.RunAsync(server, reference, report, options.Seconds);
-    if (options.Wants("members")) await MembersScenario.RequestLogAsync(options.Repo, options.Port + 4, server, reference, report, options.Seconds);
-    if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
-    if (options.Wants("search")) await SearchScenario.RunAsync(server, report, options.SearchPosts);
-    if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
+    var previous = new Report { Reference = report.Reference, App = reference, Label = $"previous build {options.BaselineRev}" };
+    Console.WriteLine($"  The previous build ({options.BaselineRev}, {options.BaselineRepo}) first:");
+    try
+    {
+        await RunScenariosAsync(options with { Repo = options.BaselineRepo }, previous);
+    }
+    catch (Exception ex) when (ex is not OutOfMemoryException)
+    {
+        Console.WriteLine($"  The previous build failed a scenario ({ex.GetType().Name}: {ex.Message}); rows it did not produce show no ratio.");
+    }
+    report.Previous = previous;
+    Console.WriteLine("  This build:");
 }
-
-if (options.Wants("memory")) await IdleMemoryScenario.RunAsync(options.Repo, options.Port + 2, report);
-if (options.Wants("live")) await LiveScenario.RunAsync(options.Repo, options.Port + 3, report, options.StreamSeconds);
-
-// A second server, killed mid-burst: what a crash costs the click log.
-if (options.Wants("referrals")) await ReferralsScenario.CrashAsync(options.Repo, options.Port + 1, report);
+await RunScenariosAsync(options, report);
 
 Console.WriteLine();
 var table = report.ToMarkdown();
@@ -44,15 +39,45 @@ Console.WriteLine(table);
 if (options.Out is not null) await File.WriteAllTextAsync(options.Out, table);
 return report.AllMet ? 0 : 1;
 
-internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, string? Out, int Port, int SearchPosts, int StreamSeconds)
+static async Task RunScenariosAsync(Options options, Report report)
+{
+    // The image pipeline is timed in this process, so only this build's library can be measured.
+    if (options.Wants("media") && report.Label is null) MediaScenario.Run(report);
+
+    // The areas measured on one shared server; "memory" and "live" start their own.
+    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search"))
+    {
+        await using var server = await Server.StartAsync(options.Repo, options.Port);
+        // Let start-up work (JIT, caches, demo seeding) settle before measuring memory and throughput.
+        using (var warm = new HttpClient()) for (var i = 0; i < 200; i++) await warm.GetAsync(server.Url + "/");
+        await Task.Delay(2000);
+        if (options.Wants("site")) await SiteScenario.RunAsync(server, report, options.Seconds);
+        if (options.Wants("publishing")) await PublishingScenario.RunAsync(server, report, options.Seconds);
+        if (options.Wants("referrals")) await ReferralsScenario.RunAsync(server, report, options.Seconds);
+        if (options.Wants("members")) await MembersScenario.RunAsync(server, report.App!, report, options.Seconds);
+        if (options.Wants("members")) await MembersScenario.RequestLogAsync(options.Repo, options.Port + 4, server, report.App!, report, options.Seconds);
+        if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
+        if (options.Wants("search")) await SearchScenario.RunAsync(server, report, options.SearchPosts);
+        if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
+    }
+
+    if (options.Wants("memory")) await IdleMemoryScenario.RunAsync(options.Repo, options.Port + 2, report);
+    if (options.Wants("live")) await LiveScenario.RunAsync(options.Repo, options.Port + 3, report, options.StreamSeconds);
+
+    // A second server, killed mid-burst: what a crash costs the click log.
+    if (options.Wants("referrals")) await ReferralsScenario.CrashAsync(options.Repo, options.Port + 1, report);
+}
+
+internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, string? Out, int Port, int SearchPosts, int StreamSeconds,
+    string? BaselineRepo = null, string? BaselineRev = null)
 {
     public bool Wants(string area) => Only is null || Only.Contains(area);
     public bool WantsAny(params string[] areas) => areas.Any(Wants);
 
     public static Options Parse(string[] args)
     {
-        string repo = Directory.GetCurrentDirectory(), only = "", output = "";
-        int seconds = 10, port = 5710, searchPosts = 1_000_000, streamSeconds = 60;
+        string repo = Directory.GetCurrentDirectory(), only = "", output = "", baselineRepo = "", baselineRev = "";
+        int seconds = 10, port = 5710, searchPosts = 1_000_000, streamSeconds = 180;
         for (var i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -63,11 +88,14 @@ internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, 
                 case "--out": output = args[++i]; break;
                 case "--stream-seconds": streamSeconds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--baseline-repo": baselineRepo = args[++i]; break;
+                case "--baseline-rev": baselineRev = args[++i]; break;
                 case "--search-posts": searchPosts = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
             }
         }
         return new Options(Path.GetFullPath(repo), seconds,
             only.Length == 0 ? null : only.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
-            output.Length == 0 ? null : output, port, searchPosts, streamSeconds);
+            output.Length == 0 ? null : output, port, searchPosts, streamSeconds,
+            baselineRepo.Length == 0 ? null : Path.GetFullPath(baselineRepo), baselineRev.Length == 0 ? "baseline" : baselineRev);
     }
 }

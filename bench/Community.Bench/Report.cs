@@ -1,9 +1,18 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Community.Bench;
 
-internal sealed record Row(string Area, string Measure, string Target, string Result, bool? Met, string Versus);
+internal sealed record Row(string Area, string Measure, string Target, string Result, bool? Met, string Versus)
+{
+    /// <summary>Measures carry run-specific counts (seeding seconds); rows of two runs match on the words alone.</summary>
+    public string Key => Area + "|" + Regex.Replace(Measure, @"[\d.,]+", "#");
+
+    /// <summary>The row's headline figure: the first number of its result (req/s, p50, µs/request, MiB, ratio …), not the 50 of "p50".</summary>
+    public double? Figure => Regex.Match(Result, @"(?<![\w.])\d[\d,]*(\.\d+)?") is { Success: true } m
+        ? double.Parse(m.Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : null;
+}
 
 /// <summary>
 /// Collects rows and prints them as a Markdown table (pasteable into docs/performance.md): the single place rows are
@@ -16,6 +25,12 @@ internal sealed class Report
 
     /// <summary>The yardstick of this run, measured before any scenario.</summary>
     public Baseline? Reference { get; set; }
+
+    /// <summary>The same scenarios on the previous build, run first in this run (bench/run.sh --baseline).</summary>
+    public Report? Previous { get; set; }
+
+    /// <summary>Names a run that is not this build (printed before its rows).</summary>
+    public string? Label { get; set; }
 
     /// <summary>The reference app, for rows that compare against the same bytes.</summary>
     public ReferenceApp? App { get; set; }
@@ -31,7 +46,7 @@ internal sealed class Report
     {
         var row = new Row(area, measure, target, result, met, versus ?? "—");
         _rows.Add(row);
-        Console.WriteLine($"  {area} | {measure}: {result} ({Verdict(met)}) [{row.Versus}]");
+        Console.WriteLine($"  {(Label is null ? "" : $"[{Label}] ")}{area} | {measure}: {result} ({Verdict(met)}) [{row.Versus}]");
     }
 
     public static string F(double value, string format = "0.0") => value.ToString(format, CultureInfo.InvariantCulture);
@@ -60,10 +75,34 @@ internal sealed class Report
                 $"{F(b.Small.RequestsPerSecond, "0")} req/s, p50 {F(b.Small.P50Ms, "0.00")} ms, p99 {F(b.Small.P99Ms, "0.00")} ms, {F(b.RssMiB, "0")} MiB resident.");
             sb.AppendLine();
         }
-        sb.AppendLine("| Area | Measure | Target | Result | vs reference | |");
-        sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
-        foreach (var r in _rows) sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Area} | {r.Measure} | {r.Target} | {r.Result} | {r.Versus} | {Verdict(r.Met)} |");
+        if (Previous is { } p)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Column \"vs previous\": this build's headline figure (the first number of Result) over the same row's on the " +
+                $"{p.Label}, measured earlier in this run; whether higher is better depends on the row (req/s: higher; ms, µs, MiB: lower).");
+            sb.AppendLine();
+            sb.AppendLine("| Area | Measure | Target | Result | vs reference | vs previous | |");
+            sb.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        }
+        else
+        {
+            sb.AppendLine("| Area | Measure | Target | Result | vs reference | |");
+            sb.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        }
+        foreach (var r in _rows)
+        {
+            var previous = Previous is null ? "" : $" {VsPrevious(r)} |";
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Area} | {r.Measure} | {r.Target} | {r.Result} | {r.Versus} |{previous} {Verdict(r.Met)} |");
+        }
         return sb.ToString();
+    }
+
+    /// <summary>This row's headline figure over the previous build's, with the previous result for reading.</summary>
+    private string VsPrevious(Row row)
+    {
+        var before = Previous?._rows.FirstOrDefault(p => p.Key == row.Key);
+        if (before is null) return "— (no such row)";
+        if (before.Figure is not { } b || row.Figure is not { } now || b == 0) return $"— (was: {before.Result})";
+        return $"{F(now / b, "0.00")}× prev (was: {before.Result}; {Verdict(before.Met)})";
     }
 
     public bool AllMet => _rows.All(r => r.Met != false);

@@ -33,8 +33,9 @@ internal static class SearchScenario
         var common = Common.Select(w => w).Concat(Enumerable.Range(0, 160).Select(_ => $"{Common[random.Next(40)]} {Common[random.Next(40)]}"))
             .Distinct().Take(150).ToList();
         var rare = Enumerable.Range(0, 150).Select(_ => $"zq{random.Next(2, posts + 2)}").Distinct().ToList();
-        var (commonTimes, commonHits) = await TimeAsync(http, common);
-        var (rareTimes, rareHits) = await TimeAsync(http, rare);
+        var (commonTimes, commonHits, commonSlowest) = await TimeAsync(http, common);
+        var (rareTimes, rareHits, _) = await TimeAsync(http, rare);
+        await PrintSlowestAsync(server, commonSlowest);
         var commonP99 = Percentiles.Of(commonTimes, 99);
         var rareP99 = Percentiles.Of(rareTimes, 99);
         var size = $"{posts:N0} posts, seeded and index optimised in {seeded.TotalSeconds:0} s";
@@ -45,22 +46,56 @@ internal static class SearchScenario
             rareP99 <= 50 && rareHits == rare.Count, report.VsMillis(rareP99));
     }
 
-    private static async Task<(List<double> Times, int Hits)> TimeAsync(HttpClient http, List<string> queries)
+    /// <summary>
+    /// Prints the slowest queries, so a tail can be traced to the words that cause it, with what their FTS5 statements cost
+    /// on the same file from this process: every word as a prefix (the previous build's statement) against long words as
+    /// whole words (the site's first statement now), interleaved three times.
+    /// </summary>
+    private static async Task PrintSlowestAsync(Server server, List<(double Ms, string Query)> slowest)
+    {
+        Console.WriteLine($"    slowest: {string.Join(", ", slowest.Select(s => $"'{s.Query}' {Report.F(s.Ms)} ms"))}");
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(server.Folder, "bench.db")};Mode=ReadOnly");
+        await db.OpenAsync();
+        foreach (var (_, query) in slowest)
+        {
+            var words = query.Split(' ');
+            var prefix = string.Join(" AND ", words.Select(t => $"\"{t}\"*"));
+            var whole = string.Join(" AND ", words.Select(t => t.Length > 4 ? $"\"{t}\"" : $"\"{t}\"*"));
+            var times = new List<string>();
+            for (var i = 0; i < 3; i++) times.Add($"{Report.F(await TimeStatementAsync(db, prefix))} / {Report.F(await TimeStatementAsync(db, whole))}");
+            Console.WriteLine($"      '{query}': FTS5 statement, all prefixes / long words whole: {string.Join(", ", times)} ms");
+        }
+    }
+
+    private static async Task<double> TimeStatementAsync(SqliteConnection db, string match)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT post_id, thread_id, title, body FROM ForumSearch WHERE ForumSearch MATCH $q ORDER BY rowid DESC LIMIT 400";
+        command.Parameters.AddWithValue("$q", match);
+        var watch = Stopwatch.StartNew();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) { }
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<(List<double> Times, int Hits, List<(double Ms, string Query)> Slowest)> TimeAsync(HttpClient http, List<string> queries)
     {
         for (var i = 0; i < 5; i++) (await http.GetAsync($"/api/search?q=warmup{i}")).EnsureSuccessStatusCode();
         var times = new List<double>();
         var hits = 0;
+        var each = new List<(double Ms, string Query)>();
         foreach (var q in queries)
         {
             var watch = Stopwatch.StartNew();
             using var response = await http.GetAsync("/api/search?q=" + Uri.EscapeDataString(q));
             var body = await response.Content.ReadAsStringAsync();
             times.Add(watch.Elapsed.TotalMilliseconds);
+            each.Add((times[^1], q));
             response.EnsureSuccessStatusCode();
             hits += body.Length > 2 ? (q.StartsWith("zq", StringComparison.Ordinal) ? 1 : body.Split("\"threadId\"").Length - 1) : 0;
         }
         times.Sort();
-        return (times, hits);
+        return (times, hits, [.. each.OrderByDescending(e => e.Ms).Take(5)]);
     }
 
     private static async Task SeedAsync(Server server, long threadId, int posts)

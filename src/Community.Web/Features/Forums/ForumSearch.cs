@@ -18,7 +18,9 @@ public interface IForumSearch
     Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct);
     Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct);
     /// <param name="everyCategory">The caller may read every category, so no category filter is needed.</param>
-    Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct);
+    /// <param name="skip">Ranked hits to pass over (the pages before this one).</param>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int skip,
+        int limit, CancellationToken ct);
 }
 
 /// <summary>Bounds that keep one search cheap however large the forum grows.</summary>
@@ -41,13 +43,14 @@ internal static partial class SearchText
     public static string ToHtml(string marked) =>
         WebUtility.HtmlEncode(marked).Replace(Open.ToString(), "<mark>", StringComparison.Ordinal).Replace(Close.ToString(), "</mark>", StringComparison.Ordinal);
 
+    /// <summary>Finds whole-word-prefix hits of the terms; built once per search (a regex per hit cost more than the ranking).</summary>
+    public static Regex? Marker(IReadOnlyList<string> terms) => terms.Count == 0 ? null
+        : new Regex(@"\b(" + string.Join('|', terms.Select(Regex.Escape)) + @")\w*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+            TimeSpan.FromMilliseconds(200));
+
     /// <summary>Marks whole-word-prefix hits of the terms in plain text.</summary>
-    public static string Mark(string text, IReadOnlyList<string> terms)
-    {
-        if (terms.Count == 0) return WebUtility.HtmlEncode(text);
-        var pattern = new Regex(@"\b(" + string.Join('|', terms.Select(Regex.Escape)) + @")\w*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
-        return ToHtml(pattern.Replace(text, m => Open + m.Value + Close));
-    }
+    public static string Mark(string text, Regex? marker) =>
+        marker is null ? WebUtility.HtmlEncode(text) : ToHtml(marker.Replace(text, m => Open + m.Value + Close));
 
     /// <summary>A window of the text around the first hit.</summary>
     public static string Excerpt(string text, IReadOnlyList<string> terms, int length = 180)
@@ -71,8 +74,8 @@ internal sealed class PostgresForumSearch : IForumSearch
     public Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct) => Task.CompletedTask;
     public Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct) => Task.CompletedTask;
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit,
-        CancellationToken ct)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory,
+        int skip, int limit, CancellationToken ct)
     {
         var terms = SearchText.Terms(query);
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
@@ -88,7 +91,8 @@ internal sealed class PostgresForumSearch : IForumSearch
             var like = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
             q = q.Where(x => EF.Functions.ILike(x.p.Body, like) || (x.p.Seq == 1 && EF.Functions.ILike(x.t.Title, like)));
         }
-        var found = await q.OrderByDescending(x => x.p.CreatedAt).Take(limit).Select(x => new { x.p.Id, x.p.ThreadId, x.p.Html }).ToListAsync(ct);
+        var found = await q.OrderByDescending(x => x.p.CreatedAt).Skip(skip).Take(limit).Select(x => new { x.p.Id, x.p.ThreadId, x.p.Html })
+            .ToListAsync(ct);
         var rows = found.Select(f =>
         {
             var text = Infrastructure.Markdown.MarkdownRenderer.PlainText(f.Html, 70_000);
@@ -111,11 +115,12 @@ internal static class ForumSearchResults
                           where postIds.Contains(p.Id) && !t.IsDeleted
                           select new { p.Id, p.Seq, t.Title, t.Slug, Category = c.Name }).ToDictionaryAsync(x => x.Id, ct);
         var hits = new List<SearchHit>();
+        var marker = SearchText.Marker(terms);
         foreach (var (postId, threadId, snippet) in rows)
         {
             if (!info.TryGetValue(postId, out var i)) continue;
-            hits.Add(new SearchHit(threadId, i.Seq, SearchText.Mark(i.Title, terms), $"{ForumReader.ThreadUrl(threadId, i.Slug)}#p{i.Seq}",
-                markSnippet ? SearchText.Mark(snippet, terms) : SearchText.ToHtml(snippet), i.Category));
+            hits.Add(new SearchHit(threadId, i.Seq, SearchText.Mark(i.Title, marker), $"{ForumReader.ThreadUrl(threadId, i.Slug)}#p{i.Seq}",
+                markSnippet ? SearchText.Mark(snippet, marker) : SearchText.ToHtml(snippet), i.Category));
         }
         return hits;
     }
