@@ -36,7 +36,8 @@ public static partial class RequestLog
             try { await next(context); }
             finally
             {
-                writer.Add(new RequestLogEntry(DateTime.UtcNow.Ticks, context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode,
+                writer.Add(new RequestLogEntry(DateTime.UtcNow.Ticks, context.Request.Method, context.Request.Path.Value ?? "/",
+                    context.Response.StatusCode,
                     Stopwatch.GetTimestamp() - start, context.User.FindFirst(ClaimTypes.NameIdentifier)?.Value));
             }
         });
@@ -53,7 +54,10 @@ public sealed class RequestLogWriter(ILogger logger, Stream? output) : Backgroun
 {
     private const int BatchBytes = 64 * 1024;
     private readonly Channel<RequestLogEntry> _queue = Channel.CreateBounded<RequestLogEntry>(
-        new BoundedChannelOptions(16_384) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite, AllowSynchronousContinuations = false });
+        new BoundedChannelOptions(16_384)
+        {
+            SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite, AllowSynchronousContinuations = false,
+        });
     private long _dropped;
 
     public bool Enabled { get; } = logger.IsEnabled(LogLevel.Information);
@@ -134,5 +138,6 @@ public sealed class RequestLogWriter(ILogger logger, Stream? output) : Backgroun
         buffer.Advance(n);
     }
 
-    private static void Append(ArrayBufferWriter<byte> buffer, string text) => buffer.Advance(Encoding.UTF8.GetBytes(text, buffer.GetSpan(text.Length * 3)));
+    private static void Append(ArrayBufferWriter<byte> buffer, string text) =>
+        buffer.Advance(Encoding.UTF8.GetBytes(text, buffer.GetSpan(text.Length * 3)));
 }

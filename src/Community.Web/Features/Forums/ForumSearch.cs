@@ -41,7 +41,9 @@ internal static partial class SearchText
 
     /// <summary>Escape first, then turn the markers into &lt;mark&gt;: user text never reaches the page as HTML.</summary>
     public static string ToHtml(string marked) =>
-        WebUtility.HtmlEncode(marked).Replace(Open.ToString(), "<mark>", StringComparison.Ordinal).Replace(Close.ToString(), "</mark>", StringComparison.Ordinal);
+        WebUtility.HtmlEncode(marked)
+            .Replace(Open.ToString(), "<mark>", StringComparison.Ordinal)
+            .Replace(Close.ToString(), "</mark>", StringComparison.Ordinal);
 
     /// <summary>Finds whole-word-prefix hits of the terms; built once per search (a regex per hit cost more than the ranking).</summary>
     public static Regex? Marker(IReadOnlyList<string> terms) => terms.Count == 0 ? null
@@ -68,7 +70,8 @@ internal static partial class SearchText
 /// <summary>PostgreSQL: case-insensitive substring match over the newest posts (a tsvector index can replace it without changing callers).</summary>
 internal sealed class PostgresForumSearch : IForumSearch
 {
-    public Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct, bool isNew = false) => Task.CompletedTask;
+    public Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct, bool isNew = false) =>
+        Task.CompletedTask;
     public Task RemoveAsync(CommunityDb db, long postId, CancellationToken ct) => Task.CompletedTask;
     public Task RemoveThreadAsync(CommunityDb db, long threadId, CancellationToken ct) => Task.CompletedTask;
     public Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct) => Task.CompletedTask;
@@ -88,7 +91,9 @@ internal sealed class PostgresForumSearch : IForumSearch
                 select new { p, t };
         foreach (var term in terms)
         {
-            var like = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var escaped = term.Replace("\\", "\\\\", StringComparison.Ordinal)
+                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+            var like = "%" + escaped + "%";
             q = q.Where(x => EF.Functions.ILike(x.p.Body, like) || (x.p.Seq == 1 && EF.Functions.ILike(x.t.Title, like)));
         }
         var found = await q.OrderByDescending(x => x.p.CreatedAt).Skip(skip).Take(limit).Select(x => new { x.p.Id, x.p.ThreadId, x.p.Html })
@@ -104,7 +109,8 @@ internal sealed class PostgresForumSearch : IForumSearch
 
 internal static class ForumSearchResults
 {
-    public static async Task<IReadOnlyList<SearchHit>> BuildAsync(CommunityDb db, List<(long PostId, long ThreadId, string Snippet)> rows, List<string> terms,
+    public static async Task<IReadOnlyList<SearchHit>> BuildAsync(CommunityDb db, List<(long PostId, long ThreadId, string Snippet)> rows,
+        List<string> terms,
         CancellationToken ct, bool markSnippet = false)
     {
         if (rows.Count == 0) return [];

@@ -17,7 +17,10 @@ internal sealed class SqliteForumSearch : IForumSearch
     {
         if (!isNew) await RemoveAsync(db, post.Id, ct);
         var text = Infrastructure.Markdown.MarkdownRenderer.PlainText(post.Html, 70_000);
-        await db.Database.ExecuteSqlAsync($"INSERT INTO ForumSearch (title, body, post_id, thread_id, category_id) VALUES ({title ?? ""}, {text}, {post.Id}, {post.ThreadId}, {categoryId})", ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO ForumSearch (title, body, post_id, thread_id, category_id)
+            VALUES ({title ?? ""}, {text}, {post.Id}, {post.ThreadId}, {categoryId})
+            """, ct);
     }
 
     public Task RemoveAsync(CommunityDb db, long postId, CancellationToken ct) =>
@@ -46,7 +49,8 @@ internal sealed class SqliteForumSearch : IForumSearch
         var terms = SearchText.Terms(query);
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
         // category ids are integers from our own directory, safe to inline; the match text is a parameter.
-        var filter = everyCategory ? "" : $"AND category_id IN ({string.Join(',', categoryIds.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
+        var filter = everyCategory ? ""
+            : $"AND category_id IN ({string.Join(',', categoryIds.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
         List<Candidate> candidates;
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -128,7 +132,8 @@ internal sealed class SqliteForumSearch : IForumSearch
     private static int Occurrences(string text, string term)
     {
         var count = 0;
-        for (var at = text.IndexOf(term, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(term, at + term.Length, StringComparison.OrdinalIgnoreCase))
+        for (var at = text.IndexOf(term, StringComparison.OrdinalIgnoreCase); at >= 0;
+             at = text.IndexOf(term, at + term.Length, StringComparison.OrdinalIgnoreCase))
         {
             if (at == 0 || !char.IsLetterOrDigit(text[at - 1])) count++;
         }

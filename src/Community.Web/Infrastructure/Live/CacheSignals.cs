@@ -110,7 +110,8 @@ internal sealed partial class PostgresCacheSignals(DatabaseConnection connection
         {
             try
             {
-                await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connection.Value) { KeepAlive = 15, Pooling = false }.ConnectionString);
+                await using var conn = new NpgsqlConnection(
+                    new NpgsqlConnectionStringBuilder(connection.Value) { KeepAlive = 15, Pooling = false }.ConnectionString);
                 await conn.OpenAsync(_stop.Token);
                 conn.Notification += (_, e) => OnNotification(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", conn)) await listen.ExecuteNonQueryAsync(_stop.Token);

@@ -121,7 +121,8 @@ internal sealed partial class LiveFanout : HubLifetimeManager<LiveHub>, IDisposa
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendGroupExceptAsync(groupName, methodName, args, [], cancellationToken);
 
-    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+    public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args,
+        CancellationToken cancellationToken = default) =>
         Enqueue(methodName, args, m => Deliver(groupNames.SelectMany(Members).DistinctBy(o => o.Connection.ConnectionId), m));
 
     public override Task SendGroupExceptAsync(string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds,
@@ -133,7 +134,8 @@ internal sealed partial class LiveFanout : HubLifetimeManager<LiveHub>, IDisposa
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         SendUsersAsync([userId], methodName, args, cancellationToken);
 
-    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args,
+        CancellationToken cancellationToken = default) =>
         Enqueue(methodName, args, m => Deliver(_connections.Values.Where(o => o.Connection.UserIdentifier is { } u && userIds.Contains(u)), m));
 
     private IEnumerable<ConnectionOutbox> Members(string groupName) =>
@@ -191,7 +193,8 @@ internal sealed partial class LiveFanout : HubLifetimeManager<LiveHub>, IDisposa
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Closed {Count} live connection(s) that fell behind ({MaxQueued} messages waiting or a write stuck for {MaxStall} s); they catch up on reconnect")]
+        Message = "Closed {Count} live connection(s) that fell behind ({MaxQueued} messages waiting or a write stuck for {MaxStall} s); "
+            + "they catch up on reconnect")]
     private static partial void LogDropped(ILogger logger, int count, int maxQueued, int maxStall);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A live send failed: {Error}")]

@@ -19,7 +19,8 @@ internal sealed class PostgresLiveBus(NpgsqlDataSource dataSource) : ILiveBus
 
     public async Task PublishAsync(string group, string method, object payload, CancellationToken ct = default)
     {
-        var json = JsonSerializer.Serialize(new LiveEnvelope(group, method, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web)), JsonSerializerOptions.Web);
+        var envelope = new LiveEnvelope(group, method, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web));
+        var json = JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web);
         var id = Guid.NewGuid().ToString("N");
         var count = (json.Length + ChunkChars - 1) / ChunkChars;
         var chunks = new string[count];
@@ -51,10 +52,12 @@ internal sealed partial class PostgresLiveListener(DatabaseConnection connection
         {
             try
             {
-                await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connection.Value) { KeepAlive = 15, Pooling = false }.ConnectionString);
+                await using var conn = new NpgsqlConnection(
+                    new NpgsqlConnectionStringBuilder(connection.Value) { KeepAlive = 15, Pooling = false }.ConnectionString);
                 await conn.OpenAsync(stoppingToken);
                 conn.Notification += (_, e) => OnNotification(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresLiveBus.Channel}", conn)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresLiveBus.Channel}", conn))
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
                 LogListening(logger);
                 delay = TimeSpan.FromMilliseconds(250);
                 while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
