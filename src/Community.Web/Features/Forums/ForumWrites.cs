@@ -26,10 +26,7 @@ public static class ForumProblems
     /// <summary>Markdown the renderer refused (too large, nested too deeply), reported against the body field.</summary>
     public static ProblemHttpResult Rejected(MarkdownRejectedException m)
     {
-        var errors = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["errors"] = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["body"] = [m.Message] },
-        };
+        var errors = new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = new FieldErrors().Add("body", m.Message).ToDictionary() };
         return m.Status == StatusCodes.Status413PayloadTooLarge ? Problems.PayloadTooLarge(m.Message, errors) : Problems.BadRequest(m.Message,
             errors);
     }

@@ -47,8 +47,8 @@ public static class Sanctions
             SanctionRequest request, CancellationToken ct)
         {
             if (Validate(request) is { Any: true } errors) return errors.ToProblem();
-            if (await members.FindIdByHandleAsync(userName, ct) is not { } memberId || await members.FindAsync(memberId, ct) is not { } member)
-                return ForumProblems.NotFound("member");
+            // One lookup by handle gives the whole card; no second read by id.
+            if (await members.FindByHandlesAsync([userName], ct) is not [var member, ..]) return ForumProblems.NotFound("member");
             var roles = (await members.RolesOfAsync([member.Id], ct))[member.Id].ToList();
             if (member.Id == viewer.MemberId) return Problems.Conflict("You cannot sanction yourself.");
             if (roles.Contains(Roles.Admin) || (roles.Contains(Roles.Moderator) && !viewer.IsAdmin))
