@@ -33,6 +33,7 @@ public sealed class DialogTests(BrowserFixture browser)
         await hide.ClickAsync();
         var dialog = m.GetByRole(AriaRole.Dialog, new() { Name = "Hide this post" });
         await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await m.ScreenshotAsync("phone-360-hide-dialog");
         var reason = dialog.GetByRole(AriaRole.Textbox, new() { Name = "Reason for hiding (shown in the audit log)" });
         await Assertions.Expect(reason).ToBeFocusedAsync();
         var problems = await m.LayoutProblemsAsync();
