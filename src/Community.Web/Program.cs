@@ -4,6 +4,7 @@ using Community.Web.Features.Demo;
 using Community.Web.Features.Forums;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
+using Community.Web.Features.Integrations;
 using Community.Web.Features.Publishing;
 using Community.Web.Features.Referrals;
 using Community.Web.Infrastructure;
@@ -53,6 +54,7 @@ builder.Services.AddLive(config);
 builder.Services.AddForums(config);
 builder.Services.AddPublishing(config, root);
 builder.Services.AddReferrals(config, root);
+builder.Services.AddIntegrations(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -87,6 +89,7 @@ app.MapHomePages();
 app.MapForums();
 app.MapPublishing();
 app.MapReferrals();
+app.MapIntegrations();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

@@ -15,6 +15,17 @@ public sealed class Member : IdentityUser
     /// <summary>Goes up whenever every session must end (password change or reset, sign out everywhere, suspension, erasure);
     /// each sign-in cookie carries the version it was issued under.</summary>
     public int SessionVersion { get; set; }
+
+    // Product identity (see Features/Accounts/Product): written only by IExternalMembers.
+    /// <summary>The product's user id, when the member signed in through the product or was synced from it.</summary>
+    public string? ExternalId { get; set; }
+    public string? AccountId { get; set; }
+    public string? AccountName { get; set; }
+    public string? Plan { get; set; }
+    /// <summary>Admin-chosen custom attributes as a JSON object of strings.</summary>
+    public string? ProductAttributes { get; set; }
+    /// <summary>Set when the product deactivated the member: they cannot sign in; what they wrote stays.</summary>
+    public DateTime? DeactivatedAt { get; set; }
 }
 
 internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
@@ -25,5 +36,12 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
         builder.Property(m => m.Bio).HasMaxLength(MemberRules.BioMax);
         builder.Property(m => m.AvatarUrl).HasMaxLength(512);
         builder.Property(m => m.SessionVersion).HasDefaultValue(0);
+        builder.Property(m => m.ExternalId).HasMaxLength(200);
+        builder.Property(m => m.AccountId).HasMaxLength(200);
+        builder.Property(m => m.AccountName).HasMaxLength(200);
+        builder.Property(m => m.Plan).HasMaxLength(100);
+        builder.Property(m => m.ProductAttributes).HasMaxLength(8000);
+        builder.HasIndex(m => m.ExternalId).IsUnique();
+        builder.HasIndex(m => new { m.Plan, m.AccountId });
     }
 }

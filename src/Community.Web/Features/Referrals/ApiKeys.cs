@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Community.Web.Data;
+using Community.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,7 @@ public sealed record CreatedApiKey(string Id, string Name, string Secret, DateTi
 /// Integration keys for the events API. The secret is shown once; the database keeps its SHA-256 and the secret itself
 /// encrypted with Data Protection, because checking an HMAC needs the key. Verified keys are cached until revoked.
 /// </summary>
-public sealed class ApiKeys(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class ApiKeys(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider clock) : IApiKeyLookup
 {
     public const string KeyHeader = "X-Community-Key";
     public const string SignatureHeader = "X-Community-Signature";
@@ -23,8 +24,12 @@ public sealed class ApiKeys(IServiceScopeFactory scopes, IDataProtectionProvider
 
     private readonly IDataProtector _protector = protection.CreateProtector("Community.Referrals.ApiKeys.v1");
     private readonly ConcurrentDictionary<string, byte[]?> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ApiCaller?> _callers = new(StringComparer.Ordinal);
 
-    public async Task<CreatedApiKey> CreateAsync(CommunityDb db, string name, CancellationToken ct)
+    public async Task<CreatedApiKey> CreateAsync(CommunityDb db, string name, CancellationToken ct) =>
+        await CreateAsync(db, name, [ApiScopes.EventsWrite], ct);
+
+    public async Task<CreatedApiKey> CreateAsync(CommunityDb db, string name, IReadOnlyCollection<string> scopes, CancellationToken ct)
     {
         var id = "rk_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var secret = "rs_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -32,7 +37,8 @@ public sealed class ApiKeys(IServiceScopeFactory scopes, IDataProtectionProvider
         {
             Id = id,
             Name = name,
-            SecretHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret))),
+            SecretHash = ApiScopes.Hash(secret),
+            Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
             ProtectedSecret = _protector.Protect(secret),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
@@ -41,7 +47,25 @@ public sealed class ApiKeys(IServiceScopeFactory scopes, IDataProtectionProvider
         return new CreatedApiKey(id, name, secret, key.CreatedAt, "Copy the secret now: it is not shown again.");
     }
 
-    public void Forget(string id) => _keys.TryRemove(id, out _);
+    public void Forget(string id)
+    {
+        _keys.TryRemove(id, out _);
+        // Bearer lookups are cached by hash; a revocation is rare, so dropping them all is simplest.
+        _callers.Clear();
+    }
+
+    public async ValueTask<ApiCaller?> FindBySecretHashAsync(string secretHash, CancellationToken ct)
+    {
+        if (_callers.TryGetValue(secretHash, out var cached)) return cached;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        var key = await db.Set<ReferralApiKey>().AsNoTracking().FirstOrDefaultAsync(k => k.SecretHash == secretHash && k.RevokedAt == null, ct);
+        var caller = key is null ? null
+            : new ApiCaller(key.Id, key.Name, key.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal));
+        if (_callers.Count > 10_000) _callers.Clear();
+        _callers[secretHash] = caller;
+        return caller;
+    }
 
     /// <summary>Checks <c>X-Community-Signature: t={unix},v1={hex HMAC-SHA256(secret, t + "." + body)}</c>.
     /// Returns the key id, or an error text.</summary>

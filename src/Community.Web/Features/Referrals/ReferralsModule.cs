@@ -20,6 +20,7 @@ public static class ReferralsModule
         services.AddSingleton<IpHasher>();
         services.AddSingleton<DisposableDomains>();
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<IApiKeyLookup>(sp => sp.GetRequiredService<ApiKeys>());
         services.AddSingleton<ClickBuffer>();
         services.AddSingleton<EventBatches>();
         services.AddHostedService<ClickFlusher>();

@@ -1,10 +1,12 @@
 using Community.Web.Data;
 using Community.Web.Infrastructure.Problems;
+using Community.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Referrals;
 
-public sealed record CreateKeyRequest(string? Name);
+/// <summary>A new key; without scopes it may post referral events only, as keys always could.</summary>
+public sealed record CreateKeyRequest(string? Name, IReadOnlyList<string>? Scopes = null);
 
 /// <summary>/api/admin/referrals/keys (admins only): list, create and revoke the events API keys.</summary>
 internal static class ManageApiKeys
@@ -25,8 +27,11 @@ internal static class ManageApiKeys
     {
         var errors = new FieldErrors();
         errors.Text("name", request.Name, 2, 80, "Name");
+        var scopes = request.Scopes is { Count: > 0 } s ? s : [ApiScopes.EventsWrite];
+        if (scopes.Count > ApiScopes.All.Count || scopes.Any(x => !ApiScopes.All.Contains(x)))
+            errors.Add("scopes", "Choose scopes from: " + string.Join(", ", ApiScopes.All) + ".");
         if (errors.Any) return errors.ToProblem();
-        var created = await keys.CreateAsync(db, request.Name!.Trim(), ct);
+        var created = await keys.CreateAsync(db, request.Name!.Trim(), scopes, ct);
         return TypedResults.Created($"/api/admin/referrals/keys/{created.Id}", created);
     }
 

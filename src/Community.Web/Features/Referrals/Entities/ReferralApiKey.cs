@@ -13,6 +13,8 @@ public sealed class ReferralApiKey
     public string ProtectedSecret { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+    /// <summary>Space-separated <see cref="Infrastructure.Security.ApiScopes"/>; keys made before scopes existed hold events:write.</summary>
+    public string Scopes { get; set; } = Infrastructure.Security.ApiScopes.EventsWrite;
 }
 
 internal sealed class ReferralApiKeyConfiguration : IEntityTypeConfiguration<ReferralApiKey>
@@ -24,5 +26,7 @@ internal sealed class ReferralApiKeyConfiguration : IEntityTypeConfiguration<Ref
         b.Property(k => k.Name).HasMaxLength(80);
         b.Property(k => k.SecretHash).HasMaxLength(64);
         b.Property(k => k.ProtectedSecret).HasMaxLength(1000);
+        b.Property(k => k.Scopes).HasMaxLength(400).HasDefaultValue(Infrastructure.Security.ApiScopes.EventsWrite);
+        b.HasIndex(k => k.SecretHash);
     }
 }
