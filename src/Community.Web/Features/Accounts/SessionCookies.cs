@@ -70,23 +70,65 @@ internal static class SessionValidation
 
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
-        if (context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } memberId) return;
+        // This runs first on the principal the cookie decrypted to, so the facts the ticket cache read from it still hold.
+        if ((context.Properties.GetParameter<SessionFacts>(SessionFacts.Key) ?? SessionFacts.Read(context.Principal)) is not { } facts) return;
         var directory = context.HttpContext.RequestServices.GetRequiredService<SessionDirectory>();
-        var session = await directory.GetAsync(memberId, context.HttpContext.RequestAborted);
-        var version = int.TryParse(context.Principal.FindFirstValue(SessionClaims.Version), out var v) ? v : -1;
-        if (!session.Allows(context.Principal.FindFirstValue(SessionClaims.Id), version))
+        var session = await directory.GetAsync(facts.MemberId, context.HttpContext.RequestAborted);
+        if (!session.Allows(facts.SessionId, facts.Version))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
             return;
         }
-        var identity = (ClaimsIdentity)context.Principal.Identity!;
-        var roles = identity.FindAll(identity.RoleClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        if (roles.SetEquals(session.Roles)) return;
+        if (facts.HasRolesOf(session)) return;
+        var identity = (ClaimsIdentity)context.Principal!.Identity!;
         var updated = new ClaimsIdentity(identity.Claims.Where(c => c.Type != identity.RoleClaimType), identity.AuthenticationType,
             identity.NameClaimType, identity.RoleClaimType);
         foreach (var role in session.Roles) updated.AddClaim(new Claim(identity.RoleClaimType, role));
         context.ReplacePrincipal(new ClaimsPrincipal(updated));
+        context.Properties.Parameters.Remove(SessionFacts.Key); // they describe the principal just replaced
         context.ShouldRenew = true; // the browser gets a cookie with the current roles
+    }
+}
+
+/// <summary>
+/// What the session check needs from a cookie's claims (member, session id and version, roles), read once per decrypted
+/// cookie by <see cref="CookieTicketCache"/> and carried in the ticket's (never serialised) parameters.
+/// </summary>
+internal sealed class SessionFacts
+{
+    public const string Key = "community.session-facts";
+    private MemberSession? _sameRoles; // the last session state whose roles matched: the common case costs a reference compare
+
+    private SessionFacts(string memberId, string? sessionId, int version, IReadOnlySet<string> roles) =>
+        (MemberId, SessionId, Version, Roles) = (memberId, sessionId, version, roles);
+
+    public string MemberId { get; }
+    public string? SessionId { get; }
+    public int Version { get; }
+    public IReadOnlySet<string> Roles { get; }
+
+    public static SessionFacts? Read(ClaimsPrincipal? principal)
+    {
+        if (principal?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } memberId) return null;
+        if (principal.Identity is not ClaimsIdentity identity) return null;
+        var version = int.TryParse(principal.FindFirstValue(SessionClaims.Version), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+            ? v : -1;
+        var roles = identity.FindAll(identity.RoleClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        return new SessionFacts(memberId, principal.FindFirstValue(SessionClaims.Id), version, roles);
+    }
+
+    public static void Attach(AuthenticationTicket ticket)
+    {
+        if (Read(ticket.Principal) is { } facts) ticket.Properties.SetParameter(Key, facts);
+    }
+
+    /// <summary>Whether the cookie's roles are the member's current ones (sessions are immutable, so a match is remembered).</summary>
+    public bool HasRolesOf(MemberSession session)
+    {
+        if (ReferenceEquals(Volatile.Read(ref _sameRoles), session)) return true;
+        if (!Roles.SetEquals(session.Roles)) return false;
+        Volatile.Write(ref _sameRoles, session);
+        return true;
     }
 }
