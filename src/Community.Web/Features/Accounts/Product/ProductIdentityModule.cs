@@ -19,6 +19,7 @@ public static class ProductIdentityModule
 
     public static IEndpointRouteBuilder MapProductIdentity(this IEndpointRouteBuilder app)
     {
+        app.MapConnect();
         return app;
     }
 }
