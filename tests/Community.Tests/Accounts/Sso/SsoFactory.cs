@@ -83,3 +83,17 @@ public static class AcmeProduct
     public static string Callback(Uri returnUrl, string payload, string sig) =>
         returnUrl.AbsolutePath + "?sso=" + Uri.EscapeDataString(payload) + "&sig=" + sig;
 }
+
+public static class SyncApi
+{
+    /// <summary>A raw client with an API key holding <paramref name="scopes"/> (as a product's server would call).</summary>
+    public static async Task<HttpClient> ClientAsync(CommunityFactory factory, params string[] scopes)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var keys = scope.ServiceProvider.GetRequiredService<Community.Web.Features.Referrals.ApiKeys>();
+        var key = await keys.CreateAsync(scope.ServiceProvider.GetRequiredService<CommunityDb>(), "product sync", scopes, CancellationToken.None);
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Secret);
+        return client;
+    }
+}
