@@ -66,7 +66,8 @@ public static class MemberSyncEndpoints
         return TypedResults.Ok((await FindAsync(db, externalId.Trim(), ct))!);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(string externalId, IExternalMembers members, CancellationToken ct) =>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(string externalId, IExternalMembers members,
+        CancellationToken ct) =>
         await members.DeactivateAsync(externalId.Trim(), ct) ? TypedResults.NoContent() : Problems.NotFound("No member has this external id.");
 
     private static async Task<Results<Ok<ExternalMemberDto>, ProblemHttpResult>> GetAsync(string externalId, CommunityDb db, CancellationToken ct) =>
