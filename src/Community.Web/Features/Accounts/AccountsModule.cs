@@ -1,4 +1,5 @@
 using Community.Web.Data;
+using Community.Web.Features.Accounts.Product;
 using Community.Web.Infrastructure.Pages;
 using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Problems;
@@ -83,6 +84,7 @@ public static class AccountsModule
         services.AddSingleton<SignInAttempts>();
         services.AddScoped<MemberRegistration>();
         services.AddScoped<AdminMemberQuery>();
+        services.AddProductIdentity();
         return services;
     }
 
@@ -104,6 +106,7 @@ public static class AccountsModule
         app.MapMemberEndpoints();
         app.MapAdminMemberEndpoints();
         app.MapMemberDataEndpoints();
+        app.MapProductIdentity();
         return app;
     }
 }
