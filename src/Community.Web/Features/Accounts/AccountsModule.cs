@@ -1,4 +1,5 @@
 using Community.Web.Data;
+using Community.Web.Features.Accounts.Sso;
 using Community.Web.Infrastructure.Pages;
 using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Problems;
@@ -72,6 +73,7 @@ public static class AccountsModule
         services.AddScoped<IMemberDirectory, MemberDirectory>();
         services.AddSingleton<IServerSignalHandler, SessionSignalHandler>();
         services.AddSingleton<ILiveConnectionGate, SessionConnectionGate>();
+        services.AddSsoSignIn(configuration);
 
         CookieTicketCache.Register(services); // after Identity's cookie set-up, so it wraps the configured format
         services.AddAuthorizationBuilder()
@@ -100,6 +102,7 @@ public static class AccountsModule
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         app.MapAccountEndpoints();
+        app.MapSsoSignIn();
         app.MapMeEndpoints();
         app.MapMemberEndpoints();
         app.MapAdminMemberEndpoints();
