@@ -9,7 +9,7 @@ namespace Community.Tests.Accounts.Sso;
 public sealed class SignInSettingsTests
 {
     private const string AdminEmail = "owner@example.com";
-    private const string AdminPassword = "break-glass-owner-2026";
+    private const string AdminPassword = "glass-breaking-keys-2026";
 
     private sealed class Site(bool localPasswords) : CommunityFactory
     {

@@ -16,7 +16,7 @@ public static class OidcClaims
         if (string.IsNullOrWhiteSpace(subject)) return null;
         var names = settings.Claims;
         var groupClaims = principal.FindAll(names.Groups).Select(c => c.Value).ToList();
-        var groups = (groupClaims.Count == 1 ? SplitList(groupClaims[0]) : groupClaims)
+        var groups = (groupClaims.Count == 1 ? SplitList(groupClaims[0]) : groupClaims.ToArray())
             .Where(g => g.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var custom = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in customAttributes.Concat(names.Custom.Keys).Distinct(StringComparer.Ordinal))
@@ -43,11 +43,11 @@ public static class OidcClaims
         principal.FindFirst(type)?.Value is { Length: > 0 } value ? value : null;
 
     // Most providers send groups as a JSON array (one claim per item); some send one JSON-array or comma-separated string.
-    private static IEnumerable<string> SplitList(string value) =>
+    private static string[] SplitList(string value) =>
         value.StartsWith('[') ? ParseJsonArray(value)
             : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static IEnumerable<string> ParseJsonArray(string value)
+    private static string[] ParseJsonArray(string value)
     {
         try
         {

@@ -26,10 +26,12 @@ public sealed class OidcSettings
     public int TimeoutSeconds { get; set; } = 5;
     public OidcClaimNames Claims { get; set; } = new();
 
+    private static readonly string[] BaseScopes = ["openid", "email", "profile"];
+
     public bool Enabled => Authority.Length > 0 && ClientId.Length > 0;
 
     public IReadOnlyList<string> AllScopes() =>
-        new[] { "openid", "email", "profile" }
+        BaseScopes
             .Concat(Scopes.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.Ordinal).ToList();
 
