@@ -1,4 +1,5 @@
 using Community.Web.Data;
+using Community.Web.Features.Accounts.Product;
 using Community.Web.Features.Accounts.Sso;
 using Community.Web.Infrastructure.Pages;
 using Community.Web.Infrastructure.Live;
@@ -85,6 +86,7 @@ public static class AccountsModule
         services.AddSingleton<SignInAttempts>();
         services.AddScoped<MemberRegistration>();
         services.AddScoped<AdminMemberQuery>();
+        services.AddProductIdentity();
         return services;
     }
 
@@ -107,6 +109,7 @@ public static class AccountsModule
         app.MapMemberEndpoints();
         app.MapAdminMemberEndpoints();
         app.MapMemberDataEndpoints();
+        app.MapProductIdentity();
         return app;
     }
 }

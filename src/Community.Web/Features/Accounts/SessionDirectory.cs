@@ -67,8 +67,9 @@ public sealed class SessionDirectory(IServiceScopeFactory scopes, TimeProvider c
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-        var version = await db.Users.AsNoTracking().Where(u => u.Id == memberId).Select(u => (int?)u.SessionVersion).FirstOrDefaultAsync(ct);
-        if (version is null) return MemberSession.Gone;
+        var version = await db.Users.AsNoTracking().Where(u => u.Id == memberId && u.DeactivatedAt == null)
+            .Select(u => (int?)u.SessionVersion).FirstOrDefaultAsync(ct);
+        if (version is null) return MemberSession.Gone; // gone or deactivated: no session of theirs is valid
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == memberId select r.Name!)
             .ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;

@@ -55,6 +55,11 @@ internal static class SignIn
 
         // From here the caller knows the password: telling them about the lockout or the unconfirmed address reveals nothing.
         if (await users.IsLockedOutAsync(member)) return LockedOut(http, member, clock);
+        if (member.DeactivatedAt is not null)
+        {
+            return TypedResults.Problem("This account was deactivated by the product it belongs to.", statusCode: 403, title: "Account deactivated",
+                extensions: new Dictionary<string, object?> { ["code"] = "deactivated" });
+        }
         if (!member.EmailConfirmed)
         {
             return TypedResults.Problem("Confirm your email address first: we sent you a link when you signed up.",
