@@ -1,5 +1,5 @@
 // A real OpenID Provider (oidc-provider, certified) for Community's SSO tests. The test fixture starts it:
-//   PORT=4567 REDIRECT_URIS=http://127.0.0.1:5000/sso/oidc/callback node server.js
+//   PORT=4567 REDIRECT_URIS=http://127.0.0.1:5000/auth/oidc/callback node server.js
 // Environment: PORT (required), REDIRECT_URIS (comma-separated, exact), CLIENT_ID, CLIENT_SECRET, OTHER_CLIENT_ID.
 // It has its own login page (the provider's interactions) and two test users:
 //   alice@acme.test / alice-password  (email_verified true,  plan Enterprise, groups community-moderators)

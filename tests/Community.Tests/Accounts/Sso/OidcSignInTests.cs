@@ -10,7 +10,7 @@ namespace Community.Tests.Accounts.Sso;
 /// <summary>The provider process, shared by the tests of a class; its client accepts TestServer's callback address.</summary>
 public sealed class OidcProviderFixture : IAsyncLifetime
 {
-    public const string Callback = "http://localhost/sso/oidc/callback";
+    public const string Callback = "http://localhost/auth/oidc/callback";
     public OidcProvider Provider { get; private set; } = null!;
     public async Task InitializeAsync() => Provider = await OidcProvider.StartAsync(Callback);
     public async Task DisposeAsync() => await Provider.DisposeAsync();
@@ -29,7 +29,7 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
     /// <summary>Starts at Community, signs in at the provider, and returns Community's answer to the callback.</summary>
     private static async Task<HttpResponseMessage> SignInAsync(ApiClient app, string email, string password, string returnUrl = "/forums")
     {
-        var start = await app.GetAsync("/sso/oidc?returnUrl=" + Uri.EscapeDataString(returnUrl));
+        var start = await app.GetAsync("/auth/oidc/start?returnUrl=" + Uri.EscapeDataString(returnUrl));
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         using var visitor = new ProviderVisitor();
         var back = await visitor.SignInAsync(start.Headers.Location!, email, password, OidcProviderFixture.Callback);
@@ -47,7 +47,7 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
     public async Task A_verified_customer_signs_in_with_the_product_attributes_and_lands_where_they_were()
     {
         using var app = _factory.CreateApiClient();
-        var start = await app.GetAsync("/sso/oidc?returnUrl=%2Ft%2F1%2Fhello");
+        var start = await app.GetAsync("/auth/oidc/start?returnUrl=%2Ft%2F1%2Fhello");
         var authorize = start.Headers.Location!;
         Assert.StartsWith(fixture.Provider.Issuer, authorize.AbsoluteUri, StringComparison.Ordinal);
 
@@ -68,7 +68,7 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
     public async Task The_start_link_asks_for_code_with_pkce_and_the_configured_scopes()
     {
         using var app = _factory.CreateApiClient();
-        var start = await app.GetAsync("/sso/oidc");
+        var start = await app.GetAsync("/auth/oidc/start");
         using var visitor = new ProviderVisitor();
         // With pushed authorization requests the parameters went to the provider directly; the redirect carries a request_uri.
         var query = System.Web.HttpUtility.ParseQueryString(start.Headers.Location!.Query);
@@ -114,7 +114,7 @@ public sealed class OidcSignInTests(OidcProviderFixture fixture) : IClassFixture
     public async Task A_callback_in_another_browser_without_the_correlation_cookie_is_refused()
     {
         using var app = _factory.CreateApiClient();
-        var start = await app.GetAsync("/sso/oidc");
+        var start = await app.GetAsync("/auth/oidc/start");
         using var visitor = new ProviderVisitor();
         var back = await visitor.SignInAsync(start.Headers.Location!, "alice@acme.test", "alice-password", OidcProviderFixture.Callback);
         using var elsewhere = _factory.CreateApiClient(); // the attacker's browser: the code arrives without the victim's cookies
@@ -169,7 +169,7 @@ public sealed class OidcProviderOutageTests
     {
         using var factory = new OidcFactory(PointingAt($"http://127.0.0.1:{OidcProvider.FreePort()}"));
         using var app = factory.CreateApiClient();
-        var response = await app.GetAsync("/sso/oidc?returnUrl=%2Fforums");
+        var response = await app.GetAsync("/auth/oidc/start?returnUrl=%2Fforums");
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("We could not reach Acme", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -184,7 +184,7 @@ public sealed class OidcProviderOutageTests
         using var app = factory.CreateApiClient();
         await app.GetAsync("/api/account/sign-in-options"); // start the server outside the measured time
         var clock = Stopwatch.StartNew();
-        var response = await app.GetAsync("/sso/oidc");
+        var response = await app.GetAsync("/auth/oidc/start");
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(4.5), TimeSpan.FromSeconds(20));
     }
@@ -197,7 +197,7 @@ public sealed class OidcProviderOutageTests
         settings["Sso:Oidc:AllowPrivateAddresses"] = "false";
         using var factory = new OidcFactory(settings);
         using var app = factory.CreateApiClient();
-        var response = await app.GetAsync("/sso/oidc");
+        var response = await app.GetAsync("/auth/oidc/start");
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
     }
 }

@@ -37,7 +37,7 @@ public sealed class SignInSettingsTests
         var options = await ApiClient.ReadAsync<JsonElement>(await visitor.GetAsync("/api/account/sign-in-options"));
         Assert.True(options.GetProperty("localPasswords").GetBoolean());
         var provider = Assert.Single(options.GetProperty("providers").EnumerateArray());
-        Assert.Equal(("oidc", "Acme", "/sso/oidc"),
+        Assert.Equal(("oidc", "Acme", "/auth/oidc/start"),
             (provider.GetProperty("id").GetString(), provider.GetProperty("name").GetString(), provider.GetProperty("url").GetString()));
     }
 
@@ -55,7 +55,7 @@ public sealed class SignInSettingsTests
         Assert.False(setup.GetProperty("editable").GetBoolean());
         Assert.True(setup.GetProperty("oidc").GetProperty("hasClientSecret").GetBoolean());
         Assert.Equal("https://acme.example/plan", setup.GetProperty("oidc").GetProperty("claims").GetProperty("plan").GetString());
-        Assert.Equal("http://localhost/sso/oidc/callback", setup.GetProperty("oidc").GetProperty("callbackUrl").GetString());
+        Assert.Equal("http://localhost/auth/oidc/callback", setup.GetProperty("oidc").GetProperty("callbackUrl").GetString());
         Assert.Equal("Moderator", setup.GetProperty("groupRoles")[0].GetProperty("role").GetString());
         Assert.Equal("region", setup.GetProperty("customAttributes")[0].GetProperty("key").GetString());
 

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Community.Web.Features.Accounts.Sso;
 
 /// <summary>
-/// GET /sso/oidc?returnUrl=… starts a sign-in at the provider; the handler answers at <c>Sso:Oidc:CallbackPath</c> and calls back
+/// GET /auth/oidc/start?returnUrl=… starts a sign-in at the provider; the handler answers at <c>Sso:Oidc:CallbackPath</c> and calls back
 /// here. Every failure (provider down or slow, a refused token, an expired attempt) is a page that says what happened, not a 500.
 /// </summary>
 public static partial class OidcCallback

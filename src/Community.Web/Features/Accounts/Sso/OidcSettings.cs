@@ -7,8 +7,8 @@ public sealed class OidcSettings
 {
     public const string Section = "Sso:Oidc";
     public const string Scheme = "oidc";
-    public const string StartPath = "/sso/oidc";
-    public const string DefaultCallbackPath = "/sso/oidc/callback";
+    public const string StartPath = "/auth/oidc/start";
+    public const string DefaultCallbackPath = "/auth/oidc/callback";
 
     public string Authority { get; set; } = "";
     public string ClientId { get; set; } = "";

@@ -10,23 +10,19 @@ namespace Community.Web.Features.Accounts.Sso;
 public sealed class SignInSettings(IConfiguration configuration, OidcSettings oidc)
 {
     public const string BreakGlassUrl = "/signin?local=1";
-    public const string ConnectStartPath = "/sso/connect";
+    public const string ConnectStartPath = "/auth/connect/start";
 
     public bool LocalPasswords { get; } = configuration.GetValue("Sso:LocalPasswords", true);
 
-    /// <summary>The Connect (signed payload) provider is on when the product's endpoint and the shared secret are configured.</summary>
-    public bool ConnectEnabled => !string.IsNullOrWhiteSpace(configuration["Sso:Connect:Url"])
-        && !string.IsNullOrWhiteSpace(configuration["Sso:Connect:Secret"]);
-
-    public string ConnectName => (configuration["Sso:Connect:DisplayName"] ?? configuration["Sso:Connect:Name"]
-        ?? configuration["Sso:ProductName"] ?? "your product").Trim();
+    /// <summary>The Connect (signed payload) provider: on when the product's endpoint and the shared secret are configured.</summary>
+    public ConnectSettings? Connect { get; } = ConnectSettings.From(configuration);
 
     /// <summary>The buttons the sign-in page shows, in a fixed order.</summary>
     public IReadOnlyList<SignInProvider> Providers()
     {
         var list = new List<SignInProvider>();
         if (oidc.Enabled) list.Add(new SignInProvider("oidc", oidc.ButtonName(configuration), OidcSettings.StartPath));
-        if (ConnectEnabled) list.Add(new SignInProvider("connect", ConnectName, ConnectStartPath));
+        if (Connect is { } connect) list.Add(new SignInProvider("connect", connect.Name, ConnectStartPath));
         return list;
     }
 }

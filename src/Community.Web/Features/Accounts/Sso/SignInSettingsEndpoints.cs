@@ -44,8 +44,8 @@ public static class SignInSettingsEndpoints
                 ["plan"] = oidc.Claims.Plan,
                 ["groups"] = oidc.Claims.Groups,
             });
-        var connect = new ConnectProviderView(settings.ConnectEnabled, settings.ConnectName, configuration["Sso:Connect:Url"] ?? "",
-            SignInSettings.ConnectStartPath);
+        var connect = new ConnectProviderView(settings.Connect is not null, settings.Connect?.Name ?? "",
+            settings.Connect?.Url.AbsoluteUri ?? "", SignInSettings.ConnectStartPath);
         var custom = sso.CustomAttributes.Order(StringComparer.Ordinal)
             .Select(k => new CustomAttributeView(k, oidc.Claims.Custom.TryGetValue(k, out var claim) ? claim : k)).ToList();
         return TypedResults.Ok(new SignInSetup(Editable: false, settings.LocalPasswords, SignInSettings.BreakGlassUrl, oidcView, connect,
