@@ -1,5 +1,8 @@
+using System.Security.Claims;
+using System.Text.Json;
 using Community.Web.Features.Accounts.Product;
 using Community.Web.Infrastructure.Pages;
+using Microsoft.AspNetCore.Identity;
 
 namespace Community.Web.Features.Accounts.Sso;
 
@@ -23,9 +26,19 @@ public static class SignInSettingsEndpoints
         app.MapGet("/api/account/sign-in-options", (SignInSettings settings) =>
             TypedResults.Ok(new SignInOptions(settings.LocalPasswords, settings.Providers(), SignInSettings.BreakGlassUrl)))
             .WithTags("Account");
+        app.MapGet("/api/account/product", ProductAccountAsync).WithTags("Account").RequireAuthorization();
         app.MapGet("/api/admin/sign-in", Describe).WithTags("Admin").RequireAuthorization(Policies.Administer);
         app.MapPage("/admin/sign-in", "admin-sign-in.html");
         return app;
+    }
+
+    /// <summary>The signed-in member's own product identity (account, plan, attributes), shown on their settings page.</summary>
+    private static async Task<Results<Ok<ProductAccount>, NoContent>> ProductAccountAsync(ClaimsPrincipal user, UserManager<Member> users)
+    {
+        if (await users.GetUserAsync(user) is not { ExternalId: not null } member) return TypedResults.NoContent();
+        var attributes = member.ProductAttributes is { Length: > 0 } json
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : [];
+        return TypedResults.Ok(new ProductAccount(member.AccountId, member.AccountName, member.Plan, attributes));
     }
 
     private static Ok<SignInSetup> Describe(SignInSettings settings, OidcSettings oidc, SsoSettings sso, PublicUrls urls, IConfiguration configuration)
@@ -53,6 +66,8 @@ public static class SignInSettingsEndpoints
             custom));
     }
 }
+
+public sealed record ProductAccount(string? AccountId, string? AccountName, string? Plan, IReadOnlyDictionary<string, string> Attributes);
 
 public sealed record SignInSetup(bool Editable, bool LocalPasswords, string BreakGlassUrl, OidcProviderView Oidc, ConnectProviderView Connect,
     IReadOnlyList<GroupRoleView> GroupRoles, IReadOnlyList<CustomAttributeView> CustomAttributes);
