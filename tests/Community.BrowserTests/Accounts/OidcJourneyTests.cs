@@ -75,7 +75,8 @@ public sealed class OidcJourneyTests(BrowserFixture browser, OidcSite oidc) : IC
         await page.ScreenshotAsync("oidc-settings-plan-1280");
 
         await page.Locator("#sign-out").ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })
+            .GetByRole(AriaRole.Link, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
         var me = await page.APIRequest.GetAsync("/api/me");
         Assert.Equal(204, me.Status);
         await page.Context.CloseAsync();
