@@ -15,6 +15,14 @@ filter="${TEST_FILTER:-}"
 need_dotnet
 need_packages chromium postgresql fonts-dejavu-core fonts-noto-color-emoji
 
+# The real OpenID Provider the SSO tests sign in at (tests/oidc-provider; versions pinned by its package-lock.json).
+command -v npm >/dev/null 2>&1 || need_packages nodejs npm
+oidc=tests/oidc-provider
+if [ ! -f $oidc/node_modules/.package-lock.json ] || [ $oidc/package-lock.json -nt $oidc/node_modules/.package-lock.json ]; then
+  echo "==> Installing the test OpenID Provider (npm ci in $oidc)"
+  (cd $oidc && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed in $oidc"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+
 # A local PostgreSQL for the provider tests: start the packaged cluster and a role that may create databases.
 if ! pg_isready -q -h 127.0.0.1; then
   echo "==> Starting PostgreSQL"

@@ -33,12 +33,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new person: a fresh browser context with its own cookies.</summary>
-    public async Task<IPage> NewPersonAsync(int width = 1280, int height = 900)
+    /// <summary>A new person: a fresh browser context with its own cookies (on another server of the test's own when given).</summary>
+    public async Task<IPage> NewPersonAsync(int width = 1280, int height = 900, string? baseUrl = null)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.BaseUrl,
+            BaseURL = baseUrl ?? Server.BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });

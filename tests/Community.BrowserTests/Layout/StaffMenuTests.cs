@@ -13,7 +13,7 @@ public sealed class StaffMenuTests(BrowserFixture browser)
     {
         { "Marketing", ["Publishing", "Referral program"] },
         { "Moderator", ["Moderation"] },
-        { "Admin", ["Publishing", "Moderation", "Referral program", "Members", "Categories"] },
+        { "Admin", ["Publishing", "Moderation", "Referral program", "Members", "Sign-in", "Categories"] },
     };
 
     /// <summary>What proves each tool's page works for the person (not a "sign in" or "moderators only" page).</summary>
@@ -23,6 +23,7 @@ public sealed class StaffMenuTests(BrowserFixture browser)
         ["Moderation"] = "#flags:not([aria-busy])",
         ["Referral program"] = "main:has(#referral-admin[aria-busy=false]):has(#referral-admin-status:empty)",
         ["Members"] = "#members tr",
+        ["Sign-in"] = "main:has(#sign-in-admin[aria-busy=false]):has(#sign-in-admin-status:empty) #providers tr",
         ["Categories"] = "#category-admin:not([hidden])",
     };
 

@@ -14,8 +14,8 @@ internal static class AccountEndpoints
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/account").WithTags("Account").RequireRateLimiting(RateLimits.Auth);
-        group.MapPost("/register", Register);
-        group.MapPost("/signin", SignIn.HandleAsync);
+        group.MapPost("/register", Register).AddEndpointFilter(Sso.LocalPasswordGate.SignUpAsync);
+        group.MapPost("/signin", SignIn.HandleAsync).AddEndpointFilter(Sso.LocalPasswordGate.SignInAsync);
         group.MapPost("/signout", SignOut).DisableRateLimiting();
         group.MapPost("/signout-everywhere", SignOutEverywhere).DisableRateLimiting().RequireAuthorization();
         group.MapPost("/confirm-email", ConfirmEmail);

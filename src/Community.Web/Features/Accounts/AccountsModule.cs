@@ -1,5 +1,6 @@
 using Community.Web.Data;
 using Community.Web.Features.Accounts.Product;
+using Community.Web.Features.Accounts.Sso;
 using Community.Web.Infrastructure.Pages;
 using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Problems;
@@ -73,6 +74,7 @@ public static class AccountsModule
         services.AddScoped<IMemberDirectory, MemberDirectory>();
         services.AddSingleton<IServerSignalHandler, SessionSignalHandler>();
         services.AddSingleton<ILiveConnectionGate, SessionConnectionGate>();
+        services.AddSsoSignIn(configuration);
 
         CookieTicketCache.Register(services); // after Identity's cookie set-up, so it wraps the configured format
         services.AddAuthorizationBuilder()
@@ -102,6 +104,7 @@ public static class AccountsModule
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         app.MapAccountEndpoints();
+        app.MapSsoSignIn();
         app.MapMeEndpoints();
         app.MapMemberEndpoints();
         app.MapAdminMemberEndpoints();

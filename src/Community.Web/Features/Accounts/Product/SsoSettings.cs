@@ -36,7 +36,7 @@ public sealed class SsoSettings
     public string ProductName(ProductSource source) => (source switch
     {
         ProductSource.Connect => _configuration["Sso:Connect:Name"],
-        ProductSource.Oidc => _configuration["Sso:Oidc:Name"],
+        ProductSource.Oidc => _configuration["Sso:Oidc:DisplayName"] ?? _configuration["Sso:Oidc:Name"],
         _ => null,
     } ?? _configuration["Sso:ProductName"] ?? _configuration["Sso:Connect:Name"] ?? _configuration["Sso:Oidc:Name"] ?? "your product").Trim();
 }
