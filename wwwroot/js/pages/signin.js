@@ -1,5 +1,6 @@
 import { api, ApiError, bindForm, currentUser, param, resetCsrf, showStatus } from '../api.js';
 import { localOr } from '../local-url.js';
+import { setUpPasskeySignIn } from '../accounts/passkeys.js';
 
 const form = document.getElementById('signin-form');
 const resend = document.getElementById('resend');
@@ -23,3 +24,5 @@ document.getElementById('resend-button').addEventListener('click', async () => {
   const result = await api.post('/api/account/resend-confirmation', { email: form.elements.email.value });
   showStatus(form, result.message, 'info');
 });
+
+setUpPasskeySignIn(form, returnUrl);

@@ -100,6 +100,7 @@ public static class AccountsModule
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         app.MapAccountEndpoints();
+        app.MapPasskeyEndpoints();
         app.MapMeEndpoints();
         app.MapMemberEndpoints();
         app.MapAdminMemberEndpoints();
