@@ -79,6 +79,7 @@ public static class AccountsModule
             .AddPolicy(Policies.Publish, p => p.RequireRole(Roles.Marketing, Roles.Admin))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
 
+        services.AddPasskeys();
         services.AddScoped<AccountEmails>();
         services.AddSingleton<SignInAttempts>();
         services.AddScoped<MemberRegistration>();

@@ -19,6 +19,10 @@ internal static class PasskeyEndpoints
 {
     private const string NotVerified = "This passkey could not be verified. Try again, or sign in with your password.";
 
+    /// <summary>Passkeys must be discoverable: sign-in offers them without asking for an email address first.</summary>
+    public static IServiceCollection AddPasskeys(this IServiceCollection services) =>
+        services.Configure<IdentityPasskeyOptions>(o => o.ResidentKeyRequirement = "required");
+
     public static void MapPasskeyEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/account/passkeys").WithTags("Account").RequireRateLimiting(RateLimits.Auth);
