@@ -42,7 +42,7 @@ public sealed class PasskeyJourneyTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("passkey")).ToContainTextAsync("Work laptop");
         await page.AssertAccessibleAsync();
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("me")).ToHaveCountAsync(0);
 
         await page.GotoAsync(site + "/signin?returnUrl=/settings");
