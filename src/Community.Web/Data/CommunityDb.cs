@@ -9,7 +9,8 @@ namespace Community.Web.Data;
 /// <remarks>Features add entities through <see cref="IEntityTypeConfiguration{TEntity}"/> classes in their
 /// own folders; they are picked up by <c>ApplyConfigurationsFromAssembly</c>, so nothing here changes per feature.</remarks>
 public sealed class CommunityDb(DbContextOptions<CommunityDb> options)
-    : IdentityDbContext<Member, IdentityRole, string>(options)
+    : IdentityDbContext<Member, IdentityRole, string, IdentityUserClaim<string>, IdentityUserRole<string>, IdentityUserLogin<string>,
+        IdentityRoleClaim<string>, IdentityUserToken<string>, IdentityUserPasskey<string>>(options)
 {
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,4 +1,5 @@
 import { api, avatar, bindForm, currentUser, resetCsrf, showStatus } from '../api.js';
+import { setUpPasskeySettings } from '../accounts/passkeys.js';
 
 const me = await currentUser();
 if (!me) location.replace('/signin?returnUrl=/settings');
@@ -54,3 +55,5 @@ bindForm(avatarForm, async () => {
   document.querySelector('[data-testid="me"] .avatar')?.replaceWith(avatar(updated));
   showStatus(avatarForm, 'Your picture is updated.');
 });
+
+await setUpPasskeySettings();

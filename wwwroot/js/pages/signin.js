@@ -1,5 +1,6 @@
 import { api, ApiError, bindForm, currentUser, el, param, resetCsrf, showStatus } from '../api.js';
 import { localOr } from '../local-url.js';
+import { setUpPasskeySignIn } from '../accounts/passkeys.js';
 
 const form = document.getElementById('signin-form');
 const resend = document.getElementById('resend');
@@ -44,3 +45,4 @@ async function showProviders() {
 }
 
 showProviders();
+setUpPasskeySignIn(form, returnUrl);

@@ -82,6 +82,7 @@ public static class AccountsModule
             .AddPolicy(Policies.Publish, p => p.RequireRole(Roles.Marketing, Roles.Admin))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
 
+        services.AddPasskeys();
         services.AddScoped<AccountEmails>();
         services.AddSingleton<SignInAttempts>();
         services.AddScoped<MemberRegistration>();
@@ -105,6 +106,7 @@ public static class AccountsModule
     {
         app.MapAccountEndpoints();
         app.MapSsoSignIn();
+        app.MapPasskeyEndpoints();
         app.MapMeEndpoints();
         app.MapMemberEndpoints();
         app.MapAdminMemberEndpoints();

@@ -38,6 +38,7 @@ public static class ReferralsModule
         services.AddScoped<IRegistrationHook, ReferralRegistrationHook>();
         services.AddScoped<IEmailConfirmedHook, ReferralConfirmationHook>();
         services.AddScoped<IDemoContent, ReferralDemoContent>();
+        services.AddEmbed(configuration);
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(ShareByEmail.RateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
             RateLimits.UserKey(http), _ => new FixedWindowRateLimiterOptions
             {
@@ -52,6 +53,7 @@ public static class ReferralsModule
     {
         RedirectEndpoint.Map(app);
         ReportEvent.Map(app);
+        ShowEmbedPanel.Map(app);
 
         var me = app.MapGroup("/api/referrals").WithTags("Referrals").RequireAuthorization();
         ShowDashboard.Map(me);

@@ -8,19 +8,30 @@ public static class SecurityHeaders
         "font-src 'self'; connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'self'; " +
         "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        context.Response.OnStarting(() =>
+        var framers = app.ApplicationServices.GetService<EmbedFrameAncestors>()?.Origins ?? [];
+        var embedPolicy = ContentSecurityPolicy.Replace("frame-ancestors 'none'",
+            "frame-ancestors " + (framers.Count == 0 ? "'none'" : string.Join(' ', framers)), StringComparison.Ordinal);
+        return app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
-            return Task.CompletedTask;
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                // Only /embed/* may be framed, by the product's origins; X-Frame-Options has no allow-list, so it is left off there.
+                var embed = context.Request.Path.StartsWithSegments("/embed", StringComparison.OrdinalIgnoreCase);
+                headers.ContentSecurityPolicy = embed ? embedPolicy : ContentSecurityPolicy;
+                headers.XContentTypeOptions = "nosniff";
+                if (!embed) headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()";
+                return Task.CompletedTask;
+            });
+            return next(context);
         });
-        return next(context);
-    });
+    }
 }
+
+/// <summary>Origins allowed to frame <c>/embed/*</c> (each exactly <c>scheme://host[:port]</c>, registered by the embed feature).</summary>
+public sealed record EmbedFrameAncestors(IReadOnlyList<string> Origins);
