@@ -120,12 +120,15 @@ public sealed class SegmentCategoryTests(ForumFactory factory) : IClassFixture<F
         }
     }
 
+    private async Task<HubClient> HubAsync(ApiClient member) =>
+        await HubClient.ConnectAsync(factory, (await CookieSession.SignInAsync(factory, member.Current!.Email)).Header);
+
     [Fact]
     public async Task Live_groups_of_a_segment_category_refuse_members_outside_the_segment()
     {
         using var s = await SetupAsync("Hub");
-        await using var outsider = await HubClient.ConnectAsync(factory, (await CookieSession.SignInAsync(factory, s.Outsider.Current!.Email)).Header);
-        await using var insider = await HubClient.ConnectAsync(factory, (await CookieSession.SignInAsync(factory, s.Insider.Current!.Email)).Header);
+        await using var outsider = await HubAsync(s.Outsider);
+        await using var insider = await HubAsync(s.Insider);
         await Assert.ThrowsAsync<HubException>(() => outsider.InvokeAsync("JoinThread", s.Thread.Thread.Id));
         await Assert.ThrowsAsync<HubException>(() => outsider.InvokeAsync("JoinCategory", s.Category.Id));
 
@@ -177,8 +180,9 @@ public sealed class SegmentCategoryTests(ForumFactory factory) : IClassFixture<F
             new { readPlans = new[] { "Pro,Team" }, readAccounts = new[] { new string('a', 201) } }), HttpStatusCode.BadRequest);
         Assert.Contains("readPlans", bad.Errors!.Keys);
         Assert.Contains("readAccounts", bad.Errors!.Keys);
-        var tooMany = await ApiClient.ProblemAsync(await admin.PatchAsync($"/api/categories/{category.Id}",
-            new { readAccounts = Enumerable.Range(0, 300).Select(i => $"account-{i:D5}-{new string('x', 20)}").ToArray() }), HttpStatusCode.BadRequest);
+        var many = Enumerable.Range(0, 300).Select(i => $"account-{i:D5}-{new string('x', 20)}").ToArray();
+        var tooMany = await ApiClient.ProblemAsync(await admin.PatchAsync($"/api/categories/{category.Id}", new { readAccounts = many }),
+            HttpStatusCode.BadRequest);
         Assert.Contains("readAccounts", tooMany.Errors!.Keys);
 
         // Clearing the plans (roles untouched) closes the category to the member again.

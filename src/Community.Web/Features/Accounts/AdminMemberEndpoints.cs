@@ -120,9 +120,11 @@ internal sealed class AdminMemberQuery(Data.CommunityDb db)
         return new AdminMemberDetail((await WithRolesAsync([member], ct)).Single(), Attributes(member.ProductAttributes));
     }
 
+    /// <summary>The plans members are on (at most 200: plans are a product's price list, not free text).</summary>
     public async Task<List<PlanCount>> PlansAsync(CancellationToken ct) =>
-        await db.Users.AsNoTracking().Where(m => m.Plan != null).GroupBy(m => m.Plan!)
-            .Select(g => new PlanCount(g.Key, g.Count())).OrderBy(p => p.Plan).ToListAsync(ct);
+        [.. (await db.Users.AsNoTracking().Where(m => m.Plan != null).GroupBy(m => m.Plan!)
+            .Select(g => new { Plan = g.Key, Members = g.Count() }).OrderBy(p => p.Plan).Take(200).ToListAsync(ct))
+            .Select(p => new PlanCount(p.Plan, p.Members))];
 
     /// <summary>The product's custom attributes; a value that is not a JSON object of strings shows as nothing rather than failing.</summary>
     public static IReadOnlyDictionary<string, string> Attributes(string? json)

@@ -8,11 +8,10 @@ namespace Community.Web.Features.Accounts;
 /// page), streamed in batches so a large community does not sit in memory.</summary>
 internal static partial class AdminMemberExport
 {
-    private const int BatchSize = 500;
-
     public static IResult CsvAsync(string? q, string? plan, string? account, HttpContext http, AdminMemberQuery query,
-        ILoggerFactory logs)
+        ILoggerFactory logs, IConfiguration configuration)
     {
+        var batchSize = Math.Max(1, configuration.GetValue("Accounts:ExportBatchSize", 500));
         var filter = new AdminMemberFilter(q, plan, account);
         if (filter.Validate() is { } invalid) return invalid;
         var log = logs.CreateLogger("Community.Admin.MemberExport");
@@ -28,7 +27,7 @@ internal static partial class AdminMemberExport
             var count = 0;
             while (true)
             {
-                var batch = await query.BatchAsync(filter, last, BatchSize, ct);
+                var batch = await query.BatchAsync(filter, last, batchSize, ct);
                 foreach (var m in batch)
                 {
                     Csv.AppendRow(sb, m.Id, m.UserName, m.DisplayName, m.Email, m.EmailConfirmed, m.JoinedAt, string.Join(' ', m.Roles),
@@ -37,7 +36,7 @@ internal static partial class AdminMemberExport
                 await body.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), ct);
                 sb.Clear();
                 count += batch.Count;
-                if (batch.Count < BatchSize) break;
+                if (batch.Count < batchSize) break;
                 last = batch[^1].Id;
             }
             // Who took a copy of the member list, and how much of it: an export holds personal data.
@@ -45,6 +44,7 @@ internal static partial class AdminMemberExport
         }, "text/csv; charset=utf-8", "members.csv");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Admin {AdminId} exported {Count} members (plan {Plan}, account {Account}, query {Query})")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Admin {AdminId} exported {Count} members (plan {Plan}, account {Account}, query {Query})")]
     private static partial void Exported(ILogger logger, string? adminId, int count, string? plan, string? account, string? query);
 }
