@@ -25,7 +25,8 @@ function row(member) {
     box.addEventListener('change', () => save(member, tr));
     return el('label', { class: 'checkbox', for: id }, box, role);
   });
-  const more = el('button', { type: 'button', class: 'link', 'aria-controls': 'member-detail' }, 'Details');
+  const more = el('button', { type: 'button', class: 'link', 'aria-controls': 'member-detail' }, 'Details',
+    el('span', { class: 'visually-hidden' }, ` of ${member.displayName}`));
   more.addEventListener('click', () => show(member.id));
   const tr = el('tr', { dataset: { id: member.id } },
     el('td', {}, el('a', { href: `/u/${encodeURIComponent(member.userName)}` }, member.displayName), el('div', { class: 'muted' }, `@${member.userName}`),
