@@ -84,11 +84,16 @@ if (me?.roles.includes('Admin')) {
     field('position').value = String(c?.position ?? 0);
     field('isQa').checked = Boolean(c?.isQa);
     for (const r of roles) field(`role-${r}`).checked = Boolean(c?.readRoles?.includes(r));
+    field('readPlans').value = (c?.readPlans ?? []).join('\n');
+    field('readAccounts').value = (c?.readAccounts ?? []).join('\n');
   });
+  // Values are stored comma-separated, so a comma or a line break both separate them here.
+  const values = (text) => String(text ?? '').split(/[,\n]/).map((v) => v.trim()).filter(Boolean);
   bindForm(adminForm, async (data) => {
     const body = {
       name: data.name, slug: data.slug || undefined, description: data.description, position: Number(data.position) || 0,
       isQa: data.isQa, readRoles: roles.filter((r) => data[`role-${r}`]),
+      readPlans: values(data.readPlans), readAccounts: values(data.readAccounts),
     };
     const saved = pick.value ? await api.patch(`/api/categories/${pick.value}`, body) : await api.post('/api/categories', body);
     await load();

@@ -20,7 +20,14 @@ public sealed record PublicProfile(
 public sealed record MemberSummary(string UserName, string DisplayName, string? AvatarUrl);
 
 public sealed record AdminMember(string Id, string UserName, string Email, string DisplayName, bool EmailConfirmed, DateTime JoinedAt,
-    DateTimeOffset? LockoutEnd, IReadOnlyList<string> Roles);
+    DateTimeOffset? LockoutEnd, IReadOnlyList<string> Roles, string? ExternalId = null, string? AccountId = null, string? AccountName = null,
+    string? Plan = null, DateTime? DeactivatedAt = null);
+
+/// <summary>One member on the admin's member page: the list's row plus the product's custom attributes.</summary>
+public sealed record AdminMemberDetail(AdminMember Member, IReadOnlyDictionary<string, string> Attributes);
+
+/// <summary>A plan and how many members are on it, for the admin list's plan filter.</summary>
+public sealed record PlanCount(string Plan, int Members);
 
 public sealed record SetRolesRequest(IReadOnlyList<string>? Roles);
 

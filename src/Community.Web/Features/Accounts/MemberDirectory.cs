@@ -8,6 +8,17 @@ namespace Community.Web.Features.Accounts;
 public sealed record MemberCard(string Id, string UserName, string DisplayName, string? AvatarUrl, string? Email,
     bool EmailConfirmed, DateTime JoinedAt);
 
+/// <summary>The customer segment a member belongs to in the product: plan and account id (either may be unknown).</summary>
+public sealed record MemberSegment(string? Plan, string? AccountId);
+
+/// <summary>Claim types that carry the member's product segment in the sign-in cookie, so per-request checks read no table.
+/// They are refreshed whenever the cookie is rebuilt (sign-in, and Identity's periodic security-stamp check).</summary>
+public static class ProductClaims
+{
+    public const string Plan = "community:plan";
+    public const string AccountId = "community:account";
+}
+
 public interface IMemberDirectory
 {
     Task<MemberCard?> FindAsync(string memberId, CancellationToken ct);
@@ -29,6 +40,8 @@ public interface IMemberDirectory
 
     /// <summary>The id of the member the product knows as <paramref name="externalId"/>, or null (unknown or deactivated).</summary>
     Task<string?> FindActiveIdByExternalIdAsync(string externalId, CancellationToken ct);
+    /// <summary>The product segment of each of <paramref name="memberIds"/> that exists.</summary>
+    Task<IReadOnlyDictionary<string, MemberSegment>> SegmentsOfAsync(IEnumerable<string> memberIds, CancellationToken ct);
 }
 
 internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
@@ -72,6 +85,13 @@ internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
 
     public Task<string?> FindActiveIdByExternalIdAsync(string externalId, CancellationToken ct) =>
         db.Users.AsNoTracking().Where(u => u.ExternalId == externalId && u.DeactivatedAt == null).Select(u => u.Id).FirstOrDefaultAsync(ct);
+    public async Task<IReadOnlyDictionary<string, MemberSegment>> SegmentsOfAsync(IEnumerable<string> memberIds, CancellationToken ct)
+    {
+        var ids = memberIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0) return new Dictionary<string, MemberSegment>(StringComparer.Ordinal);
+        return await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Plan, u.AccountId })
+            .ToDictionaryAsync(u => u.Id, u => new MemberSegment(u.Plan, u.AccountId), StringComparer.Ordinal, ct);
+    }
 
     private static IQueryable<MemberCard> Cards(IQueryable<Member> members) =>
         members.Select(u => new MemberCard(u.Id, u.UserName!, u.DisplayName, u.AvatarUrl, u.Email, u.EmailConfirmed, u.JoinedAt));

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Community.Web.Features.Accounts;
 
-/// <summary>Puts the member's session version into every sign-in cookie.</summary>
+/// <summary>Puts the member's session version (and product plan and account) into every sign-in cookie.</summary>
 internal sealed class MemberClaimsFactory(UserManager<Member> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<Member, IdentityRole>(users, roles, options)
 {
@@ -17,6 +17,9 @@ internal sealed class MemberClaimsFactory(UserManager<Member> users, RoleManager
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(SessionClaims.Version, user.SessionVersion.ToString(CultureInfo.InvariantCulture)));
+        // Category segments are checked on every forum read: the cookie carries the segment so no read costs a query.
+        if (!string.IsNullOrEmpty(user.Plan)) identity.AddClaim(new Claim(ProductClaims.Plan, user.Plan));
+        if (!string.IsNullOrEmpty(user.AccountId)) identity.AddClaim(new Claim(ProductClaims.AccountId, user.AccountId));
         return identity;
     }
 }

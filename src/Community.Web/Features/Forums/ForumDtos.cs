@@ -14,8 +14,10 @@ public sealed record ThreadDto(long Id, string Title, string Slug, string Url, C
 public sealed record ThreadSummary(long Id, string Title, string Url, AuthorDto Author, DateTime CreatedAt, DateTime LastPostAt, int LastSeq,
     bool Locked, bool Pinned, bool Answered, int Unread);
 
+/// <remarks><c>ReadPlans</c>/<c>ReadAccounts</c> are filled for admins only: other customers' account ids are nobody else's business.</remarks>
 public sealed record CategoryDto(int Id, string Slug, string Name, string Description, int Position, bool IsQa, bool IsPrivate,
-    IReadOnlyList<string> ReadRoles, int ThreadCount, int PostCount, DateTime? LastActivityAt, int Unread);
+    IReadOnlyList<string> ReadRoles, int ThreadCount, int PostCount, DateTime? LastActivityAt, int Unread,
+    IReadOnlyList<string> ReadPlans, IReadOnlyList<string> ReadAccounts);
 
 /// <summary>What the signed-in reader needs on top of the shared window: never cached across members.</summary>
 public sealed record ViewerState(int LastReadSeq, bool Watching, IReadOnlyList<MyReaction> Reactions, bool CanModerate, bool CanReply,
@@ -38,7 +40,8 @@ public sealed record FlagRequest(string? Reason);
 public sealed record OpenFlagCount(int Open);
 public sealed record ResolveFlagsRequest(IReadOnlyList<long>? Ids, string? Action, string? Reason);
 public sealed record SanctionRequest(string? Kind, int? Days, string? Reason);
-public sealed record CategoryRequest(string? Name, string? Slug, string? Description, int? Position, bool? IsQa, IReadOnlyList<string>? ReadRoles);
+public sealed record CategoryRequest(string? Name, string? Slug, string? Description, int? Position, bool? IsQa, IReadOnlyList<string>? ReadRoles,
+    IReadOnlyList<string>? ReadPlans = null, IReadOnlyList<string>? ReadAccounts = null);
 
 public sealed record PostSource(string Body);
 public sealed record RevisionDto(string Body, DateTime CreatedAt, string EditorName);

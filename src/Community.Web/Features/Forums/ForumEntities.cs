@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Community.Web.Features.Forums;
 
-/// <summary>A forum section. <see cref="ReadRoles"/> (comma-separated role names) makes it private; null means public.</summary>
+/// <summary>A forum section. <see cref="ReadRoles"/> (comma-separated role names), <see cref="ReadPlans"/> and
+/// <see cref="ReadAccounts"/> (customer segments) make it private to whoever matches any of them; all null means public.</summary>
 public sealed class ForumCategory
 {
     public int Id { get; set; }
@@ -14,6 +15,10 @@ public sealed class ForumCategory
     /// <summary>Questions & answers: a thread's author may accept one reply as the answer.</summary>
     public bool IsQa { get; set; }
     public string? ReadRoles { get; set; }
+    /// <summary>Comma-separated product plans (case-insensitive) whose members may read the category.</summary>
+    public string? ReadPlans { get; set; }
+    /// <summary>Comma-separated product account ids whose members may read the category.</summary>
+    public string? ReadAccounts { get; set; }
     public int ThreadCount { get; set; }
     public int PostCount { get; set; }
     public DateTime? LastActivityAt { get; set; }
@@ -149,6 +154,8 @@ internal sealed class ForumCategoryConfiguration : IEntityTypeConfiguration<Foru
         b.Property(x => x.Name).HasMaxLength(80).IsRequired();
         b.Property(x => x.Description).HasMaxLength(500).IsRequired();
         b.Property(x => x.ReadRoles).HasMaxLength(200);
+        b.Property(x => x.ReadPlans).HasMaxLength(CategorySegmentRules.PlansMax);
+        b.Property(x => x.ReadAccounts).HasMaxLength(CategorySegmentRules.AccountsMax);
         b.HasIndex(x => x.Slug).IsUnique();
     }
 }

@@ -26,7 +26,8 @@ public sealed class ForumLiveAccess(ForumReader reader, LiveConnections connecti
     public static ForumViewer ViewerOf(HubCallerContext context, LiveConnections connections) =>
         connections.Get(context.ConnectionId) is { } connection ? ViewerOf(connection) : ForumViewer.From(context.User);
 
-    private static ForumViewer ViewerOf(LiveConnection connection) => new(connection.MemberId, connection.Roles);
+    private static ForumViewer ViewerOf(LiveConnection connection) =>
+        new ForumViewer(connection.MemberId, connection.Roles).WithSegmentOf(connection.Context.User);
 
     public async Task HandleAsync(JsonElement payload)
     {

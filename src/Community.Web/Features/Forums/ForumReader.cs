@@ -11,8 +11,14 @@ namespace Community.Web.Features.Forums;
 /// <summary>A category's settings, as every permission check needs them.</summary>
 public sealed record CategoryInfo(int Id, string Slug, string Name, string Description, int Position, bool IsQa, IReadOnlyList<string> ReadRoles)
 {
+    /// <summary>Product plans whose members may read the category (see <see cref="CategorySegmentRules"/>).</summary>
+    public IReadOnlyList<string> ReadPlans { get; init; } = [];
+    /// <summary>Product account ids whose members may read the category.</summary>
+    public IReadOnlyList<string> ReadAccounts { get; init; } = [];
+
     public CategoryRef Ref => new(Id, Slug, Name, IsQa);
-    public bool IsPrivate => ReadRoles.Count > 0;
+    public bool IsSegmented => ReadPlans.Count > 0 || ReadAccounts.Count > 0;
+    public bool IsPrivate => ReadRoles.Count > 0 || IsSegmented;
 }
 
 /// <summary>
@@ -54,7 +60,11 @@ public sealed class ForumReader : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
         var rows = await db.Set<ForumCategory>().AsNoTracking().ToListAsync(ct);
         var map = rows.ToDictionary(c => c.Id, c => new CategoryInfo(c.Id, c.Slug, c.Name, c.Description, c.Position, c.IsQa,
-            [.. (c.ReadRoles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]));
+            [.. (c.ReadRoles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)])
+        {
+            ReadPlans = CategorySegmentRules.Split(c.ReadPlans),
+            ReadAccounts = CategorySegmentRules.Split(c.ReadAccounts),
+        });
         _categories = map;
         return map;
     }

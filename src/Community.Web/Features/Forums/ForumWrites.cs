@@ -127,13 +127,19 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
         return db.Set<ForumThread>().Where(t => t.Id == first.ThreadId).ExecuteUpdateAsync(s => s.SetProperty(t => t.Summary, summary), ct);
     }
 
-    /// <summary>Those of <paramref name="memberIds"/> who may read the category now (one lookup, and only for a private category).</summary>
+    /// <summary>Those of <paramref name="memberIds"/> who may read the category now (only for a private category: one lookup of roles,
+    /// and one of product segments when the category is restricted to segments).</summary>
     public async Task<List<string>> ReadersAsync(IEnumerable<string> memberIds, CategoryInfo category, CancellationToken ct)
     {
         var ids = memberIds.Distinct(StringComparer.Ordinal).ToList();
         if (!category.IsPrivate || ids.Count == 0) return ids;
         var roles = await members.RolesOfAsync(ids, ct);
-        return [.. ids.Where(id => new ForumViewer(id, roles[id].ToHashSet(StringComparer.Ordinal)).CanRead(category))];
+        var segments = category.IsSegmented ? await members.SegmentsOfAsync(ids, ct) : null;
+        return [.. ids.Where(id => new ForumViewer(id, roles[id].ToHashSet(StringComparer.Ordinal))
+        {
+            Plan = segments?.GetValueOrDefault(id)?.Plan,
+            AccountId = segments?.GetValueOrDefault(id)?.AccountId,
+        }.CanRead(category))];
     }
 
     /// <summary>Adds a notification for each member (saved with the caller's SaveChanges; delivered by <see cref="PublishNotesAsync"/>).</summary>

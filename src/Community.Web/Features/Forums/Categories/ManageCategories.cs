@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Community.Web.Features.Forums;
 
 /// <summary>POST /api/categories and PATCH /api/categories/{id}: admins create, order and describe categories, make them
-/// private to roles and choose which are Q&amp;A.</summary>
+/// private to roles and customer segments (plans, product accounts) and choose which are Q&amp;A.</summary>
 public static partial class ManageCategories
 {
     public static void Map(IEndpointRouteBuilder api)
@@ -51,6 +51,10 @@ public static partial class ManageCategories
             var roles = request.ReadRoles?.Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToList();
             if (roles?.FirstOrDefault(r => !Roles.All.Contains(r)) is { } bad) errors.Add("readRoles",
                 $"Unknown role {bad}. Roles are {string.Join(", ", Roles.All)}.");
+            var plans = CategorySegmentRules.Clean(request.ReadPlans, "readPlans", CategorySegmentRules.PlanLength,
+                CategorySegmentRules.PlansMax, errors, StringComparer.OrdinalIgnoreCase);
+            var accounts = CategorySegmentRules.Clean(request.ReadAccounts, "readAccounts", CategorySegmentRules.AccountLength,
+                CategorySegmentRules.AccountsMax, errors, StringComparer.Ordinal);
             if (errors.Any) return errors.ToProblem();
             if (request.Name is not null) category.Name = request.Name.Trim();
             if (slug is not null) category.Slug = slug;
@@ -58,6 +62,8 @@ public static partial class ManageCategories
             if (request.Position is { } position) category.Position = position;
             if (request.IsQa is { } qa) category.IsQa = qa;
             if (roles is not null) category.ReadRoles = roles.Count == 0 ? null : string.Join(',', roles);
+            if (plans is not null) category.ReadPlans = CategorySegmentRules.Join(plans);
+            if (accounts is not null) category.ReadAccounts = CategorySegmentRules.Join(accounts);
             await using (var tx = await db.BeginWriteAsync(ct))
             {
                 if (creating) db.Add(category);
