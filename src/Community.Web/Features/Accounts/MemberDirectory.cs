@@ -23,6 +23,9 @@ public interface IMemberDirectory
 
     /// <summary>The role names of each of <paramref name="memberIds"/>; a member without roles has no entry.</summary>
     Task<ILookup<string, string>> RolesOfAsync(IEnumerable<string> memberIds, CancellationToken ct);
+
+    /// <summary>The members holding <paramref name="role"/> (admins to notify, say).</summary>
+    Task<IReadOnlyList<MemberCard>> InRoleAsync(string role, CancellationToken ct);
 }
 
 internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
@@ -60,6 +63,13 @@ internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
                           select new { ur.UserId, r.Name }).ToListAsync(ct);
         return rows.ToLookup(x => x.UserId, x => x.Name!, StringComparer.Ordinal);
     }
+
+    public async Task<IReadOnlyList<MemberCard>> InRoleAsync(string role, CancellationToken ct) =>
+        await Cards(from u in db.Users.AsNoTracking()
+                    join ur in db.UserRoles on u.Id equals ur.UserId
+                    join r in db.Roles on ur.RoleId equals r.Id
+                    where r.Name == role
+                    select u).ToListAsync(ct);
 
     private static IQueryable<MemberCard> Cards(IQueryable<Member> members) =>
         members.Select(u => new MemberCard(u.Id, u.UserName!, u.DisplayName, u.AvatarUrl, u.Email, u.EmailConfirmed, u.JoinedAt));
