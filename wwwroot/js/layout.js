@@ -42,6 +42,7 @@ const STAFF_TOOLS = [
   { label: 'Referral program', href: '/admin/referrals', roles: ['Marketing', 'Admin'] },
   { label: 'Members', href: '/admin', roles: ['Admin'] },
   { label: 'Categories', href: '/forums#category-admin', roles: ['Admin'] },
+  { label: 'Integrations', href: '/admin/integrations', roles: ['Admin'] },
 ];
 
 function staffMenu(me) {

@@ -13,7 +13,7 @@ public sealed class StaffMenuTests(BrowserFixture browser)
     {
         { "Marketing", ["Publishing", "Referral program"] },
         { "Moderator", ["Moderation"] },
-        { "Admin", ["Publishing", "Moderation", "Referral program", "Members", "Categories"] },
+        { "Admin", ["Publishing", "Moderation", "Referral program", "Members", "Categories", "Integrations"] },
     };
 
     /// <summary>What proves each tool's page works for the person (not a "sign in" or "moderators only" page).</summary>
@@ -24,6 +24,7 @@ public sealed class StaffMenuTests(BrowserFixture browser)
         ["Referral program"] = "main:has(#referral-admin[aria-busy=false]):has(#referral-admin-status:empty)",
         ["Members"] = "#members tr",
         ["Categories"] = "#category-admin:not([hidden])",
+        ["Integrations"] = "main:has(#integrations-admin[aria-busy=false]):has(#integrations-status:empty)",
     };
 
     [Theory]
