@@ -80,8 +80,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var signature = request.Headers["webhook-signature"].ToString();
         if (Hold)
         {
+            // Held requests are never counted as answered: their sender may be gone (killed) by the time they are released.
             Interlocked.Increment(ref _held);
             await _release.Task;
+            Requests.Enqueue(new Received(id, timestamp, signature, body, "held", 0));
+            return Results.StatusCode(503);
         }
         var refusal = StandardWebhooksReference.Verify(Secret, id, timestamp, signature, body, Now());
         var status = refusal is not null ? 401 : FailWith != 0 ? FailWith : 200;
