@@ -50,20 +50,26 @@ public sealed class WebhookDeliveryPass(
         return claimed.Count;
     }
 
+    /// <summary>Claims up to a batch of due deliveries. On SQLite the look and the claim share one write transaction, so loops in
+    /// this process never pick the same rows; elsewhere the UPDATE's own conditions keep a row from being claimed twice.</summary>
     private async Task<List<WebhookDelivery>> ClaimAsync(CommunityDb db, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var ids = await db.Set<WebhookDelivery>().AsNoTracking()
-            .Where(d => d.State == DeliveryStates.Pending && d.NextAttemptAt <= now && (d.LeaseUntil == null || d.LeaseUntil < now)
-                && db.Set<WebhookEndpoint>().Any(ep => ep.Id == d.EndpointId && ep.Enabled))
-            .OrderBy(d => d.NextAttemptAt).Take(Math.Max(1, options.BatchSize)).Select(d => d.Id).ToListAsync(ct);
-        if (ids.Count == 0) return [];
         var token = Guid.NewGuid().ToString("N");
         var until = now.AddSeconds(Math.Max(options.TimeoutSeconds * 2, options.LeaseSeconds));
-        // The conditions are checked again in the UPDATE: a row another server claimed meanwhile is not taken twice.
-        await db.Set<WebhookDelivery>()
-            .Where(d => ids.Contains(d.Id) && d.State == DeliveryStates.Pending && (d.LeaseUntil == null || d.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseToken, token).SetProperty(d => d.LeaseUntil, until), ct);
+        List<string> ids;
+        await using (var tx = await db.BeginWriteAsync(ct))
+        {
+            ids = await db.Set<WebhookDelivery>().AsNoTracking()
+                .Where(d => d.State == DeliveryStates.Pending && d.NextAttemptAt <= now && (d.LeaseUntil == null || d.LeaseUntil < now)
+                    && db.Set<WebhookEndpoint>().Any(ep => ep.Id == d.EndpointId && ep.Enabled))
+                .OrderBy(d => d.NextAttemptAt).Take(Math.Max(1, options.BatchSize)).Select(d => d.Id).ToListAsync(ct);
+            if (ids.Count == 0) return [];
+            await db.Set<WebhookDelivery>()
+                .Where(d => ids.Contains(d.Id) && d.State == DeliveryStates.Pending && (d.LeaseUntil == null || d.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseToken, token).SetProperty(d => d.LeaseUntil, until), ct);
+            await tx.CommitAsync(ct);
+        }
         return await db.Set<WebhookDelivery>().Where(d => ids.Contains(d.Id) && d.LeaseToken == token).ToListAsync(ct);
     }
 }

@@ -2,26 +2,30 @@ using Community.Web.Data;
 
 namespace Community.Web.Features.Integrations.Webhooks;
 
-/// <summary>Wakes the dispatcher when this process adds an event or a redelivery, instead of waiting for its next poll.</summary>
-public sealed class WebhookSignal : IDisposable
+/// <summary>Wakes the dispatcher's loops when this process adds an event or a redelivery, instead of waiting for their next poll.</summary>
+public sealed class WebhookSignal
 {
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
+    private TaskCompletionSource _next = New();
     private long _pulsedAt;
 
     public void Pulse()
     {
         Volatile.Write(ref _pulsedAt, Environment.TickCount64);
-        if (_semaphore.CurrentCount > 0) return;
-        try { _semaphore.Release(); } catch (SemaphoreFullException) { /* already pulsed */ }
+        Interlocked.Exchange(ref _next, New()).TrySetResult();
     }
 
     /// <summary>True for a moment after a pulse. Events are added before their transaction commits, so the first look after a
     /// pulse may come too early; while this holds the dispatcher looks again every few milliseconds.</summary>
     public bool RecentlyPulsed => Environment.TickCount64 - Volatile.Read(ref _pulsedAt) < 2000;
 
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _semaphore.WaitAsync(timeout, ct);
+    /// <summary>Returns at the next pulse (every waiting loop wakes) or after <paramref name="timeout"/>.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        try { await Volatile.Read(ref _next).Task.WaitAsync(timeout, ct); }
+        catch (TimeoutException) { /* time to poll */ }
+    }
 
-    public void Dispose() => _semaphore.Dispose();
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>
@@ -33,8 +37,14 @@ internal sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes, WebhookDeliveryPass deliveries, WebhookSignal signal, WebhookOptions options, TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // One loop fans events out; several deliver, so one batch's database work overlaps another's HTTP requests.
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => LoopAsync(DeliverAsync, stoppingToken))
+            .Append(LoopAsync(FanOutAsync, stoppingToken)));
+
+    private async Task LoopAsync(Func<CancellationToken, Task<bool>> work, CancellationToken stoppingToken)
     {
+        await Task.Yield();
         var idle = TimeSpan.FromMilliseconds(Math.Max(10, options.PollMilliseconds));
         var eager = TimeSpan.FromMilliseconds(Math.Min(20, idle.TotalMilliseconds));
         while (!stoppingToken.IsCancellationRequested)
@@ -42,7 +52,7 @@ internal sealed partial class WebhookDispatcher(
             var worked = false;
             try
             {
-                worked = await RunOnceAsync(stoppingToken);
+                worked = await work(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -54,18 +64,16 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
-    /// <summary>One fan-out and one delivery batch; true when either found work (there may be more).</summary>
-    internal async Task<bool> RunOnceAsync(CancellationToken ct)
+    internal async Task<bool> FanOutAsync(CancellationToken ct)
     {
-        int fanned;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-            fanned = await WebhookFanout.RunAsync(db, clock.GetUtcNow().UtcDateTime, ct);
-        }
-        var sent = await deliveries.RunAsync(ct);
-        return fanned > 0 || sent > 0;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        if (await WebhookFanout.RunAsync(db, clock.GetUtcNow().UtcDateTime, ct) == 0) return false;
+        signal.Pulse(); // new deliveries: wake the delivering loops
+        return true;
     }
+
+    internal async Task<bool> DeliverAsync(CancellationToken ct) => await deliveries.RunAsync(ct) > 0;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook dispatch failed")]
     private static partial void LogDispatchFailed(ILogger logger, Exception ex);

@@ -15,7 +15,10 @@ public sealed class WebhookOptions
     /// <summary>How often to look for work nobody announced in this process (other servers' events, retries coming due).</summary>
     public int PollMilliseconds { get; set; } = 1000;
     public int BatchSize { get; set; } = 200;
+    /// <summary>Requests in flight per delivering loop.</summary>
     public int Concurrency { get; set; } = 64;
+    /// <summary>Delivering loops per server.</summary>
+    public int Workers { get; set; } = 4;
 
     public const int MaxResponseBytes = 256 * 1024;
     public const int ExcerptChars = 1024;
