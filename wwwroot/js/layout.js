@@ -43,6 +43,7 @@ const STAFF_TOOLS = [
   { label: 'Members', href: '/admin', roles: ['Admin'] },
   { label: 'Sign-in', href: '/admin/sign-in', roles: ['Admin'] },
   { label: 'Categories', href: '/forums#category-admin', roles: ['Admin'] },
+  { label: 'Integrations', href: '/admin/integrations', roles: ['Admin'] },
 ];
 
 function staffMenu(me) {

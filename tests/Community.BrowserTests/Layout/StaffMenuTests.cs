@@ -13,7 +13,7 @@ public sealed class StaffMenuTests(BrowserFixture browser)
     {
         { "Marketing", ["Publishing", "Referral program"] },
         { "Moderator", ["Moderation"] },
-        { "Admin", ["Publishing", "Moderation", "Referral program", "Members", "Sign-in", "Categories"] },
+        { "Admin", ["Publishing", "Moderation", "Referral program", "Members", "Sign-in", "Categories", "Integrations"] },
     };
 
     /// <summary>What proves each tool's page works for the person (not a "sign in" or "moderators only" page).</summary>
@@ -25,6 +25,7 @@ public sealed class StaffMenuTests(BrowserFixture browser)
         ["Members"] = "#members tr",
         ["Sign-in"] = "main:has(#sign-in-admin[aria-busy=false]):has(#sign-in-admin-status:empty) #providers tr",
         ["Categories"] = "#category-admin:not([hidden])",
+        ["Integrations"] = "main:has(#integrations-admin[aria-busy=false]):has(#integrations-status:empty)",
     };
 
     [Theory]

@@ -42,6 +42,8 @@ public interface IMemberDirectory
     Task<string?> FindActiveIdByExternalIdAsync(string externalId, CancellationToken ct);
     /// <summary>The product segment of each of <paramref name="memberIds"/> that exists.</summary>
     Task<IReadOnlyDictionary<string, MemberSegment>> SegmentsOfAsync(IEnumerable<string> memberIds, CancellationToken ct);
+    /// <summary>The members holding <paramref name="role"/> (admins to notify, say).</summary>
+    Task<IReadOnlyList<MemberCard>> InRoleAsync(string role, CancellationToken ct);
 }
 
 internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
@@ -92,6 +94,12 @@ internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
         return await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Plan, u.AccountId })
             .ToDictionaryAsync(u => u.Id, u => new MemberSegment(u.Plan, u.AccountId), StringComparer.Ordinal, ct);
     }
+    public async Task<IReadOnlyList<MemberCard>> InRoleAsync(string role, CancellationToken ct) =>
+        await Cards(from u in db.Users.AsNoTracking()
+                    join ur in db.UserRoles on u.Id equals ur.UserId
+                    join r in db.Roles on ur.RoleId equals r.Id
+                    where r.Name == role
+                    select u).ToListAsync(ct);
 
     private static IQueryable<MemberCard> Cards(IQueryable<Member> members) =>
         members.Select(u => new MemberCard(u.Id, u.UserName!, u.DisplayName, u.AvatarUrl, u.Email, u.EmailConfirmed, u.JoinedAt));

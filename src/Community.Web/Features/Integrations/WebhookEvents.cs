@@ -65,16 +65,20 @@ public interface IWebhookEvents
     void Add(CommunityDb db, string type, object data, bool isPrivate = false);
 }
 
-internal sealed class WebhookEventRecorder(TimeProvider clock) : IWebhookEvents
+internal sealed class WebhookEventRecorder(TimeProvider clock, Webhooks.WebhookSignal signal) : IWebhookEvents
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Add(CommunityDb db, string type, object data, bool isPrivate = false) => db.Add(new WebhookEvent
+    public void Add(CommunityDb db, string type, object data, bool isPrivate = false)
     {
-        Id = "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-        Type = type,
-        Data = JsonSerializer.Serialize(data, Json),
-        Private = isPrivate,
-        CreatedAt = clock.GetUtcNow().UtcDateTime,
-    });
+        db.Add(new WebhookEvent
+        {
+            Id = "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
+            Type = type,
+            Data = JsonSerializer.Serialize(data, Json),
+            Private = isPrivate,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        });
+        signal.Pulse(); // the dispatcher looks again shortly, once the caller's transaction has committed
+    }
 }

@@ -1,0 +1,80 @@
+using Community.Web.Data;
+
+namespace Community.Web.Features.Integrations.Webhooks;
+
+/// <summary>Wakes the dispatcher's loops when this process adds an event or a redelivery, instead of waiting for their next poll.</summary>
+public sealed class WebhookSignal
+{
+    private TaskCompletionSource _next = New();
+    private long _pulsedAt;
+
+    public void Pulse()
+    {
+        Volatile.Write(ref _pulsedAt, Environment.TickCount64);
+        Interlocked.Exchange(ref _next, New()).TrySetResult();
+    }
+
+    /// <summary>True for a moment after a pulse. Events are added before their transaction commits, so the first look after a
+    /// pulse may come too early; while this holds the dispatcher looks again every few milliseconds.</summary>
+    public bool RecentlyPulsed => Environment.TickCount64 - Volatile.Read(ref _pulsedAt) < 2000;
+
+    /// <summary>Returns at the next pulse (every waiting loop wakes) or after <paramref name="timeout"/>.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        try { await Volatile.Read(ref _next).Task.WaitAsync(timeout, ct); }
+        catch (TimeoutException) { /* time to poll */ }
+    }
+
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// The background worker for webhooks out: fans new outbox events out into deliveries and sends the due ones, batch after batch
+/// while there is work, then sleeps until woken or until the next poll (which also finds work written by other servers and retries
+/// coming due). Everything it does is in the database, so a restart or a crash loses nothing.
+/// </summary>
+internal sealed partial class WebhookDispatcher(
+    IServiceScopeFactory scopes, WebhookDeliveryPass deliveries, WebhookSignal signal, WebhookOptions options, TimeProvider clock,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // One loop fans events out; several deliver, so one batch's database work overlaps another's HTTP requests.
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => LoopAsync(DeliverAsync, stoppingToken))
+            .Append(LoopAsync(FanOutAsync, stoppingToken)));
+
+    private async Task LoopAsync(Func<CancellationToken, Task<bool>> work, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var idle = TimeSpan.FromMilliseconds(Math.Max(10, options.PollMilliseconds));
+        var eager = TimeSpan.FromMilliseconds(Math.Min(20, idle.TotalMilliseconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var worked = false;
+            try
+            {
+                worked = await work(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogDispatchFailed(logger, ex);
+            }
+            if (worked) continue;
+            try { await signal.WaitAsync(signal.RecentlyPulsed ? eager : idle, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    internal async Task<bool> FanOutAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        if (await WebhookFanout.RunAsync(db, clock.GetUtcNow().UtcDateTime, ct) == 0) return false;
+        signal.Pulse(); // new deliveries: wake the delivering loops
+        return true;
+    }
+
+    internal async Task<bool> DeliverAsync(CancellationToken ct) => await deliveries.RunAsync(ct) > 0;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook dispatch failed")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception ex);
+}
