@@ -23,6 +23,9 @@ public interface IMemberDirectory
 
     /// <summary>The role names of each of <paramref name="memberIds"/>; a member without roles has no entry.</summary>
     Task<ILookup<string, string>> RolesOfAsync(IEnumerable<string> memberIds, CancellationToken ct);
+
+    /// <summary>The id of the member the product knows by <paramref name="externalId"/> (<see cref="Member.ExternalId"/>), or null.</summary>
+    Task<string?> FindIdByExternalIdAsync(string externalId, CancellationToken ct);
 }
 
 internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
@@ -60,6 +63,9 @@ internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
                           select new { ur.UserId, r.Name }).ToListAsync(ct);
         return rows.ToLookup(x => x.UserId, x => x.Name!, StringComparer.Ordinal);
     }
+
+    public Task<string?> FindIdByExternalIdAsync(string externalId, CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(u => u.ExternalId == externalId).Select(u => u.Id).FirstOrDefaultAsync(ct);
 
     private static IQueryable<MemberCard> Cards(IQueryable<Member> members) =>
         members.Select(u => new MemberCard(u.Id, u.UserName!, u.DisplayName, u.AvatarUrl, u.Email, u.EmailConfirmed, u.JoinedAt));

@@ -1,3 +1,5 @@
+using Community.Web.Features.Integrations.Billing;
+
 namespace Community.Web.Features.Integrations;
 
 /// <summary>Webhooks out, billing events in, API docs: the ways other systems meet Community.</summary>
@@ -7,8 +9,9 @@ public static class IntegrationsModule
     {
         _ = configuration;
         services.AddSingleton<IWebhookEvents, WebhookEventRecorder>();
+        services.AddBilling(configuration);
         return services;
     }
 
-    public static IEndpointRouteBuilder MapIntegrations(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapIntegrations(this IEndpointRouteBuilder app) => app.MapBilling();
 }
