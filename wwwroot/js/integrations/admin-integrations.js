@@ -1,6 +1,7 @@
 // The integrations page: each section is its own module that exports load(); add a section by importing it here.
 import { currentUser } from '../api.js';
 import * as webhooks from './webhooks.js';
+import '../admin-billing-events.js';
 
 const SECTIONS = [webhooks];
 

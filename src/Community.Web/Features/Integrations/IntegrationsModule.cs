@@ -1,4 +1,5 @@
 using Community.Web.Features.Integrations.Webhooks;
+using Community.Web.Features.Integrations.Billing;
 
 namespace Community.Web.Features.Integrations;
 
@@ -10,12 +11,14 @@ public static class IntegrationsModule
         _ = configuration;
         services.AddSingleton<IWebhookEvents, WebhookEventRecorder>();
         services.AddWebhooks(configuration);
+        services.AddBilling(configuration);
         return services;
     }
 
     public static IEndpointRouteBuilder MapIntegrations(this IEndpointRouteBuilder app)
     {
         app.MapWebhooks();
+        app.MapBilling();
         return app;
     }
 }

@@ -63,7 +63,7 @@ internal static class ShowDashboard
         {
             ReferralDecision.Review => "in review",
             ReferralDecision.Block or ReferralDecision.Rejected => "not eligible",
-            _ => r.ConvertedAt is not null ? "converted" : "signed up",
+            _ => r.ChurnedAt is not null ? "churned" : r.ConvertedAt is not null ? "converted" : "signed up",
         };
         var reasons = r.ReasonList();
         if (r.IsTest && !reasons.Contains(ReasonCodes.TestReferral)) reasons.Add(ReasonCodes.TestReferral);

@@ -29,6 +29,8 @@ public sealed class Referral
     /// sign-up count in the funnel and earn credits.</summary>
     public DateTime? ConfirmedAt { get; set; }
     public DateTime? ConvertedAt { get; set; }
+    /// <summary>When the customer's subscription ended, as their billing provider reported it.</summary>
+    public DateTime? ChurnedAt { get; set; }
     public string? ReviewedById { get; set; }
     public string? ReviewNote { get; set; }
     public DateTime? ReviewedAt { get; set; }

@@ -132,7 +132,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             return Idempotency.Replay(seen, pending.BodyHash);
         // Fresh for every attempt: the entries of an undone attempt must never be announced.
         var credits = new Credits(db, clock, programs);
-        var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), pending.Request, ct);
+        var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), pending.Request, null, ct);
         if (problem is not null) return new EventReply(400, null, problem, []);
         var json = JsonSerializer.Serialize(result!, EventsJson.Default.EventResult);
         if (pending.IdempotencyKey.Length > 0)
@@ -145,8 +145,21 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
 
     public ValueTask DisposeAsync() => _remember?.DisposeAsync() ?? ValueTask.CompletedTask;
 
+    /// <summary>
+    /// The same rules for an event that arrived another way (a verified Stripe or Paddle webhook mapped to this shape), inside the
+    /// caller's write transaction: <paramref name="known"/> is a referral the caller matched already, otherwise this matches as the
+    /// API does. A payment reported both ways under the same id is recorded and credited once (unique payment and grant keys).
+    /// </summary>
+    public async Task<(EventResult? Result, IResult? Problem, IReadOnlyList<LedgerEntry> Created)> ApplyAsync(ReferralEventRequest request,
+        Referral? known, CancellationToken ct)
+    {
+        var credits = new Credits(db, clock, programs);
+        var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), request, known, ct);
+        return (result, problem, [.. credits.Created]);
+    }
+
     private async Task<(EventResult? Result, IResult? Problem)> ProcessAsync(ReferralRewards rewards, ReferralEventRequest request,
-        CancellationToken ct)
+        Referral? known, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var eventId = request.Id!.Trim();
@@ -154,8 +167,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         var externalId = request.Customer!.ExternalId?.Trim();
         var email = string.IsNullOrWhiteSpace(request.Customer.Email) ? null : EmailRules.Normalise(request.Customer.Email);
 
-        Referral? referral = null;
-        if (!string.IsNullOrEmpty(externalId))
+        var referral = known;
+        if (referral is null && !string.IsNullOrEmpty(externalId))
             referral = await ReferralByExternalId(db, externalId, ct) ?? await ReferralOfMemberAsync(externalId, ct);
         if (referral is null && email is not null) referral = await ReferralByEmail(db, email, ct);
         if (referral is null)

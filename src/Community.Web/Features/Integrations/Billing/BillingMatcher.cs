@@ -1,0 +1,82 @@
+using Community.Web.Data;
+using Community.Web.Features.Accounts;
+using Community.Web.Features.Referrals;
+using Microsoft.EntityFrameworkCore;
+
+namespace Community.Web.Features.Integrations.Billing;
+
+/// <summary>The referral a provider event is about, how it was found (for the admin's reason line), and the payment a refund or
+/// dispute takes from when an earlier event told us.</summary>
+internal sealed record BillingMatch(Referral? Referral, string? How, string? PaymentId = null);
+
+/// <summary>
+/// Finds the referred customer behind a provider event, strongest evidence first: the product's id in the metadata
+/// (<c>community_external_id</c>, as the events API recorded it or as a member's <see cref="Member.ExternalId"/>), then an earlier
+/// event of the same payment or customer (refunds and disputes rarely carry metadata or email), then the email. A customer
+/// nobody referred yet may still be attributed by a <c>referral_code</c> in the metadata: that happens in the events API's rules.
+/// </summary>
+internal sealed class BillingMatcher(CommunityDb db, IMemberDirectory members)
+{
+    public async Task<BillingMatch> MatchAsync(BillingNotice notice, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(notice.ExternalId))
+        {
+            var externalId = notice.ExternalId.Trim();
+            if (await Referrals.FirstOrDefaultAsync(r => r.ExternalCustomerId == externalId, ct) is { } known)
+                return new BillingMatch(known, "metadata");
+            if (await members.FindIdByExternalIdAsync(externalId, ct) is { } memberId
+                && await Referrals.FirstOrDefaultAsync(r => r.ReferredMemberId == memberId, ct) is { } ofMember)
+                return new BillingMatch(ofMember, "external id");
+        }
+        var earlier = await EarlierAsync(notice, ct);
+        if (earlier?.ReferralId is { } id && await Referrals.FirstOrDefaultAsync(r => r.Id == id, ct) is { } seen)
+            return new BillingMatch(seen, "earlier event", earlier.PaymentId);
+        if (!string.IsNullOrWhiteSpace(notice.Email))
+        {
+            var email = EmailRules.Normalise(notice.Email);
+            if (await Referrals.FirstOrDefaultAsync(r => r.CustomerEmail == email, ct) is { } byEmail) return new BillingMatch(byEmail, "email");
+        }
+        return new BillingMatch(null, null);
+    }
+
+    /// <summary>The payment named by a refund or dispute, found through the events we stored for it.</summary>
+    public async Task<string?> PaymentOfAsync(BillingNotice notice, CancellationToken ct) =>
+        notice.PaymentId ?? (await ByPaymentAsync(notice, ct))?.PaymentId;
+
+    /// <summary>Stripe reports everything refunded of a charge so far; what the earlier refund events of it already counted.</summary>
+    public async Task<long> RefundedBeforeAsync(BillingNotice notice, CancellationToken ct)
+    {
+        if (notice.PaymentRefs.Count == 0) return 0;
+        var refs = notice.PaymentRefs.ToArray();
+        return await db.Set<BillingEvent>().AsNoTracking()
+            .Where(e => e.Provider == notice.Provider && e.Type == notice.Type && e.Outcome == BillingOutcomes.Applied
+                && e.PaymentRef != null && refs.Contains(e.PaymentRef))
+            .MaxAsync(e => e.Amount, ct) ?? 0;
+    }
+
+    private IQueryable<Referral> Referrals => db.Set<Referral>();
+
+    private async Task<BillingEvent?> EarlierAsync(BillingNotice notice, CancellationToken ct)
+    {
+        if (await ByPaymentAsync(notice, ct) is { } payment) return payment;
+        if (string.IsNullOrEmpty(notice.CustomerRef)) return null;
+        // The same customer, but not necessarily the same payment: the referral only.
+        var ofCustomer = await Earlier(notice.Provider).Where(e => e.CustomerRef == notice.CustomerRef).OrderByDescending(e => e.Id)
+            .FirstOrDefaultAsync(ct);
+        return ofCustomer is null ? null : new BillingEvent { ReferralId = ofCustomer.ReferralId };
+    }
+
+    private async Task<BillingEvent?> ByPaymentAsync(BillingNotice notice, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(notice.PaymentId)
+            && await Earlier(notice.Provider).Where(e => e.PaymentId == notice.PaymentId).OrderBy(e => e.Id).FirstOrDefaultAsync(ct) is { } hit)
+            return hit;
+        if (notice.PaymentRefs.Count == 0) return null;
+        var refs = notice.PaymentRefs.ToArray();
+        return await Earlier(notice.Provider).Where(e => e.PaymentRef != null && refs.Contains(e.PaymentRef) && e.PaymentId != null)
+            .OrderBy(e => e.Id).FirstOrDefaultAsync(ct);
+    }
+
+    private IQueryable<BillingEvent> Earlier(string provider) =>
+        db.Set<BillingEvent>().AsNoTracking().Where(e => e.Provider == provider && e.ReferralId != null);
+}
