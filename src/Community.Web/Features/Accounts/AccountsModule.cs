@@ -82,6 +82,7 @@ public static class AccountsModule
         services.AddScoped<AccountEmails>();
         services.AddSingleton<SignInAttempts>();
         services.AddScoped<MemberRegistration>();
+        services.AddSingleton<AccountWebhooks>();
         services.AddScoped<AdminMemberQuery>();
         return services;
     }

@@ -27,6 +27,7 @@ public static class ReferralsModule
         services.AddHostedService<ReferralPurgeJob>();
         services.AddScoped<FraudSignals>();
         services.AddScoped<Credits>();
+        services.AddScoped<ReferralWebhooks>();
         services.AddScoped<ReferralRewards>();
         services.AddScoped<ReportEvent>();
         services.AddScoped<Ledger>();

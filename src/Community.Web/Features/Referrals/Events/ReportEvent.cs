@@ -33,7 +33,8 @@ internal sealed partial class EventsJson : JsonSerializerContext;
 /// or creates the referral, records the payment and grants through <see cref="ReferralRewards"/>. Exactly-once rests on unique
 /// indexes (grants, payments, idempotency records), never on the reads before them.
 /// </summary>
-internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSignals fraud, ProgramStore programs, TimeProvider clock)
+internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSignals fraud, ProgramStore programs, TimeProvider clock,
+    ReferralWebhooks webhooks)
     : IAsyncDisposable
 {
     private const int MaxBodyBytes = 64 * 1024;
@@ -130,7 +131,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         if (retry && pending.IdempotencyKey.Length > 0 && await Idempotency.FindAsync(db, pending.KeyId, pending.IdempotencyKey, ct) is { } seen)
             return Idempotency.Replay(seen, pending.BodyHash);
         // Fresh for every attempt: the entries of an undone attempt must never be announced.
-        var credits = new Credits(db, clock, programs);
+        var credits = new Credits(db, clock, programs, webhooks);
         var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), pending.Request, ct);
         if (problem is not null) return new EventReply(400, null, problem, []);
         var json = JsonSerializer.Serialize(result!, EventsJson.Default.EventResult);
@@ -172,6 +173,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             };
             db.Add(referral);
             await db.SaveChangesAsync(ct);
+            await webhooks.SignedUpAsync(db, referral, ct); // saved by the next write below, or at the end
         }
         else if (!string.IsNullOrEmpty(externalId) && referral.ExternalCustomerId is null)
         {
@@ -188,7 +190,11 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             case EventTypes.Conversion:
                 if (await ConversionOf(db, referral.Id, eventId, ct) is { Kind: not EventTypes.Conversion })
                     return IdTaken(eventId, "a refund or chargeback");
-                referral.ConvertedAt ??= now; // saved together with the payment row
+                if (referral.ConvertedAt is null)
+                {
+                    referral.ConvertedAt = now; // saved together with the payment row, and so is its event
+                    await webhooks.ConvertedAsync(db, referral, eventId, request.Amount!.Value, request.Currency!, request.Plan, ct);
+                }
                 grants = await rewards.GrantConversionAsync(referral, await RecordAsync(referral, eventId, null, request, now, ct), ct);
                 break;
             default:
@@ -198,6 +204,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
                 break;
         }
 
+        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct); // a webhook event no grant saved
         var status = referral.IsTest ? EventStatuses.Test : referral.Decision switch
         {
             ReferralDecision.Allow => EventStatuses.Recorded,
