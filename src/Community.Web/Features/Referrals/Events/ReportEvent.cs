@@ -50,7 +50,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/referrals/events", Receive).WithTags("Referrals")
-            .WithMetadata(new SkipCsrfAttribute(), new BodyLimitAttribute(MaxBodyBytes))
+            .WithMetadata(new SkipCsrfAttribute(), new BodyLimitAttribute(MaxBodyBytes), new ApiScopeRequirement(ApiScopes.EventsWrite),
+                new SignedRequestRequirement())
             .Accepts<ReferralEventRequest>("application/json")
             .Produces<EventResult>();
 
@@ -60,6 +61,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         var body = await ReadBodyAsync(http.Request, ct);
         var (keyId, error) = await keys.VerifyAsync(http.Request, body, ct);
         if (keyId is null) return Problems.Unauthorized(error!);
+        if (!await keys.HasScopeAsync(keyId, ApiScopes.EventsWrite, ct))
+            return Problems.Forbidden($"This API key lacks the '{ApiScopes.EventsWrite}' scope.");
 
         ReferralEventRequest? request;
         try { request = JsonSerializer.Deserialize(body, EventsJson.Default.ReferralEventRequest); }
