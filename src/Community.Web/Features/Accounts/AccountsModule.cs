@@ -105,6 +105,7 @@ public static class AccountsModule
         app.MapMemberEndpoints();
         app.MapAdminMemberEndpoints();
         app.MapMemberDataEndpoints();
+        app.MapMemberApi();
         return app;
     }
 }

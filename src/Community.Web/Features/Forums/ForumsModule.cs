@@ -84,6 +84,7 @@ public static class ForumsModule
 
         Notifications.Map(members);
 
+        ThreadApi.Map(app);
         app.MapForumPages();
         return app;
     }

@@ -53,6 +53,7 @@ public static class ReferralsModule
     {
         RedirectEndpoint.Map(app);
         ReportEvent.Map(app);
+        ReferralApi.Map(app);
 
         var me = app.MapGroup("/api/referrals").WithTags("Referrals").RequireAuthorization();
         ShowDashboard.Map(me);
