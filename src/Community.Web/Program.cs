@@ -81,6 +81,7 @@ app.UseCsrfProtection();
 
 app.MapStaticAssets();
 app.MapOpenApi();
+app.MapApiDocs();
 app.MapHealth();
 app.MapCsrfToken();
 app.MapAccounts();
