@@ -21,6 +21,16 @@ public sealed partial class ApiDocsTests
         Assert.NotEmpty(links);
         Assert.All(links, url => Assert.False(url.StartsWith("//", StringComparison.Ordinal) || url.Contains("://", StringComparison.Ordinal), url));
         Assert.DoesNotContain("cdn.jsdelivr", html, StringComparison.OrdinalIgnoreCase);
+        // The one inline script runs under a per-request nonce; inline script stays forbidden.
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        var nonce = Regex.Match(html, "nonce=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(nonce);
+        Assert.Contains($"script-src 'self' 'nonce-{nonce}';", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline';", csp.Split("script-src")[1].Split(';')[0], StringComparison.Ordinal);
+        Assert.Contains("href=\"/api/docs\"", await http.GetStringAsync("/"), StringComparison.Ordinal); // the footer links here
+        var other = await http.GetAsync("/openapi/v1.json");
+        Assert.Equal(Community.Web.Infrastructure.Security.SecurityHeaders.ContentSecurityPolicy,
+            other.Headers.GetValues("Content-Security-Policy").Single());
         foreach (var url in links.Where(u => u.EndsWith(".js", StringComparison.Ordinal)))
         {
             var script = await http.GetAsync(new Uri(new Uri("http://localhost/api/docs/"), url));

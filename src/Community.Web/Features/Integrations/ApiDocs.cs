@@ -11,6 +11,11 @@ public static class ApiDocs
     {
         app.MapScalarApiReference(Path, options => options
             .WithTitle("Community API")
+            .WithNonce() // per request; SecurityHeaders allows that one inline script on this path only
+            .DisableDefaultFonts() // they come from Scalar's CDN
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp()
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         return app;
     }
