@@ -210,7 +210,7 @@ public sealed class WebhookEventTests
         var later = await StoryAsync("hook-later");
         var at = factory.Clock.GetUtcNow().UtcDateTime.AddHours(1);
         await ApiClient.ReadAsync<JsonElement>(await marketer.PostAsync($"/api/stories/{later}/publish", new { publishAt = at }));
-        Assert.Empty((await EventsAsync(factory, WebhookTypes.StoryPublished)).Where(e => e.Data.GetProperty("storyId").GetInt32() == later));
+        Assert.DoesNotContain(await EventsAsync(factory, WebhookTypes.StoryPublished), e => e.Data.GetProperty("storyId").GetInt32() == later);
         factory.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
         await factory.Services.GetRequiredService<StoryScheduler>().PublishDueAsync(CancellationToken.None);
         Assert.True((await OneAsync(factory, WebhookTypes.StoryPublished, "storyId", later.ToString())).Data.GetProperty("scheduled").GetBoolean());
