@@ -68,6 +68,16 @@ public sealed class ApiKeyTests
         foreach (var word in new[] { "email", "passwordHash", "securityStamp", "ipHash" })
             Assert.DoesNotContain(word, json, StringComparison.OrdinalIgnoreCase);
 
+        // The product's plan and account filter the list (set here as IExternalMembers would).
+        using var bob = await factory.MemberAsync("Scoped Bob");
+        await factory.DbAsync(db => db.Users.Where(u => u.Id == bob.Current!.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Plan, "pro").SetProperty(m => m.AccountId, "acct_9").SetProperty(m => m.ExternalId, "usr_9")));
+        var pro = await ApiClient.ReadAsync<JsonElement>(await membersClient.GetAsync("/api/v1/members?plan=pro&account=acct_9"));
+        var only = Assert.Single(pro.GetProperty("items").EnumerateArray());
+        Assert.Equal("usr_9", only.GetProperty("externalId").GetString());
+        Assert.Empty((await ApiClient.ReadAsync<JsonElement>(await membersClient.GetAsync("/api/v1/members?plan=free"))).GetProperty("items")
+            .EnumerateArray());
+
         var threads = await ApiClient.ReadAsync<JsonElement>(await forumsClient.GetAsync("/api/v1/threads"));
         var ids = threads.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("id").GetInt64()).ToList();
         Assert.Contains(visible.Thread.Id, ids);

@@ -17,7 +17,8 @@ public sealed record PostEventData(long ThreadId, int Seq, string ThreadTitle, s
 public sealed record AnswerEventData(long ThreadId, string ThreadTitle, long PostId, int Seq, string Url, ForumAuthorData? AnswerAuthor,
     string AcceptedById);
 
-public sealed record FlagEventData(long FlagId, long PostId, long ThreadId, int Seq, string Url, string Reason, string FlaggedById, DateTime CreatedAt);
+public sealed record FlagEventData(long FlagId, long PostId, long ThreadId, int Seq, string Url, string Reason, string FlaggedById,
+    DateTime CreatedAt);
 
 /// <summary>Shapes the forum webhook events. An event from a category only some roles may read is marked private, so it goes
 /// only to endpoints that opted in to private-category content.</summary>

@@ -42,7 +42,8 @@ public sealed partial class ApiKeys : IApiKeyLookup
 
     private sealed record SigningKey(byte[] Secret, IReadOnlySet<string> Scopes);
 
-    public ApiKeys(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider clock, ICacheSignals signals, ILogger<ApiKeys> logger)
+    public ApiKeys(IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider clock, ICacheSignals signals,
+        ILogger<ApiKeys> logger)
     {
         this.scopes = scopes;
         this.clock = clock;
@@ -179,7 +180,11 @@ public sealed partial class ApiKeys : IApiKeyLookup
         SigningKey? secret = null;
         if (key is { RevokedAt: null })
         {
-            try { secret = new(Encoding.UTF8.GetBytes(_protector.Unprotect(key.ProtectedSecret)), ScopeList(key.Scopes).ToHashSet(StringComparer.Ordinal)); }
+            try
+            {
+                secret = new(Encoding.UTF8.GetBytes(_protector.Unprotect(key.ProtectedSecret)),
+                    ScopeList(key.Scopes).ToHashSet(StringComparer.Ordinal));
+            }
             catch (CryptographicException) { secret = null; }
         }
         if (_keys.Count > 10_000) _keys.Clear();

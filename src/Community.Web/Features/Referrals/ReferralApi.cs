@@ -26,12 +26,13 @@ internal static class ReferralApi
         if (take is < 1 or > MaxLimit) return new FieldErrors().Add("limit", $"Between 1 and {MaxLimit}.").ToProblem();
         var from = after ?? 0;
         var rows = await db.Set<Referral>().AsNoTracking().Where(r => r.Id > from).OrderBy(r => r.Id).Take(take + 1)
-            .Select(r => new { r.Id, r.AdvocateId, r.ReferredMemberId, r.ExternalCustomerId, r.Source, r.Decision, r.IsTest, r.CreatedAt, r.ConfirmedAt,
-                r.ConvertedAt })
+            .Select(r => new { r.Id, r.AdvocateId, r.ReferredMemberId, r.ExternalCustomerId, r.Source, r.Decision, r.IsTest, r.CreatedAt,
+                r.ConfirmedAt, r.ConvertedAt })
             .ToListAsync(ct);
         var page = rows.Take(take).ToList();
         var advocates = await members.FindManyAsync(page.Where(r => r.AdvocateId != null).Select(r => r.AdvocateId!), ct);
-        var items = page.ConvertAll(r => new ApiReferral(r.Id, r.AdvocateId, r.AdvocateId is { } a ? advocates.GetValueOrDefault(a)?.ExternalId : null,
+        var items = page.ConvertAll(r => new ApiReferral(r.Id, r.AdvocateId,
+            r.AdvocateId is { } a ? advocates.GetValueOrDefault(a)?.ExternalId : null,
             r.ReferredMemberId, r.ExternalCustomerId, r.Source, r.Decision.ToString().ToLowerInvariant(), r.IsTest, r.CreatedAt, r.ConfirmedAt,
             r.ConvertedAt));
         return TypedResults.Ok(new ApiPage<ApiReferral>(items, rows.Count > take ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null));

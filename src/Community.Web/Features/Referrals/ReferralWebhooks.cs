@@ -8,7 +8,8 @@ namespace Community.Web.Features.Referrals;
 public sealed record ReferralEventData(long ReferralId, string? AdvocateId, string? AdvocateExternalId, string? ReferredMemberId,
     string? CustomerExternalId, string Source, string Decision, bool IsTest, DateTime CreatedAt);
 
-public sealed record ConversionEventData(ReferralEventData Referral, string EventId, long Amount, string Currency, string? Plan, DateTime ConvertedAt);
+public sealed record ConversionEventData(ReferralEventData Referral, string EventId, long Amount, string Currency, string? Plan,
+    DateTime ConvertedAt);
 
 /// <summary>A ledger entry: <c>amount</c> in credits (negative for reversals and redemptions).</summary>
 public sealed record CreditEventData(long LedgerEntryId, string MemberId, string? MemberExternalId, long Amount, string Kind, string Rule,
