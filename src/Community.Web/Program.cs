@@ -41,7 +41,7 @@ builder.Services.AddSingleton<PublicUrls>();
 builder.Services.AddSingleton<AssetUrls>();
 builder.Services.AddSingleton<PageLayout>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddApiSecurity());
 builder.Services.AddRequestLog(config);
 builder.Services.AddCommunityMetrics(config);
 builder.Services.AddCommunityProblems();
@@ -81,6 +81,7 @@ app.UseCsrfProtection();
 
 app.MapStaticAssets();
 app.MapOpenApi();
+app.MapApiDocs();
 app.MapHealth();
 app.MapCsrfToken();
 app.MapAccounts();

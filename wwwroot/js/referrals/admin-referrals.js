@@ -108,7 +108,9 @@ async function loadKeys() {
   document.getElementById('keys').replaceChildren(...keys.map((k) => {
     const revoke = el('button', { type: 'button', class: 'danger' }, 'Revoke');
     revoke.addEventListener('click', async () => { await api.del(`/api/admin/referrals/keys/${encodeURIComponent(k.id)}`); await loadKeys(); });
-    return el('li', {}, el('code', {}, k.id), ` ${k.name} · created ${formatDate(k.createdAt)} `,
+    const used = k.lastUsedAt ? `last used ${formatDate(k.lastUsedAt)}` : 'never used';
+    return el('li', { 'data-key': k.id }, el('code', {}, k.id), ` ${k.name} · created ${formatDate(k.createdAt)} · ${used} `,
+      el('span', { class: 'key-scopes' }, ...k.scopes.map((s) => el('code', {}, s))), ' ',
       k.revokedAt ? el('span', { class: 'muted' }, `revoked ${formatDate(k.revokedAt)}`) : revoke);
   }));
 }
@@ -142,7 +144,8 @@ bindForm(document.getElementById('adjust-form'), async (data) => {
 });
 
 bindForm(document.getElementById('key-form'), async (data) => {
-  const key = await api.post('/api/admin/referrals/keys', data);
+  const scopes = [...document.querySelectorAll('#k-scopes input[data-scope]:checked')].map((box) => box.dataset.scope);
+  const key = await api.post('/api/admin/referrals/keys', { name: data.name, scopes });
   document.getElementById('key-form').reset();
   document.getElementById('new-key').replaceChildren(el('p', {}, 'Copy the secret now; it is not shown again.'),
     el('p', {}, 'Key id: ', el('code', {}, key.id)), el('p', {}, 'Secret: ', el('code', { 'data-testid': 'new-secret' }, key.secret)));

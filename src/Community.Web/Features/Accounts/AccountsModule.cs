@@ -86,6 +86,7 @@ public static class AccountsModule
         services.AddScoped<AccountEmails>();
         services.AddSingleton<SignInAttempts>();
         services.AddScoped<MemberRegistration>();
+        services.AddSingleton<AccountWebhooks>();
         services.AddScoped<AdminMemberQuery>();
         services.AddProductIdentity();
         return services;
@@ -112,6 +113,7 @@ public static class AccountsModule
         app.MapAdminMemberEndpoints();
         app.MapMemberDataEndpoints();
         app.MapProductIdentity();
+        app.MapMemberApi();
         return app;
     }
 }

@@ -25,7 +25,8 @@ internal static class MeEndpoints
     }
 
     private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult>> UpdateProfile(
-        UpdateProfileRequest request, ClaimsPrincipal user, UserManager<Member> users, SignInManager<Member> signIn)
+        UpdateProfileRequest request, ClaimsPrincipal user, UserManager<Member> users, SignInManager<Member> signIn,
+        Data.CommunityDb db, AccountWebhooks webhooks)
     {
         var member = await users.GetUserAsync(user);
         if (member is null) return Problems.Unauthorized();
@@ -48,6 +49,7 @@ internal static class MeEndpoints
         }
         member.DisplayName = request.DisplayName!.Trim();
         member.Bio = string.IsNullOrWhiteSpace(request.Bio) ? null : request.Bio.Trim();
+        webhooks.Updated(db, member); // saved by UpdateAsync, or not at all
         var result = await users.UpdateAsync(member);
         if (!result.Succeeded) return AccountEndpoints.IdentityProblem(result);
         await signIn.RefreshSignInAsync(member);

@@ -6,7 +6,11 @@ namespace Community.Web.Features.Accounts;
 /// <summary>What other features may know about a member. They read members through this, never the Identity table,
 /// so Accounts can change how members are stored (and what is private) in one place.</summary>
 public sealed record MemberCard(string Id, string UserName, string DisplayName, string? AvatarUrl, string? Email,
-    bool EmailConfirmed, DateTime JoinedAt);
+    bool EmailConfirmed, DateTime JoinedAt)
+{
+    /// <summary>The product's id for this member (webhook payloads carry it), when the product told us.</summary>
+    public string? ExternalId { get; init; }
+}
 
 /// <summary>The customer segment a member belongs to in the product: plan and account id (either may be unknown).</summary>
 public sealed record MemberSegment(string? Plan, string? AccountId);
@@ -106,5 +110,6 @@ internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
         db.Users.AsNoTracking().Where(u => u.ExternalId == externalId).Select(u => u.Id).FirstOrDefaultAsync(ct);
 
     private static IQueryable<MemberCard> Cards(IQueryable<Member> members) =>
-        members.Select(u => new MemberCard(u.Id, u.UserName!, u.DisplayName, u.AvatarUrl, u.Email, u.EmailConfirmed, u.JoinedAt));
+        members.Select(u => new MemberCard(u.Id, u.UserName!, u.DisplayName, u.AvatarUrl, u.Email, u.EmailConfirmed, u.JoinedAt)
+            { ExternalId = u.ExternalId });
 }

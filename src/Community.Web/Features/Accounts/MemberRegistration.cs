@@ -22,7 +22,7 @@ public interface IEmailConfirmedHook
 }
 
 /// <summary>Creates members with a unique handle and the Member role.</summary>
-public sealed class MemberRegistration(UserManager<Member> users, TimeProvider clock)
+public sealed class MemberRegistration(UserManager<Member> users, TimeProvider clock, Data.CommunityDb db, AccountWebhooks webhooks)
 {
     public async Task<(Member? Member, IdentityResult Result)> CreateAsync(
         string email, string displayName, string password, bool emailConfirmed, params string[] extraRoles)
@@ -37,6 +37,7 @@ public sealed class MemberRegistration(UserManager<Member> users, TimeProvider c
         };
         var result = await users.CreateAsync(member, password);
         if (!result.Succeeded) return (null, result);
+        webhooks.Created(db, member); // saved with the roles, in the caller's transaction when there is one
         result = await users.AddToRolesAsync(member, [Roles.Member, .. extraRoles]);
         return (result.Succeeded ? member : null, result);
     }

@@ -16,6 +16,7 @@ public static class ForumsModule
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
         services.AddSingleton<ForumReader>();
+        services.AddSingleton<ForumWebhooks>();
         services.AddSingleton<MemberThreadStates>();
         services.AddSingleton<SearchCache>();
         services.AddSingleton<PostingLimiter>();
@@ -83,6 +84,7 @@ public static class ForumsModule
 
         Notifications.Map(members);
 
+        ThreadApi.Map(app);
         app.MapForumPages();
         return app;
     }

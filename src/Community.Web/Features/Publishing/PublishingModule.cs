@@ -26,6 +26,7 @@ public static class PublishingModule
     {
         var options = configuration.GetSection(PublishingOptions.Section).Get<PublishingOptions>() ?? new PublishingOptions();
         services.AddSingleton(options);
+        services.AddSingleton<StoryWebhooks>();
 
         var mediaRoot = configuration["Media:Root"] ?? "data/media";
         services.AddSingleton(new MediaStore(Path.IsPathRooted(mediaRoot) ? mediaRoot : Path.Combine(contentRoot, mediaRoot)));

@@ -8,7 +8,7 @@ namespace Community.Web.Features.Publishing;
 internal static partial class StoryEditorEndpoints
 {
     private static async Task<Results<Ok<PublishResponse>, ValidationProblem, ProblemHttpResult>> Publish(
-        int id, PublishRequest? request, CommunityDb db, StoryCatalog catalog, TimeProvider clock, CancellationToken ct)
+        int id, PublishRequest? request, CommunityDb db, StoryCatalog catalog, TimeProvider clock, StoryWebhooks webhooks, CancellationToken ct)
     {
         var story = await db.Set<Story>().FirstOrDefaultAsync(s => s.Id == id, ct);
         if (story is null) return Problems.NotFound("No story with that id.");
@@ -29,9 +29,11 @@ internal static partial class StoryEditorEndpoints
         }
         else
         {
+            var wasPublished = story.Status == StoryStatus.Published;
             story.Status = StoryStatus.Published;
             story.PublishAt = null;
             story.PublishedAt ??= now;
+            if (!wasPublished) webhooks.Published(db, story, scheduled: false);
             message = request?.PublishAt is not null
                 ? "The time you chose has already passed, so the story was published now."
                 : "Published.";

@@ -48,12 +48,14 @@ internal sealed partial class StoryScheduler(
         var now = clock.GetUtcNow().UtcDateTime;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        var webhooks = scope.ServiceProvider.GetRequiredService<StoryWebhooks>();
         var due = await db.Set<Story>().Where(s => s.Status == StoryStatus.Scheduled && s.PublishAt <= now).ToListAsync(ct);
         foreach (var story in due)
         {
             story.Status = StoryStatus.Published;
             story.PublishedAt ??= story.PublishAt;
             story.PublishAt = null;
+            webhooks.Published(db, story, scheduled: true);
         }
         if (due.Count == 0) return 0;
         await db.SaveChangesAsync(ct);

@@ -137,7 +137,7 @@ internal sealed class ReferralConfirmationHook(CommunityDb db, ReferralRewards r
 
 /// <summary>Creates a referral: scores it, counts the campaign use, marks the invite, and grants sign-up rewards when allowed.</summary>
 public sealed class ReferralAttribution(CommunityDb db, FraudSignals fraud, ProgramStore programs, IpHasher ips, ReferralRewards rewards,
-    CodeDirectory codes, TimeProvider clock)
+    CodeDirectory codes, TimeProvider clock, ReferralWebhooks webhooks)
 {
     /// <summary>A member who has not confirmed their email yet is recorded but neither counted nor credited until they do.</summary>
     public async Task<ReferralRewards?> AttributeAsync(CodeInfo code, string source, string memberId, string? email, HttpContext http, long? inviteId,
@@ -183,7 +183,9 @@ public sealed class ReferralAttribution(CommunityDb db, FraudSignals fraud, Prog
         };
         db.Add(referral);
         await db.SaveChangesAsync(ct);
+        await webhooks.SignedUpAsync(db, referral, ct);
         await rewards.GrantSignupAsync(referral, ct);
+        await db.SaveChangesAsync(ct); // the event, when no grant saved it
         return rewards;
     }
 }

@@ -27,6 +27,7 @@ public static class ReferralsModule
         services.AddHostedService<ReferralPurgeJob>();
         services.AddScoped<FraudSignals>();
         services.AddScoped<Credits>();
+        services.AddScoped<ReferralWebhooks>();
         services.AddScoped<ReferralRewards>();
         services.AddScoped<ReportEvent>();
         services.AddScoped<Ledger>();
@@ -54,6 +55,7 @@ public static class ReferralsModule
         RedirectEndpoint.Map(app);
         ReportEvent.Map(app);
         ShowEmbedPanel.Map(app);
+        ReferralApi.Map(app);
 
         var me = app.MapGroup("/api/referrals").WithTags("Referrals").RequireAuthorization();
         ShowDashboard.Map(me);

@@ -8,6 +8,11 @@ public static class SecurityHeaders
         "font-src 'self'; connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'self'; " +
         "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'";
 
+    /// <summary>/api/docs only: Scalar starts itself with one inline module script carrying a fresh nonce, and styles itself inline.</summary>
+    public static string ApiDocsPolicy(string nonce) =>
+        $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; " +
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         var framers = app.ApplicationServices.GetService<EmbedFrameAncestors>()?.Origins ?? [];
@@ -20,7 +25,11 @@ public static class SecurityHeaders
                 var headers = context.Response.Headers;
                 // Only /embed/* may be framed, by the product's origins; X-Frame-Options has no allow-list, so it is left off there.
                 var embed = context.Request.Path.StartsWithSegments("/embed", StringComparison.OrdinalIgnoreCase);
-                headers.ContentSecurityPolicy = embed ? embedPolicy : ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = embed ? embedPolicy
+                    : context.Request.Path.StartsWithSegments("/api/docs")
+                      && context.Items.TryGetValue(Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey, out var n) && n is string { Length: > 0 } nonce
+                        ? ApiDocsPolicy(nonce)
+                        : ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 if (!embed) headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";

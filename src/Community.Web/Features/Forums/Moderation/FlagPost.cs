@@ -22,7 +22,8 @@ public static class FlagPost
         return errors;
     }
 
-    public sealed class Handler(CommunityDb db, ForumReader reader, FlagQueue.Query queue, ILiveBus bus, TimeProvider clock, PostingLimiter limiter)
+    public sealed class Handler(CommunityDb db, ForumReader reader, FlagQueue.Query queue, ILiveBus bus, TimeProvider clock, PostingLimiter limiter,
+        ForumWebhooks webhooks)
     {
         public async Task<Results<Created<FlagDto>, ProblemHttpResult, ValidationProblem>> HandleAsync(ForumViewer viewer, long postId,
             FlagRequest request, CancellationToken ct)
@@ -46,6 +47,9 @@ public static class FlagPost
                 {
                     return Problems.Conflict(Already); // the same member's flag, sent twice at once
                 }
+                // After the insert: the event carries the flag's id.
+                webhooks.FlagCreated(db, flag, post, found.Thread.Slug, found.Category.IsPrivate);
+                await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }
             var dto = (await queue.ListAsync(ForumWrites.Staff, ct, flag.Id)).Single();

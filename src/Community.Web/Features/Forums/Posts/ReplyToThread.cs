@@ -40,7 +40,8 @@ public static class ReplyToThread
         public string Slug { get; set; } = "";
     }
 
-    public sealed class Handler(CommunityDb db, ForumReader reader, ForumWrites writes, ILiveBus bus, IForumSearch search, MemberThreadStates states)
+    public sealed class Handler(CommunityDb db, ForumReader reader, ForumWrites writes, ILiveBus bus, IForumSearch search, MemberThreadStates states,
+        ForumWebhooks webhooks)
     {
         public async Task<Results<Created<PostDto>, ProblemHttpResult, ValidationProblem>> HandleAsync(
             ForumViewer viewer, long threadId, PostBodyRequest request, CancellationToken ct)
@@ -83,6 +84,7 @@ public static class ReplyToThread
             var replyTo = await writes.ReadersAsync(watchers.Where(w => w != author.Id && !mentionIds.Contains(w)), category, ct);
             notes.AddRange(writes.Notify(replyTo, NotificationKinds.Reply, threadId, row.Slug, row.LastSeq,
                 $"{author.DisplayName} replied in “{row.Title}”"));
+            webhooks.PostCreated(db, threadId, row.Slug, row.Title, category, post, author, rendered.Html);
             await db.SaveChangesAsync(ct);
             if (!watchers.Contains(author.Id)) await writes.WatchAsync(author.Id, threadId, ct);
             await writes.MarkReadAsync(author.Id, threadId, row.LastSeq, ct);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Community.Web.Data;
+using Community.Web.Features.Accounts;
 using Community.Web.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +22,7 @@ public static class AcceptAnswer
             handler.HandleAsync(ForumViewer.From(user), id, null, ct));
     }
 
-    public sealed class Handler(CommunityDb db, ForumReader reader, ForumWrites writes)
+    public sealed class Handler(CommunityDb db, ForumReader reader, ForumWrites writes, ForumWebhooks webhooks, IMemberDirectory members)
     {
         public async Task<Results<Ok<ThreadDto>, ProblemHttpResult, ValidationProblem>> HandleAsync(ForumViewer viewer, long threadId, int? seq,
             CancellationToken ct)
@@ -49,6 +50,11 @@ public static class AcceptAnswer
             {
                 notes = writes.Notify([answer.AuthorId], NotificationKinds.Answer, thread.Id, thread.Slug, answer.Seq,
                     $"Your reply was accepted as the answer to “{thread.Title}”");
+            }
+            if (answer is not null)
+            {
+                var answerAuthor = answer.AuthorId == actor.Id ? actor : await members.FindAsync(answer.AuthorId, ct);
+                webhooks.AnswerAccepted(db, thread, answer, answerAuthor, actor.Id, found.Category.IsPrivate);
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -22,7 +22,8 @@ public static class StartThread
         return errors;
     }
 
-    public sealed class Handler(CommunityDb db, ForumReader reader, ForumWrites writes, ILiveBus bus, IForumSearch search, MemberThreadStates states)
+    public sealed class Handler(CommunityDb db, ForumReader reader, ForumWrites writes, ILiveBus bus, IForumSearch search, MemberThreadStates states,
+        ForumWebhooks webhooks)
     {
         public async Task<Results<Created<CreatedThread>, ProblemHttpResult, ValidationProblem>> HandleAsync(
             ForumViewer viewer, CreateThreadRequest request, CancellationToken ct)
@@ -54,6 +55,7 @@ public static class StartThread
             var mentioned = await writes.ReadersAsync(rendered.Mentioned.Where(m => m.Id != author.Id).Select(m => m.Id), category, ct);
             var notes = writes.Notify(mentioned, NotificationKinds.Mention, thread.Id, thread.Slug, 1,
                 $"{author.DisplayName} mentioned you in “{title}”");
+            webhooks.ThreadCreated(db, thread, category, author);
             await db.SaveChangesAsync(ct);
             await writes.CountAsync(category.Id, threads: 1, posts: 1, now, ct);
             await search.IndexAsync(db, post, title, category.Id, ct, isNew: true);

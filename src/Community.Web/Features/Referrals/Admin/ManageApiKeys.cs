@@ -18,9 +18,15 @@ internal static class ManageApiKeys
         keys.MapDelete("/{id}", Revoke);
     }
 
-    private static async Task<Ok<List<ApiKeyView>>> List(CommunityDb db, CancellationToken ct) =>
-        TypedResults.Ok(await db.Set<ReferralApiKey>().AsNoTracking().OrderByDescending(k => k.CreatedAt)
-            .Select(k => new ApiKeyView(k.Id, k.Name, k.CreatedAt, k.RevokedAt)).ToListAsync(ct));
+    private static async Task<Ok<List<ApiKeyView>>> List(CommunityDb db, CancellationToken ct)
+    {
+        var rows = await db.Set<ReferralApiKey>().AsNoTracking().OrderByDescending(k => k.CreatedAt)
+            .Select(k => new { k.Id, k.Name, k.CreatedAt, k.RevokedAt, k.Scopes, k.LastUsedAt }).ToListAsync(ct);
+        return TypedResults.Ok(rows.ConvertAll(k => new ApiKeyView(k.Id, k.Name, k.CreatedAt, k.RevokedAt)
+        {
+            Scopes = ApiKeys.ScopeList(k.Scopes), LastUsedAt = k.LastUsedAt,
+        }));
+    }
 
     private static async Task<Results<Created<CreatedApiKey>, ValidationProblem>> Create(CreateKeyRequest request, CommunityDb db, ApiKeys keys,
         CancellationToken ct)
@@ -42,7 +48,7 @@ internal static class ManageApiKeys
         if (key is null) return Problems.NotFound("No such API key.");
         key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
-        keys.Forget(id);
+        keys.Forget(id); // on every server, within milliseconds
         return TypedResults.NoContent();
     }
 }

@@ -22,7 +22,7 @@ public sealed record Credit(string Rule, string BeneficiaryId, string SourceEven
 /// Every grant is keyed by (rule, referral, beneficiary, source event) under a unique index: a repeated or concurrent
 /// request finds the original grant instead of writing a second one.
 /// </summary>
-public sealed class Credits(CommunityDb db, TimeProvider clock, ProgramStore programs)
+public sealed class Credits(CommunityDb db, TimeProvider clock, ProgramStore programs, ReferralWebhooks webhooks)
 {
     private const string Savepoint = "reward_grant";
     private readonly List<LedgerEntry> _created = [];
@@ -75,7 +75,13 @@ public sealed class Credits(CommunityDb db, TimeProvider clock, ProgramStore pro
             return await FindGrant(db, credit.Rule, referralId, credit.BeneficiaryId, credit.SourceEventId, ct)
                 ?? throw new InvalidOperationException("Grant vanished after a unique violation.", ex);
         }
-        if (grant.LedgerEntry is not null) _created.Add(grant.LedgerEntry);
+        if (grant.LedgerEntry is not null)
+        {
+            _created.Add(grant.LedgerEntry);
+            // After the insert, so the event names the entry; in the caller's transaction, so it is undone with it.
+            await webhooks.CreditAsync(db, grant.LedgerEntry, credit, ct);
+            await db.SaveChangesAsync(ct);
+        }
         return grant;
     }
 

@@ -13,6 +13,8 @@ public sealed class ReferralApiKey
     public string ProtectedSecret { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+    /// <summary>Approximate: written at most once a minute per key and server (see <see cref="ApiKeys"/>).</summary>
+    public DateTime? LastUsedAt { get; set; }
     /// <summary>Space-separated <see cref="Infrastructure.Security.ApiScopes"/>; keys made before scopes existed hold events:write.</summary>
     public string Scopes { get; set; } = Infrastructure.Security.ApiScopes.EventsWrite;
 }

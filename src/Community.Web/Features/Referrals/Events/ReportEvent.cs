@@ -34,7 +34,7 @@ internal sealed partial class EventsJson : JsonSerializerContext;
 /// indexes (grants, payments, idempotency records), never on the reads before them.
 /// </summary>
 internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSignals fraud, ProgramStore programs, TimeProvider clock,
-    Accounts.IMemberDirectory members)
+    Accounts.IMemberDirectory members, ReferralWebhooks webhooks)
     : IAsyncDisposable
 {
     private const int MaxBodyBytes = 64 * 1024;
@@ -50,7 +50,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
 
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/referrals/events", Receive).WithTags("Referrals")
-            .WithMetadata(new SkipCsrfAttribute(), new BodyLimitAttribute(MaxBodyBytes))
+            .WithMetadata(new SkipCsrfAttribute(), new BodyLimitAttribute(MaxBodyBytes), new ApiScopeRequirement(ApiScopes.EventsWrite),
+                new SignedRequestRequirement())
             .Accepts<ReferralEventRequest>("application/json")
             .Produces<EventResult>();
 
@@ -60,6 +61,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         var body = await ReadBodyAsync(http.Request, ct);
         var (keyId, error) = await keys.VerifyAsync(http.Request, body, ct);
         if (keyId is null) return Problems.Unauthorized(error!);
+        if (!await keys.HasScopeAsync(keyId, ApiScopes.EventsWrite, ct))
+            return Problems.Forbidden($"This API key lacks the '{ApiScopes.EventsWrite}' scope.");
 
         ReferralEventRequest? request;
         try { request = JsonSerializer.Deserialize(body, EventsJson.Default.ReferralEventRequest); }
@@ -131,7 +134,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         if (retry && pending.IdempotencyKey.Length > 0 && await Idempotency.FindAsync(db, pending.KeyId, pending.IdempotencyKey, ct) is { } seen)
             return Idempotency.Replay(seen, pending.BodyHash);
         // Fresh for every attempt: the entries of an undone attempt must never be announced.
-        var credits = new Credits(db, clock, programs);
+        var credits = new Credits(db, clock, programs, webhooks);
         var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), pending.Request, null, ct);
         if (problem is not null) return new EventReply(400, null, problem, []);
         var json = JsonSerializer.Serialize(result!, EventsJson.Default.EventResult);
@@ -187,6 +190,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             };
             db.Add(referral);
             await db.SaveChangesAsync(ct);
+            await webhooks.SignedUpAsync(db, referral, ct); // saved by the next write below, or at the end
         }
         else if (!string.IsNullOrEmpty(externalId) && referral.ExternalCustomerId is null)
         {
@@ -203,7 +207,11 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             case EventTypes.Conversion:
                 if (await ConversionOf(db, referral.Id, eventId, ct) is { Kind: not EventTypes.Conversion })
                     return IdTaken(eventId, "a refund or chargeback");
-                referral.ConvertedAt ??= now; // saved together with the payment row
+                if (referral.ConvertedAt is null)
+                {
+                    referral.ConvertedAt = now; // saved together with the payment row, and so is its event
+                    await webhooks.ConvertedAsync(db, referral, eventId, request.Amount!.Value, request.Currency!, request.Plan, ct);
+                }
                 grants = await rewards.GrantConversionAsync(referral, await RecordAsync(referral, eventId, null, request, now, ct), ct);
                 break;
             default:
@@ -213,6 +221,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
                 break;
         }
 
+        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct); // a webhook event no grant saved
         var status = referral.IsTest ? EventStatuses.Test : referral.Decision switch
         {
             ReferralDecision.Allow => EventStatuses.Recorded,
