@@ -48,8 +48,6 @@ public interface IMemberDirectory
     Task<IReadOnlyDictionary<string, MemberSegment>> SegmentsOfAsync(IEnumerable<string> memberIds, CancellationToken ct);
     /// <summary>The members holding <paramref name="role"/> (admins to notify, say).</summary>
     Task<IReadOnlyList<MemberCard>> InRoleAsync(string role, CancellationToken ct);
-    /// <summary>The id of the member the product knows by <paramref name="externalId"/> (<see cref="Member.ExternalId"/>), or null.</summary>
-    Task<string?> FindIdByExternalIdAsync(string externalId, CancellationToken ct);
 }
 
 internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
@@ -106,8 +104,6 @@ internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
                     join r in db.Roles on ur.RoleId equals r.Id
                     where r.Name == role
                     select u).ToListAsync(ct);
-    public Task<string?> FindIdByExternalIdAsync(string externalId, CancellationToken ct) =>
-        db.Users.AsNoTracking().Where(u => u.ExternalId == externalId).Select(u => u.Id).FirstOrDefaultAsync(ct);
 
     private static IQueryable<MemberCard> Cards(IQueryable<Member> members) =>
         members.Select(u => new MemberCard(u.Id, u.UserName!, u.DisplayName, u.AvatarUrl, u.Email, u.EmailConfirmed, u.JoinedAt)

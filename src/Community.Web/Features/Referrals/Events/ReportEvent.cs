@@ -156,7 +156,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
     public async Task<(EventResult? Result, IResult? Problem, IReadOnlyList<LedgerEntry> Created)> ApplyAsync(ReferralEventRequest request,
         Referral? known, CancellationToken ct)
     {
-        var credits = new Credits(db, clock, programs);
+        var credits = new Credits(db, clock, programs, webhooks);
         var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), request, known, ct);
         return (result, problem, [.. credits.Created]);
     }
