@@ -22,7 +22,10 @@ internal static class BillingScenario
         using var ben = await BenchClient.SignInAsync(server.Url, "ben@demo.community", "demo-community-2026");
         var code = (await ben.Http.GetFromJsonElementAsync("/api/referrals/me")).GetProperty("code").GetString()!;
 
-        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(server.Url) };
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 64 })
+        {
+            BaseAddress = new Uri(server.Url),
+        };
         for (var i = 0; i < 50; i++) await SendAsync(http, Event($"warm_{i}", code)); // JIT and caches first
         var latencies = new ConcurrentBag<double>();
         var failures = new ConcurrentBag<string>();
@@ -46,7 +49,8 @@ internal static class BillingScenario
         var sorted = latencies.OrderBy(x => x).ToList();
         var rate = sorted.Count / elapsed;
         report.Add("Billing", "Stripe events/s verified and applied (invoice.paid, Stripe-Signature, 32 concurrent senders)", "≥ 1,000 events/s",
-            $"{Report.F(rate, "0")}/s, p99 {Report.F(Percentiles.Of(sorted, 99), "0.0")} ms{(failures.IsEmpty ? "" : $", {failures.Count} failed: {failures.First()}")}",
+            $"{Report.F(rate, "0")}/s, p99 {Report.F(Percentiles.Of(sorted, 99), "0.0")} ms"
+                + (failures.IsEmpty ? "" : $", {failures.Count} failed: {failures.First()}"),
             rate >= 1000 && failures.IsEmpty, report.VsRate(rate));
     }
 
@@ -70,7 +74,10 @@ internal static class BillingScenario
     {
         var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{t}.{json}")));
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/integrations/stripe") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/integrations/stripe")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", $"t={t},v1={signature}");
         return http.SendAsync(request);
     }

@@ -204,5 +204,8 @@ public sealed class StripeBillingTests(BillingFactory factory) : IClassFixture<B
         var list = await ApiClient.ReadAsync<JsonElement>(await admin.GetAsync("/api/admin/integrations/billing-events"));
         Assert.Equal("customer.subscription.deleted", list.GetProperty("events")[0].GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await advocate.GetAsync("/api/admin/integrations/billing-events")).StatusCode);
+        var page = await (await admin.GetAsync("/admin/integrations")).Content.ReadAsStringAsync();
+        Assert.Contains("id=\"billing-events\"", page);
+        Assert.Contains("admin-billing-events", page);
     }
 }

@@ -11,7 +11,8 @@ namespace Community.Web.Features.Integrations.Billing;
 /// the ledger's own unique keys (payment per referral, grant per rule and payment) keep a payment reported both here and through
 /// the events API from being credited twice.
 /// </summary>
-internal sealed class ApplyBillingEvent(CommunityDb db, ReportEvent events, BillingMatcher matcher, Ledger ledger, TimeProvider clock)
+internal sealed class ApplyBillingEvent(CommunityDb db, ReportEvent events, BillingMatcher matcher, Ledger ledger, Leaderboard leaderboard,
+    TimeProvider clock)
 {
     private const int MaxAttempts = 3;
     private const string Savepoint = "billing_event";
@@ -27,6 +28,8 @@ internal sealed class ApplyBillingEvent(CommunityDb db, ReportEvent events, Bill
             try
             {
                 var (row, created) = await WriteAsync(notice, ct);
+                // As the events API does after its batch: rankings and balances learn of the change once it has committed.
+                if (row.Outcome == BillingOutcomes.Applied) leaderboard.Converted();
                 if (created.Count > 0) await ledger.AnnounceAsync(created, ct);
                 return (row, false);
             }
@@ -51,7 +54,8 @@ internal sealed class ApplyBillingEvent(CommunityDb db, ReportEvent events, Bill
         {
             Provider = notice.Provider, EventId = notice.EventId, Type = notice.Type, ReceivedAt = clock.GetUtcNow().UtcDateTime,
             Outcome = BillingOutcomes.Ignored, Reason = "", CustomerRef = notice.CustomerRef, PaymentId = notice.PaymentId,
-            PaymentRef = notice.PaymentRefs.Count > 0 ? notice.PaymentRefs[0] : null, Amount = notice.Kind == BillingKind.Ignore ? null : notice.Amount,
+            PaymentRef = notice.PaymentRefs.Count > 0 ? notice.PaymentRefs[0] : null,
+            Amount = notice.Kind == BillingKind.Ignore ? null : notice.Amount,
             Currency = notice.Currency,
         };
         db.Add(row);
@@ -96,7 +100,8 @@ internal sealed class ApplyBillingEvent(CommunityDb db, ReportEvent events, Bill
         await tx.ReleaseSavepointAsync(Savepoint, ct);
         row.ReferralId = result!.ReferralId;
         if (result.Status == EventStatuses.Ignored)
-            return Ignore(row, result.Reasons.Contains(ReasonCodes.ExpiredCode) ? "the referral code is expired or disabled" : BillingText.NoReferral);
+            return Ignore(row, result.Reasons.Contains(ReasonCodes.ExpiredCode)
+                ? "the referral code is expired or disabled" : BillingText.NoReferral);
         row.Outcome = BillingOutcomes.Applied;
         row.Reason = BillingText.Applied(who, notice, request, result);
         return created;

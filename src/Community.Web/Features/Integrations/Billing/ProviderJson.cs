@@ -31,8 +31,8 @@ internal static class ProviderJson
     public static long? Amount(this JsonElement e, params string[] path) => e.Child(path) switch
     {
         { ValueKind: JsonValueKind.Number } n when n.TryGetInt64(out var v) => v,
-        { ValueKind: JsonValueKind.String } s when long.TryParse(s.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
-            => v,
+        { ValueKind: JsonValueKind.String } s
+            when long.TryParse(s.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) => v,
         _ => null,
     };
 

@@ -114,7 +114,7 @@ internal static class ReceivePaddleEvent
             return BillingNotice.Ignored(BillingProviders.Paddle, id, type, $"a {action ?? "unknown"} adjustment takes nothing back");
         // Refunds wait for Paddle's approval (adjustment.updated brings it); the adjustment id keys it, so created + updated count once.
         if (d.Text("status") != "approved")
-            return BillingNotice.Ignored(BillingProviders.Paddle, id, type, $"the {action} is {d.Text("status") ?? "not approved"}, not approved yet");
+            return BillingNotice.Ignored(BillingProviders.Paddle, id, type, $"the {action} is {d.Text("status") ?? "pending"}, not approved yet");
         return new BillingNotice(BillingProviders.Paddle, id, type, kind)
         {
             CustomerRef = d.Text("customer_id"), ExternalId = externalId, PaymentId = d.Text("transaction_id"), TakeBackId = d.Text("id"),
