@@ -1,5 +1,4 @@
 using Community.Web.Features.Accounts;
-using Community.Web.Infrastructure.Pages;
 
 namespace Community.Web.Features.Integrations.Billing;
 
@@ -33,8 +32,7 @@ public static class BillingModule
         ReceiveStripeEvent.Map(app);
         ReceivePaddleEvent.Map(app);
         ListBillingEvents.Map(app.MapGroup("/api/admin/integrations").WithTags("Integrations admin").RequireAuthorization(Policies.Administer));
-        // The admin integrations page; the webhooks section shares it (one MapPage for the route when both are merged).
-        app.MapPage("/admin/integrations", "admin-integrations.html");
+        // Its section of /admin/integrations is mapped with the page by the webhooks feature.
         return app;
     }
 }
