@@ -80,16 +80,26 @@ internal sealed class SignInCookieReader(ICookieManager inner) : ICookieManager
     /// <summary>The value of <paramref name="key"/> in a single Cookie header, or null when the framework's parser should decide.</summary>
     internal static string? Find(string header, string key)
     {
-        var at = header.IndexOf(key, StringComparison.OrdinalIgnoreCase);
-        if (at < 0 || header.IndexOf(key, at + 1, StringComparison.OrdinalIgnoreCase) >= 0) return null; // absent, or there twice
-        if (string.CompareOrdinal(header, at, key, 0, key.Length) != 0) return null; // another spelling: the parser ignores case
-        var starts = at == 0 || header[at - 1] == ';' || (at >= 2 && header[at - 1] == ' ' && header[at - 2] == ';');
-        var equals = at + key.Length;
-        if (!starts || equals >= header.Length || header[equals] != '=') return null; // inside another cookie's name or value
-        var end = header.IndexOf(';', equals + 1);
-        var value = header.AsSpan(equals + 1, (end < 0 ? header.Length : end) - equals - 1);
-        if (value.IsEmpty || value.ContainsAnyExcept(Base64Url) || value.StartsWith("chunks-", StringComparison.Ordinal)) return null;
-        return value.ToString();
+        // Pair by pair with ordinal searches: a case-insensitive IndexOf over the whole header is a slow scalar loop under
+        // invariant globalization, and the names are what the parser compares case-insensitively anyway.
+        var rest = header.AsSpan();
+        ReadOnlySpan<char> found = default;
+        var seen = false;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf(';');
+            var pair = (end < 0 ? rest : rest[..end]).TrimStart(' ');
+            rest = end < 0 ? default : rest[(end + 1)..];
+            var equals = pair.IndexOf('=');
+            if (equals < 0) return null; // not a name=value pair: the parser decides what that means
+            var name = pair[..equals];
+            if (!name.Equals(key, StringComparison.OrdinalIgnoreCase)) continue;
+            if (seen || !name.SequenceEqual(key)) return null; // there twice, or another spelling
+            seen = true;
+            found = pair[(equals + 1)..];
+        }
+        if (found.IsEmpty || found.ContainsAnyExcept(Base64Url) || found.StartsWith("chunks-", StringComparison.Ordinal)) return null;
+        return found.ToString();
     }
 
     public void AppendResponseCookie(HttpContext context, string key, string? value, CookieOptions options) =>
