@@ -125,7 +125,10 @@ public sealed class WebhookCrashTests
                 BaseAddress = new Uri(BaseUrl),
             };
             http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/account/signin") { Content = JsonContent.Create(new { email, password }) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/account/signin")
+            {
+                Content = JsonContent.Create(new { email, password }),
+            };
             request.Headers.Add("X-CSRF-TOKEN", await CsrfAsync(http));
             var response = await http.SendAsync(request);
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());

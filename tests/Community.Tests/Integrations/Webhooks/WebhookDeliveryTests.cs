@@ -23,13 +23,15 @@ public sealed class WebhookDeliveryTests
 
         var ids = await factory.AddEventsAsync(WebhookTypes.ThreadCreated, 3);
 
-        await Eventually.TrueAsync(() => receiver.Delivered.Count == 3, () => string.Join(", ", receiver.Requests.Select(r => r.Refusal)));
+        await Eventually.TrueAsync(() => receiver.Delivered.Count == 3,
+            () => string.Join(", ", receiver.Requests.Select(r => r.Refusal)));
         Assert.Equal(ids.Order(), receiver.Delivered.Order());
         var first = receiver.Requests.First();
         using var body = JsonDocument.Parse(first.Body);
         Assert.Equal("thread.created", body.RootElement.GetProperty("type").GetString());
         Assert.True(body.RootElement.TryGetProperty("timestamp", out _));
-        Assert.StartsWith("https://community.example/t/", body.RootElement.GetProperty("data").GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://community.example/t/", body.RootElement.GetProperty("data").GetProperty("url").GetString(),
+            StringComparison.Ordinal);
         Assert.StartsWith("v1,", first.Signature, StringComparison.Ordinal);
         Assert.Equal(factory.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), first.Timestamp);
         var rows = await factory.DeliveriesWhenAsync(d => d.Count == 3 && d.All(x => x.State == DeliveryStates.Delivered));
@@ -48,7 +50,8 @@ public sealed class WebhookDeliveryTests
 
         // First attempt: the receiver answers 503; the next is 30 s later.
         var rows = await factory.DeliveriesWhenAsync(d => d.Count == 5 && d.All(x => x.Attempts == 1));
-        Assert.All(rows, d => Assert.Equal((DeliveryStates.Pending, 503, d.LastAttemptAt!.Value.AddSeconds(30)), (d.State, d.StatusCode, d.NextAttemptAt)));
+        Assert.All(rows, d => Assert.Equal((DeliveryStates.Pending, 503, d.LastAttemptAt!.Value.AddSeconds(30)),
+            (d.State, d.StatusCode, d.NextAttemptAt)));
 
         // Second attempt: nobody listens; the next is 2 minutes later.
         await receiver.StopAsync();
@@ -180,6 +183,24 @@ public sealed class WebhookDeliveryTests
             var deadline = DateTime.UtcNow + Eventually.Timeout;
             while (receiver.Delivered.Count < 300 && DateTime.UtcNow < deadline) await pass.RunAsync(CancellationToken.None);
         })));
+        await Eventually.TrueAsync(() => receiver.Delivered.Count == 300);
+        Assert.Equal(300, receiver.Requests.Count);
+        Assert.Equal(ids.Order(), receiver.Delivered.Order());
+    }
+
+    [PostgresFact]
+    public async Task Two_servers_on_one_postgres_database_deliver_each_event_once()
+    {
+        await using var database = await Databases.CreatePostgresAsync();
+        using var a = new WebhookFactory(database.ConnectionString);
+        using var b = new WebhookFactory(database.ConnectionString, Path.Combine(a.Folder, "keys"));
+        await using var receiver = new WebhookReceiver(a.Clock.GetUtcNow);
+        await receiver.StartAsync();
+        using var admin = await a.MemberAsync("Ada Admin", Roles.Admin);
+        receiver.Secret = (await admin.CreateEndpointAsync(receiver.Url)).Secret;
+        _ = b.Services; // the second server starts its dispatcher too
+        var ids = (await a.AddEventsAsync(WebhookTypes.PostCreated, 150)).Concat(await b.AddEventsAsync(WebhookTypes.PostCreated, 150)).ToList();
+
         await Eventually.TrueAsync(() => receiver.Delivered.Count == 300);
         Assert.Equal(300, receiver.Requests.Count);
         Assert.Equal(ids.Order(), receiver.Delivered.Order());

@@ -9,16 +9,26 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Community.Tests.Integrations.Webhooks;
 
 /// <summary>The app with webhooks allowed to reach a loopback receiver over http, polling often.</summary>
-public class WebhookFactory : CommunityFactory
+public class WebhookFactory(string? postgres = null, string? keysFolder = null) : CommunityFactory
 {
     protected virtual bool AllowPrivateTargets => true;
 
-    protected override IDictionary<string, string?> Settings() => new Dictionary<string, string?>
+    protected override IDictionary<string, string?> Settings()
     {
-        ["Webhooks:AllowHttp"] = "true",
-        ["Webhooks:AllowPrivateTargets"] = AllowPrivateTargets ? "true" : "false",
-        ["Webhooks:PollMilliseconds"] = "50",
-    };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Webhooks:AllowHttp"] = "true",
+            ["Webhooks:AllowPrivateTargets"] = AllowPrivateTargets ? "true" : "false",
+            ["Webhooks:PollMilliseconds"] = "50",
+        };
+        if (postgres is not null)
+        {
+            settings["Database:Provider"] = "Postgres";
+            settings["Database:ConnectionString"] = postgres;
+        }
+        if (keysFolder is not null) settings["DataProtection:KeysFolder"] = keysFolder; // servers share their keys, as deployed
+        return settings;
+    }
 }
 
 /// <summary>The same app with private targets refused, as in production.</summary>

@@ -10,8 +10,10 @@ internal static class EditEndpoint
     public static void Map(RouteGroupBuilder group)
     {
         group.MapPut("/{id}", Edit);
-        group.MapPost("/{id}/enable", (string id, CommunityDb db, WebhookSignal signal, CancellationToken ct) => SetEnabled(id, true, db, signal, ct));
-        group.MapPost("/{id}/disable", (string id, CommunityDb db, WebhookSignal signal, CancellationToken ct) => SetEnabled(id, false, db, signal, ct));
+        group.MapPost("/{id}/enable", (string id, CommunityDb db, WebhookSignal signal, CancellationToken ct) =>
+            SetEnabled(id, true, db, signal, ct));
+        group.MapPost("/{id}/disable", (string id, CommunityDb db, WebhookSignal signal, CancellationToken ct) =>
+            SetEnabled(id, false, db, signal, ct));
     }
 
     private static async Task<Results<Ok<WebhookEndpointView>, ValidationProblem, ProblemHttpResult>> Edit(string id, WebhookEndpointInput input,

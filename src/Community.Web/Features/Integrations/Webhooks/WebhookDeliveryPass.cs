@@ -24,7 +24,7 @@ public sealed class WebhookDeliveryPass(
         var events = await db.Set<WebhookEvent>().AsNoTracking().Where(e => eventIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
         var endpoints = await db.Set<WebhookEndpoint>().Where(ep => endpointIds.Contains(ep.Id)).ToDictionaryAsync(ep => ep.Id, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var signing = endpoints.Values.ToDictionary(ep => ep.Id, ep => secrets.Signing(ep, now));
+        var signing = endpoints.Values.ToDictionary(ep => ep.Id, ep => secrets.TrySigning(ep, now));
 
         var results = new AttemptResult[claimed.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, claimed.Count),
@@ -32,7 +32,9 @@ public sealed class WebhookDeliveryPass(
             async (i, token) =>
             {
                 var d = claimed[i];
-                results[i] = await sender.SendAsync(endpoints[d.EndpointId].Url, events[d.EventId], signing[d.EndpointId], now, token);
+                results[i] = signing[d.EndpointId] is { } keys
+                    ? await sender.SendAsync(endpoints[d.EndpointId].Url, events[d.EventId], keys, now, token)
+                    : new AttemptResult(false, null, 0, WebhookSecrets.Unreadable);
             });
 
         var done = clock.GetUtcNow().UtcDateTime;

@@ -35,6 +35,16 @@ public sealed class WebhookSecrets(IDataProtectionProvider protection)
 
     public string Protect(string secret) => _protector.Protect(secret);
 
+    public const string Unreadable = "This server cannot read the signing secret: share DataProtection:KeysFolder between servers.";
+
+    /// <summary>The signing secrets, or null when this server's Data Protection keys cannot decrypt them (a key folder not shared
+    /// between servers): the attempt then fails with a reason instead of stalling the whole batch.</summary>
+    public IReadOnlyList<string>? TrySigning(WebhookEndpoint endpoint, DateTime now)
+    {
+        try { return Signing(endpoint, now); }
+        catch (System.Security.Cryptography.CryptographicException) { return null; }
+    }
+
     /// <summary>The current secret, then the previous one while its 24 hours after a rotation last.</summary>
     public IReadOnlyList<string> Signing(WebhookEndpoint endpoint, DateTime now)
     {
