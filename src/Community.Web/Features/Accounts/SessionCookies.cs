@@ -30,6 +30,9 @@ internal sealed class MemberSignInManager(UserManager<Member> users, IHttpContex
     IUserConfirmation<Member> confirmation, SessionDirectory directory)
     : SignInManager<Member>(users, context, claims, options, logger, schemes, confirmation)
 {
+    /// <summary>A member the product deactivated gets no session, whatever the way in (password, passkey, external).</summary>
+    public override async Task<bool> CanSignInAsync(Member user) => user.DeactivatedAt is null && await base.CanSignInAsync(user);
+
     public override Task SignInWithClaimsAsync(Member user, AuthenticationProperties? authenticationProperties, IEnumerable<Claim> additionalClaims)
     {
         // The new cookie is built from the database; this server's cached state is re-read with it rather than trusted.

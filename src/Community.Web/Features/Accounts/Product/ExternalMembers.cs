@@ -16,6 +16,8 @@ public sealed class ExternalMembers(CommunityDb db, UserManager<Member> users, M
     EmailOutbox outbox, SiteOptions site, PublicUrls urls, SsoSettings settings, AvatarImports avatars, TimeProvider clock,
     ILogger<ExternalMembers> log) : IExternalMembers
 {
+    private const int MaxAttempts = 10;
+
     private sealed record Attempt(UpsertResult? Result, bool RolesChanged);
 
     public async Task<UpsertResult> UpsertAsync(ProductProfile profile, ProductSource source, CancellationToken ct)
@@ -34,13 +36,18 @@ public sealed class ExternalMembers(CommunityDb db, UserManager<Member> users, M
             {
                 outcome = await TryAsync(clean, source, ct);
             }
-            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) && attempt < 4)
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex) && attempt < MaxAttempts)
             {
                 // A parallel upsert created the same member (or took the same handle) first: match again.
                 db.ChangeTracker.Clear();
+                outcome = new Attempt(null, false);
+            }
+            if (outcome.Result is null && attempt < MaxAttempts)
+            {
+                // Racing writers of one member (a burst of syncs on several servers) take turns instead of colliding again.
+                await Task.Delay(Random.Shared.Next(5, 20) * attempt, ct);
                 continue;
             }
-            if (outcome.Result is null && attempt < 4) continue;
             var result = outcome.Result ?? Refused("The member could not be created; try again.");
             if (result.MemberId is not null && result.Error is null)
             {
@@ -54,10 +61,19 @@ public sealed class ExternalMembers(CommunityDb db, UserManager<Member> users, M
     private async Task<Attempt> TryAsync(ProductProfile p, ProductSource source, CancellationToken ct)
     {
         await using var tx = await db.BeginWriteAsync(ct);
-        var member = await users.Users.FirstOrDefaultAsync(m => m.ExternalId == p.ExternalId, ct);
+        Member? member = null;
+        if (await users.Users.Where(m => m.ExternalId == p.ExternalId).Select(m => m.Id).FirstOrDefaultAsync(ct) is { } id)
+        {
+            // An UPDATE that changes nothing takes the row lock first: parallel upserts of one member (a burst of syncs on several
+            // servers) queue here and then read the winner's row, instead of failing on its concurrency stamp over and over.
+            await db.Users.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalId, m => m.ExternalId), ct);
+            member = await users.Users.FirstOrDefaultAsync(m => m.Id == id, ct);
+        }
         var outcome = UpsertOutcome.Updated;
         if (member is null && p.Email is not null && await users.FindByEmailAsync(p.Email) is { } local)
         {
+            // Created by a parallel upsert of this very profile between the two reads: the same member, not a takeover.
+            if (local.ExternalId == p.ExternalId) return new Attempt(null, false);
             if (!p.EmailVerified)
             {
                 log.UnverifiedEmailNotLinked(source, local.Id);
@@ -106,7 +122,9 @@ public sealed class ExternalMembers(CommunityDb db, UserManager<Member> users, M
         if (!saved.Succeeded)
         {
             db.ChangeTracker.Clear();
-            return new Attempt(Refused(string.Join(" ", saved.Errors.Select(e => e.Description))), false);
+            // Two updates of one member raced (its concurrency stamp moved): read it again and apply this profile on top.
+            return new Attempt(saved.Errors.Any(e => e.Code == "ConcurrencyFailure") ? null
+                : Refused(string.Join(" ", saved.Errors.Select(e => e.Description))), false);
         }
         await tx.CommitAsync(ct);
         return new Attempt(new UpsertResult(member.Id, outcome), rolesChanged);
