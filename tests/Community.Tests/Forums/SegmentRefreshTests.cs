@@ -1,4 +1,7 @@
+using System.Net.Http.Json;
+using Community.Tests.Accounts.Sso;
 using Community.Tests.Infrastructure;
+using Community.Web.Infrastructure.Security;
 using Community.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +34,29 @@ public sealed class SegmentRefreshTests(ForumFactory factory) : IClassFixture<Fo
 
         await SetPlanAsync(member.Current.Id, "Starter");
         factory.Clock.Advance(TimeSpan.FromMinutes(31));
+        await ApiClient.ProblemAsync(await member.GetAsync($"/api/categories/{category.Slug}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_plan_the_product_changes_through_member_sync_applies_on_the_next_request()
+    {
+        using var admin = await factory.MemberAsync("Admin Sync Refresh", "Admin");
+        using var member = await factory.MemberAsync("Synced Member");
+        var category = await ApiClient.ReadAsync<SegmentCategoryView>(await admin.PostAsync("/api/categories", new
+        {
+            name = "Enterprise sync", slug = "enterprise-sync", description = "x", readPlans = new[] { "Enterprise" },
+        }), HttpStatusCode.Created);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CommunityDb>().Users.Where(u => u.Id == member.Current!.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.ExternalId, "sync-refresh-1"));
+        }
+        using var product = await SyncApi.ClientAsync(factory, ApiScopes.MembersWrite);
+        Assert.Equal(HttpStatusCode.OK, (await product.PatchAsJsonAsync("/api/members/external/sync-refresh-1", new { plan = "Enterprise" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/api/categories/{category.Slug}")).StatusCode);
+
+        // No clock moves: the downgrade reaches the signed-in member's very next request.
+        Assert.Equal(HttpStatusCode.OK, (await product.PatchAsJsonAsync("/api/members/external/sync-refresh-1", new { plan = "Starter" })).StatusCode);
         await ApiClient.ProblemAsync(await member.GetAsync($"/api/categories/{category.Slug}"), HttpStatusCode.NotFound);
     }
 }

@@ -21,6 +21,11 @@ public static class ProductClaims
 {
     public const string Plan = "community:plan";
     public const string AccountId = "community:account";
+
+    /// <summary>The segment a principal's cookie claims (empty values read as unknown).</summary>
+    public static MemberSegment SegmentOf(System.Security.Claims.ClaimsPrincipal? user) =>
+        new(user?.FindFirst(Plan)?.Value is { Length: > 0 } plan ? plan : null,
+            user?.FindFirst(AccountId)?.Value is { Length: > 0 } account ? account : null);
 }
 
 public interface IMemberDirectory

@@ -75,6 +75,8 @@ internal sealed class SessionSignalHandler(SessionDirectory directory, LiveConne
         foreach (var connection in open)
         {
             if (!session.Allows(connection.SessionId, connection.SessionVersion)) connection.Context.Abort();
+            // A connection's claims cannot change: one from an old plan or account reconnects, and its cookie is re-issued.
+            else if (ProductClaims.SegmentOf(connection.Context.User) != session.Segment) connection.Context.Abort();
             else if (!connection.Roles.SetEquals(session.Roles))
             {
                 connection.Roles = session.Roles;

@@ -88,9 +88,11 @@ internal static class SessionValidation
         }
         if (facts.HasRolesOf(session)) return;
         var identity = (ClaimsIdentity)context.Principal!.Identity!;
-        var updated = new ClaimsIdentity(identity.Claims.Where(c => c.Type != identity.RoleClaimType), identity.AuthenticationType,
-            identity.NameClaimType, identity.RoleClaimType);
+        var updated = new ClaimsIdentity(identity.Claims.Where(c => c.Type != identity.RoleClaimType && c.Type is not (ProductClaims.Plan
+            or ProductClaims.AccountId)), identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType);
         foreach (var role in session.Roles) updated.AddClaim(new Claim(identity.RoleClaimType, role));
+        if (!string.IsNullOrEmpty(session.Segment.Plan)) updated.AddClaim(new Claim(ProductClaims.Plan, session.Segment.Plan));
+        if (!string.IsNullOrEmpty(session.Segment.AccountId)) updated.AddClaim(new Claim(ProductClaims.AccountId, session.Segment.AccountId));
         context.ReplacePrincipal(new ClaimsPrincipal(updated));
         context.Properties.Parameters.Remove(SessionFacts.Key); // they describe the principal just replaced
         context.ShouldRenew = true; // the browser gets a cookie with the current roles
@@ -106,13 +108,14 @@ internal sealed class SessionFacts
     public const string Key = "community.session-facts";
     private MemberSession? _sameRoles; // the last session state whose roles matched: the common case costs a reference compare
 
-    private SessionFacts(string memberId, string? sessionId, int version, IReadOnlySet<string> roles) =>
-        (MemberId, SessionId, Version, Roles) = (memberId, sessionId, version, roles);
+    private SessionFacts(string memberId, string? sessionId, int version, IReadOnlySet<string> roles, MemberSegment segment) =>
+        (MemberId, SessionId, Version, Roles, Segment) = (memberId, sessionId, version, roles, segment);
 
     public string MemberId { get; }
     public string? SessionId { get; }
     public int Version { get; }
     public IReadOnlySet<string> Roles { get; }
+    public MemberSegment Segment { get; }
 
     public static SessionFacts? Read(ClaimsPrincipal? principal)
     {
@@ -121,7 +124,7 @@ internal sealed class SessionFacts
         var version = int.TryParse(principal.FindFirstValue(SessionClaims.Version), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? v : -1;
         var roles = identity.FindAll(identity.RoleClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        return new SessionFacts(memberId, principal.FindFirstValue(SessionClaims.Id), version, roles);
+        return new SessionFacts(memberId, principal.FindFirstValue(SessionClaims.Id), version, roles, ProductClaims.SegmentOf(principal));
     }
 
     public static void Attach(AuthenticationTicket ticket)
@@ -129,11 +132,11 @@ internal sealed class SessionFacts
         if (Read(ticket.Principal) is { } facts) ticket.Properties.SetParameter(Key, facts);
     }
 
-    /// <summary>Whether the cookie's roles are the member's current ones (sessions are immutable, so a match is remembered).</summary>
+    /// <summary>Whether the cookie's roles and segment are the member's current ones (sessions are immutable, so a match is remembered).</summary>
     public bool HasRolesOf(MemberSession session)
     {
         if (ReferenceEquals(Volatile.Read(ref _sameRoles), session)) return true;
-        if (!Roles.SetEquals(session.Roles)) return false;
+        if (!Roles.SetEquals(session.Roles) || Segment != session.Segment) return false;
         Volatile.Write(ref _sameRoles, session);
         return true;
     }

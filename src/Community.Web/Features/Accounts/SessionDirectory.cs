@@ -28,6 +28,9 @@ internal sealed class RevokedSessionConfiguration : IEntityTypeConfiguration<Rev
 /// <summary>What every request of a member is checked against: the current session version, roles and signed-out sessions.</summary>
 public sealed record MemberSession(int Version, IReadOnlySet<string> Roles, IReadOnlySet<string> Revoked)
 {
+    /// <summary>The member's product segment now; a cookie that carries another is re-issued with this one.</summary>
+    public MemberSegment Segment { get; init; } = new(null, null);
+
     /// <summary>The member no longer exists: no session of theirs is valid.</summary>
     public static readonly MemberSession Gone = new(int.MinValue, new HashSet<string>(), new HashSet<string>());
 
@@ -67,15 +70,20 @@ public sealed class SessionDirectory(IServiceScopeFactory scopes, TimeProvider c
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-        var version = await db.Users.AsNoTracking().Where(u => u.Id == memberId && u.DeactivatedAt == null)
-            .Select(u => (int?)u.SessionVersion).FirstOrDefaultAsync(ct);
-        if (version is null) return MemberSession.Gone; // gone or deactivated: no session of theirs is valid
+        var member = await db.Users.AsNoTracking().Where(u => u.Id == memberId && u.DeactivatedAt == null)
+            .Select(u => new { u.SessionVersion, u.Plan, u.AccountId }).FirstOrDefaultAsync(ct);
+        if (member is null) return MemberSession.Gone; // gone or deactivated: no session of theirs is valid
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == memberId select r.Name!)
             .ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var revoked = await db.Set<RevokedSession>().AsNoTracking().Where(r => r.MemberId == memberId && r.ExpiresAt > now)
             .Select(r => r.SessionId).ToListAsync(ct);
-        return new MemberSession(version.Value, roles.ToHashSet(StringComparer.Ordinal), revoked.ToHashSet(StringComparer.Ordinal));
+        return new MemberSession(member.SessionVersion, roles.ToHashSet(StringComparer.Ordinal), revoked.ToHashSet(StringComparer.Ordinal))
+        {
+            // Empty reads as unknown, as in the cookie's claims (see ProductClaims.SegmentOf), so the two compare equal.
+            Segment = new MemberSegment(member.Plan is { Length: > 0 } ? member.Plan : null,
+                member.AccountId is { Length: > 0 } ? member.AccountId : null),
+        };
     }
 
     public void Dispose() => _cache.Dispose();

@@ -116,8 +116,10 @@ public sealed class ExternalMembers(CommunityDb db, UserManager<Member> users, M
         }
         else await RefreshEmailAsync(member, p);
 
+        var segment = (member.Plan, member.AccountId);
         Apply(member, p, outcome == UpsertOutcome.Created);
-        var rolesChanged = await MapRolesAsync(member, p);
+        // A new plan or account changes which segment categories the member may read: every server re-checks at once.
+        var rolesChanged = await MapRolesAsync(member, p) | segment != (member.Plan, member.AccountId);
         var saved = await users.UpdateAsync(member);
         if (!saved.Succeeded)
         {
