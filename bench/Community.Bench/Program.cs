@@ -56,6 +56,7 @@ static async Task RunScenariosAsync(Options options, Report report)
         if (options.Wants("referrals")) await ReferralsScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("members")) await MembersScenario.RunAsync(server, report.App!, report, options.Seconds);
         if (options.Wants("members")) await MembersScenario.RequestLogAsync(options.Repo, options.Port + 4, server, report.App!, report, options.Seconds);
+        if (options.Wants("members")) await MemberSyncScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("search")) await SearchScenario.RunAsync(server, report, options.SearchPosts);
         if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);

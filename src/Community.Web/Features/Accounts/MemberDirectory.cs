@@ -18,6 +18,9 @@ public interface IMemberDirectory
     /// <summary>The id behind a public handle (case-insensitive), or null.</summary>
     Task<string?> FindIdByHandleAsync(string handle, CancellationToken ct);
 
+    /// <summary>The id of the member the product knows by <paramref name="externalId"/> (its user id), or null.</summary>
+    Task<string?> FindIdByExternalIdAsync(string externalId, CancellationToken ct);
+
     /// <summary>The members behind public handles (case-insensitive); unknown handles are left out.</summary>
     Task<IReadOnlyList<MemberCard>> FindByHandlesAsync(IEnumerable<string> userNames, CancellationToken ct);
 
@@ -42,6 +45,9 @@ internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
         var normalized = handle.Trim().ToUpperInvariant();
         return db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized).Select(u => u.Id).FirstOrDefaultAsync(ct);
     }
+
+    public Task<string?> FindIdByExternalIdAsync(string externalId, CancellationToken ct) =>
+        db.Users.AsNoTracking().Where(u => u.ExternalId == externalId).Select(u => u.Id).FirstOrDefaultAsync(ct);
 
     public async Task<IReadOnlyList<MemberCard>> FindByHandlesAsync(IEnumerable<string> userNames, CancellationToken ct)
     {

@@ -26,6 +26,14 @@ public sealed class SsoFactory : CommunityFactory
         ["Sso:GroupRoles:community-moderators"] = "Moderator",
     };
 
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        // avatars.example is answered in memory; every other host goes through the real guarded handler.
+        builder.ConfigureServices(services => services.AddHttpClient(Community.Web.Features.Accounts.Product.AvatarImports.ClientName)
+            .AddHttpMessageHandler(() => new AvatarHost()));
+    }
+
     public async Task<Member?> MemberByExternalIdAsync(string externalId)
     {
         await using var scope = Services.CreateAsyncScope();
@@ -82,4 +90,66 @@ public static class AcmeProduct
 
     public static string Callback(Uri returnUrl, string payload, string sig) =>
         returnUrl.AbsolutePath + "?sso=" + Uri.EscapeDataString(payload) + "&sig=" + sig;
+}
+
+public static class SyncApi
+{
+    /// <summary>A raw client with an API key holding <paramref name="scopes"/> (as a product's server would call).</summary>
+    public static async Task<HttpClient> ClientAsync(CommunityFactory factory, params string[] scopes)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var keys = scope.ServiceProvider.GetRequiredService<Community.Web.Features.Referrals.ApiKeys>();
+        var key = await keys.CreateAsync(scope.ServiceProvider.GetRequiredService<CommunityDb>(), "product sync", scopes, CancellationToken.None);
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Secret);
+        return client;
+    }
+}
+
+/// <summary>A public avatar host as a provider would link to: a good image, a huge one (with and without a length), text, a slow one.</summary>
+internal sealed class AvatarHost : DelegatingHandler
+{
+    public const string Host = "avatars.example";
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        if (request.RequestUri!.Host != Host) return await base.SendAsync(request, ct);
+        switch (request.RequestUri.AbsolutePath)
+        {
+            case "/ok.png":
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Publishing.StoryImages.Png(300, 300)) };
+            case "/huge.png":
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(new byte[6 * 1024 * 1024]) };
+            case "/huge-unannounced.png":
+                var content = new StreamContent(new UnsizedStream(6 * 1024 * 1024));
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+            case "/text.png":
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<html>not an image</html>") };
+            case "/slow.png":
+                await Task.Delay(Timeout.Infinite, ct);
+                break;
+        }
+        return new HttpResponseMessage(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>A body whose length is not announced up front.</summary>
+    private sealed class UnsizedStream(int length) : Stream
+    {
+        private int _left = length;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = Math.Min(count, _left);
+            _left -= n;
+            return n;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

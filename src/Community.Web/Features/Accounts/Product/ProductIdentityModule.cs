@@ -20,6 +20,7 @@ public static class ProductIdentityModule
     public static IEndpointRouteBuilder MapProductIdentity(this IEndpointRouteBuilder app)
     {
         app.MapConnect();
+        app.MapMemberSync();
         return app;
     }
 }

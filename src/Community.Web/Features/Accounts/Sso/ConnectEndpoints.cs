@@ -51,7 +51,8 @@ public static class ConnectEndpoints
             // Abandoned sign-ins leave their nonce behind: each new one sweeps the expired (an index range scan).
             var nowUtc = now.UtcDateTime;
             await db.Set<ConnectNonce>().Where(n => n.ExpiresAt <= nowUtc).ExecuteDeleteAsync(http.RequestAborted);
-            db.Add(new ConnectNonce { Nonce = nonce, ReturnUrl = LocalUrls.IsLocal(returnUrl) ? returnUrl : "/", ExpiresAt = (now + NonceLifetime).UtcDateTime });
+            var back = LocalUrls.IsLocal(returnUrl) ? returnUrl : "/";
+            db.Add(new ConnectNonce { Nonce = nonce, ReturnUrl = back, ExpiresAt = (now + NonceLifetime).UtcDateTime });
             await db.SaveChangesAsync(http.RequestAborted);
             await tx.CommitAsync(http.RequestAborted);
         }

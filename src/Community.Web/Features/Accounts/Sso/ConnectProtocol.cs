@@ -55,14 +55,16 @@ public static class ConnectProtocol
     public static ProductProfile ToProfile(IReadOnlyDictionary<string, string> f)
     {
         List<string>? groups = null;
-        if (f.TryGetValue("groups", out var list)) groups = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        if (f.TryGetValue("groups", out var list))
+            groups = [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         foreach (var flag in new[] { "admin", "moderator" })
         {
             if (!f.TryGetValue(flag, out var value)) continue;
             groups ??= [];
             if (IsTrue(value)) groups.Add(flag);
         }
-        var custom = f.Where(p => p.Key.StartsWith("custom.", StringComparison.Ordinal) && p.Key is not (AccountIdField or AccountNameField or PlanField))
+        var custom = f
+            .Where(p => p.Key.StartsWith("custom.", StringComparison.Ordinal) && p.Key is not (AccountIdField or AccountNameField or PlanField))
             .ToDictionary(p => p.Key["custom.".Length..], p => p.Value, StringComparer.Ordinal);
         return new ProductProfile(
             ExternalId: f.GetValueOrDefault("external_id") ?? "",

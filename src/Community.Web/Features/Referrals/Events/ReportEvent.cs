@@ -33,7 +33,8 @@ internal sealed partial class EventsJson : JsonSerializerContext;
 /// or creates the referral, records the payment and grants through <see cref="ReferralRewards"/>. Exactly-once rests on unique
 /// indexes (grants, payments, idempotency records), never on the reads before them.
 /// </summary>
-internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSignals fraud, ProgramStore programs, TimeProvider clock)
+internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSignals fraud, ProgramStore programs, TimeProvider clock,
+    Accounts.IMemberDirectory members)
     : IAsyncDisposable
 {
     private const int MaxBodyBytes = 64 * 1024;
@@ -154,7 +155,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         var email = string.IsNullOrWhiteSpace(request.Customer.Email) ? null : EmailRules.Normalise(request.Customer.Email);
 
         Referral? referral = null;
-        if (!string.IsNullOrEmpty(externalId)) referral = await ReferralByExternalId(db, externalId, ct);
+        if (!string.IsNullOrEmpty(externalId))
+            referral = await ReferralByExternalId(db, externalId, ct) ?? await ReferralOfMemberAsync(externalId, ct);
         if (referral is null && email is not null) referral = await ReferralByEmail(db, email, ct);
         if (referral is null)
         {
@@ -259,6 +261,11 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         return row;
     }
 
+    /// <summary>A customer who joined here through a referral and was then linked to the product (SSO or member sync) is known by
+    /// the product's user id on the member, before the referral ever saw it.</summary>
+    private async Task<Referral?> ReferralOfMemberAsync(string externalId, CancellationToken ct) =>
+        await members.FindIdByExternalIdAsync(externalId, ct) is { } memberId ? await ReferralByMember(db, memberId, ct) : null;
+
     private static (EventResult?, IResult?) Done(string id, string type, string status, long? referralId, IReadOnlyList<string> reasons,
         IReadOnlyList<GrantView> grants) => (new EventResult(id, type, status, referralId, reasons, grants), null);
 
@@ -271,6 +278,9 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
     // Compiled once: the batch writer runs these for every event, and skipping the query cache lookup keeps its turn short.
     private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ReferralByExternalId = EF.CompileAsyncQuery(
         (CommunityDb db, string externalId, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.ExternalCustomerId == externalId));
+
+    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ReferralByMember = EF.CompileAsyncQuery(
+        (CommunityDb db, string memberId, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.ReferredMemberId == memberId));
 
     private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ReferralByEmail = EF.CompileAsyncQuery(
         (CommunityDb db, string email, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.CustomerEmail == email));
