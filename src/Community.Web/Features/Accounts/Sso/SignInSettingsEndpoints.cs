@@ -33,7 +33,8 @@ public static class SignInSettingsEndpoints
     }
 
     /// <summary>The signed-in member's own product identity (account, plan, attributes), shown on their settings page.</summary>
-    private static async Task<Results<Ok<ProductAccount>, NoContent>> ProductAccountAsync(ClaimsPrincipal user, UserManager<Member> users)
+    private static async Task<Results<Ok<ProductAccount>, NoContent>> ProductAccountAsync(
+        ClaimsPrincipal user, UserManager<Member> users)
     {
         if (await users.GetUserAsync(user) is not { ExternalId: not null } member) return TypedResults.NoContent();
         var attributes = member.ProductAttributes is { Length: > 0 } json
