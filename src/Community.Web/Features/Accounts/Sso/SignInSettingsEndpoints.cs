@@ -42,7 +42,8 @@ public static class SignInSettingsEndpoints
         return TypedResults.Ok(new ProductAccount(member.AccountId, member.AccountName, member.Plan, attributes));
     }
 
-    private static Ok<SignInSetup> Describe(SignInSettings settings, OidcSettings oidc, SsoSettings sso, PublicUrls urls, IConfiguration configuration)
+    private static Ok<SignInSetup> Describe(
+        SignInSettings settings, OidcSettings oidc, SsoSettings sso, PublicUrls urls, IConfiguration configuration)
     {
         var oidcView = new OidcProviderView(oidc.Enabled, oidc.ButtonName(configuration), oidc.Authority, oidc.ClientId,
             oidc.ClientSecret.Length > 0, oidc.AllScopes(), urls.Absolute(oidc.CallbackPath), OidcSettings.StartPath,
