@@ -36,13 +36,23 @@ public sealed class TokenTamper
     /// <summary>Replaces the id_token with this one (e.g. a real token the provider issued to another client).</summary>
     public string? ReplaceIdToken { get; set; }
     public bool BreakSignature { get; set; }
+
+    /// <summary>Time spent waiting for the provider (token and userinfo calls), so a measurement can leave it out.</summary>
+    public TimeSpan ProviderTime => TimeSpan.FromTicks(Interlocked.Read(ref _providerTicks));
+
+    private long _providerTicks;
+
+    internal void AddProviderTime(TimeSpan elapsed) => Interlocked.Add(ref _providerTicks, elapsed.Ticks);
 }
 
 internal sealed partial class TamperingHandler(TokenTamper tamper) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var response = await base.SendAsync(request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        tamper.AddProviderTime(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         if (request.RequestUri?.AbsolutePath != "/token" || (tamper.ReplaceIdToken is null && !tamper.BreakSignature)) return response;
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!.AsObject();
         var idToken = tamper.ReplaceIdToken ?? (string)json["id_token"]!;

@@ -50,6 +50,7 @@ public sealed class OidcClaimNames
     public string AccountName { get; set; } = "account_name";
     public string Plan { get; set; } = "plan";
     public string Groups { get; set; } = "groups";
-    /// <summary>Custom attribute key → claim name; a key of <c>Sso:CustomAttributes</c> not listed here is read from the claim of the same name.</summary>
+    /// <summary>Custom attribute key → claim name; a key of <c>Sso:CustomAttributes</c> not listed here is read from the claim
+    /// of the same name.</summary>
     public Dictionary<string, string> Custom { get; set; } = new(StringComparer.Ordinal);
 }

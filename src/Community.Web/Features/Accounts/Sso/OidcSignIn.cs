@@ -56,7 +56,8 @@ public static class OidcSignIn
                 OnRedirectToIdentityProvider = ctx =>
                 {
                     // Never from the request's Host header: the registered redirect URI is our public address.
-                    ctx.ProtocolMessage.RedirectUri = ctx.HttpContext.RequestServices.GetRequiredService<PublicUrls>().Absolute(settings.CallbackPath);
+                    var urls = ctx.HttpContext.RequestServices.GetRequiredService<PublicUrls>();
+                    ctx.ProtocolMessage.RedirectUri = urls.Absolute(settings.CallbackPath);
                     return Task.CompletedTask;
                 },
                 OnTicketReceived = OidcCallback.TicketReceivedAsync,

@@ -33,7 +33,8 @@ public static class SignInSettingsEndpoints
     }
 
     /// <summary>The signed-in member's own product identity (account, plan, attributes), shown on their settings page.</summary>
-    private static async Task<Results<Ok<ProductAccount>, NoContent>> ProductAccountAsync(ClaimsPrincipal user, UserManager<Member> users)
+    private static async Task<Results<Ok<ProductAccount>, NoContent>> ProductAccountAsync(
+        ClaimsPrincipal user, UserManager<Member> users)
     {
         if (await users.GetUserAsync(user) is not { ExternalId: not null } member) return TypedResults.NoContent();
         var attributes = member.ProductAttributes is { Length: > 0 } json
@@ -41,7 +42,8 @@ public static class SignInSettingsEndpoints
         return TypedResults.Ok(new ProductAccount(member.AccountId, member.AccountName, member.Plan, attributes));
     }
 
-    private static Ok<SignInSetup> Describe(SignInSettings settings, OidcSettings oidc, SsoSettings sso, PublicUrls urls, IConfiguration configuration)
+    private static Ok<SignInSetup> Describe(
+        SignInSettings settings, OidcSettings oidc, SsoSettings sso, PublicUrls urls, IConfiguration configuration)
     {
         var oidcView = new OidcProviderView(oidc.Enabled, oidc.ButtonName(configuration), oidc.Authority, oidc.ClientId,
             oidc.ClientSecret.Length > 0, oidc.AllScopes(), urls.Absolute(oidc.CallbackPath), OidcSettings.StartPath,
