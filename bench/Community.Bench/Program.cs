@@ -45,7 +45,7 @@ static async Task RunScenariosAsync(Options options, Report report)
     if (options.Wants("media") && report.Label is null) MediaScenario.Run(report);
 
     // The areas measured on one shared server; "memory" and "live" start their own.
-    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search"))
+    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search", "embed"))
     {
         await using var server = await Server.StartAsync(options.Repo, options.Port);
         // Let start-up work (JIT, caches, demo seeding) settle before measuring memory and throughput.
@@ -54,6 +54,7 @@ static async Task RunScenariosAsync(Options options, Report report)
         if (options.Wants("site")) await SiteScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("publishing")) await PublishingScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("referrals")) await ReferralsScenario.RunAsync(server, report, options.Seconds);
+        if (options.Wants("embed")) await EmbedScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("members")) await MembersScenario.RunAsync(server, report.App!, report, options.Seconds);
         if (options.Wants("members")) await MembersScenario.RequestLogAsync(options.Repo, options.Port + 4, server, report.App!, report, options.Seconds);
         if (options.Wants("members")) await MemberSyncScenario.RunAsync(server, report, options.Seconds);

@@ -30,7 +30,7 @@ public sealed class OpenRedirectJourneyTests(BrowserFixture browser)
         await page.GotoAsync("/signin?returnUrl=" + returnUrl);
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(ApiClient.DefaultPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("me")).ToContainTextAsync("Redirect Target");
 
         Assert.Equal(browser.Server.BaseUrl + "/", page.Url);
@@ -48,7 +48,7 @@ public sealed class OpenRedirectJourneyTests(BrowserFixture browser)
         await page.GotoAsync("/signin?returnUrl=%2Fforums");
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(ApiClient.DefaultPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(browser.Server.BaseUrl + "/forums");
         await page.Context.CloseAsync();
     }

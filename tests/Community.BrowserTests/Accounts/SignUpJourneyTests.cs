@@ -37,7 +37,7 @@ public sealed partial class SignUpJourneyTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync("a long and private passphrase");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("me")).ToContainTextAsync("Nina Brandt");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
@@ -76,7 +76,7 @@ public sealed partial class SignUpJourneyTests(BrowserFixture browser)
         await page.GotoAsync("/signin");
         await page.GetByLabel("Email").FillAsync("nobody@example.com");
         await page.GetByLabel("Password").FillAsync("wrong password here");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("email or password is incorrect");
         var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > document.documentElement.clientWidth");
         Assert.False(overflow, "the sign-in page scrolls sideways at 360 px");

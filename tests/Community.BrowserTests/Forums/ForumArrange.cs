@@ -35,7 +35,7 @@ internal static class ForumArrange
         await page.GotoAsync("/signin");
         await page.GetByLabel("Email").FillAsync(person.Email);
         await page.GetByLabel("Password").FillAsync(ApiClient.DefaultPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("me")).ToContainTextAsync(person.Name);
         await page.GotoAsync(returnTo);
     }

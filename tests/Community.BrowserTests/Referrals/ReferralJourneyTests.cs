@@ -32,7 +32,7 @@ public sealed class ReferralJourneyTests(BrowserFixture browser)
         await page.GotoAsync("/signin");
         await page.GetByLabel("Email").FillAsync(advocate.Email);
         await page.GetByLabel("Password").FillAsync(ApiClient.DefaultPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("me")).ToContainTextAsync("Ada Advocate");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Refer & earn" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("referral-link")).ToHaveValueAsync(new Regex("/r/[a-z0-9]+$"));
@@ -113,7 +113,7 @@ public sealed class ReferralJourneyTests(BrowserFixture browser)
         await page.GotoAsync("/signin");
         await page.GetByLabel("Email").FillAsync(me.Email);
         await page.GetByLabel("Password").FillAsync(ApiClient.DefaultPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("me")).ToContainTextAsync("Small Screen Marketer");
         await page.GotoAsync("/refer");
         await Assertions.Expect(page.GetByTestId("referral-link")).ToHaveValueAsync(new Regex("/r/"));

@@ -48,7 +48,8 @@ public sealed class PasskeyApiTests(CommunityFactory factory) : IClassFixture<Co
         Assert.Contains("name", missing.Errors!.Keys);
         Assert.Contains("credential", missing.Errors!.Keys);
         var tooLong = await ApiClient.ProblemAsync(
-            await member.PostAsync("/api/account/passkeys", new { name = new string('n', 51), credential = FakeCredential }), HttpStatusCode.BadRequest);
+            await member.PostAsync("/api/account/passkeys", new { name = new string('n', 51), credential = FakeCredential }),
+            HttpStatusCode.BadRequest);
         Assert.Contains("name", tooLong.Errors!.Keys);
 
         await member.PostAsync("/api/account/passkeys/creation-options");

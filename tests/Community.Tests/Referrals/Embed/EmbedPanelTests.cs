@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Community.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 
@@ -34,7 +36,7 @@ public sealed class EmbedPanelTests(EmbedFactory factory) : IClassFixture<EmbedF
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains($"value=\"{link}\"", html, StringComparison.Ordinal);
         Assert.Contains("data-theme=\"dark\"", html, StringComparison.Ordinal);
-        Assert.Contains("data:image/svg+xml;base64,", html, StringComparison.Ordinal);
+        Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"clicks\"", html, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"available\"", html, StringComparison.Ordinal);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
@@ -65,7 +67,8 @@ public sealed class EmbedPanelTests(EmbedFactory factory) : IClassFixture<EmbedF
             (null, HttpStatusCode.BadRequest, "token missing"),
             ("not-a-jwt", HttpStatusCode.Unauthorized, "token refused"),
             (EmbedKit.Mint(externalId, now, TimeSpan.FromMinutes(5), secret: new string('x', 64)), HttpStatusCode.Unauthorized, "token refused"),
-            (EmbedKit.Mint(externalId, now, TimeSpan.FromMinutes(5), algorithm: SecurityAlgorithms.HmacSha512), HttpStatusCode.Unauthorized, "token refused"),
+            (EmbedKit.Mint(externalId, now, TimeSpan.FromMinutes(5), algorithm: SecurityAlgorithms.HmacSha512), HttpStatusCode.Unauthorized,
+                "token refused"),
             (EmbedKit.WithoutSignature(externalId, now), HttpStatusCode.Unauthorized, "token refused"),
             (EmbedKit.Mint(externalId, now, TimeSpan.FromMinutes(11)), HttpStatusCode.Unauthorized, "at most 10 minutes"),
             (EmbedKit.Mint(externalId, now.AddMinutes(-9), TimeSpan.FromMinutes(8)), HttpStatusCode.Unauthorized, "token expired"),
@@ -80,6 +83,18 @@ public sealed class EmbedPanelTests(EmbedFactory factory) : IClassFixture<EmbedF
             Assert.Contains("role=\"alert\"", html, StringComparison.Ordinal);
             Assert.DoesNotContain("/r/", html, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_token_minted_by_hand_as_docs_sso_shows_for_node_is_accepted()
+    {
+        var (_, externalId) = await AdvocateAsync();
+        static string Part(string json) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(json));
+        var iat = factory.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var unsigned = Part("""{"alg":"HS256","typ":"JWT"}""") + "." + Part($$"""{"sub":"{{externalId}}","iat":{{iat}},"exp":{{iat + 300}}}""");
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(EmbedFactory.Secret), Encoding.UTF8.GetBytes(unsigned));
+        var (response, _) = await OpenAsync(unsigned + "." + Base64UrlEncoder.Encode(signature));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

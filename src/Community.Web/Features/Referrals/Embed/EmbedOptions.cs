@@ -29,7 +29,8 @@ public sealed class EmbedOptions
             CacheSeconds = Math.Clamp(section.GetValue("CacheSeconds", 30), 0, 3600),
         };
         if (options.Enabled && Encoding.UTF8.GetByteCount(options.Secret!) < MinSecretBytes)
-            throw new InvalidOperationException($"Embed:Secret must be at least {MinSecretBytes} bytes; generate one with `openssl rand -base64 48`.");
+            throw new InvalidOperationException(
+                $"Embed:Secret must be at least {MinSecretBytes} bytes; generate one with `openssl rand -base64 48`.");
         // Either a list (Embed:AllowedOrigins:0, …) or one comma-separated value.
         var raw = section.GetSection("AllowedOrigins").GetChildren().Select(c => c.Value).OfType<string>()
             .Concat((section["AllowedOrigins"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -6,14 +6,19 @@ using QRCoder;
 
 namespace Community.Web.Features.Referrals;
 
-/// <summary>What the embedded panel shows: the link and its QR code (a data: URI, allowed by the CSP), funnel and credits.</summary>
-public sealed record EmbedPanel(string Link, string QrDataUri, Funnel Funnel, Balances Balances);
+/// <summary>What the embedded panel shows: the link and its QR code (a data: URI, allowed by the CSP), funnel and credits,
+/// and the finished page in both themes (rendered once per load, so a cached view costs no templating or encoding).</summary>
+public sealed record EmbedPanel(string Link, string QrDataUri, Funnel Funnel, Balances Balances)
+{
+    public byte[] LightPage { get; init; } = [];
+    public byte[] DarkPage { get; init; } = [];
+}
 
 /// <summary>
 /// Each member's panel, read from the database at most once per <see cref="EmbedOptions.CacheSeconds"/> per server: the product
 /// may show the panel on every page view, and credits or clicks that are half a minute old are fine there.
 /// </summary>
-public sealed class EmbedPanels(EmbedOptions options, TimeProvider clock, IServiceScopeFactory scopes, PublicUrls urls)
+public sealed class EmbedPanels(EmbedOptions options, TimeProvider clock, IServiceScopeFactory scopes, PublicUrls urls, AssetUrls assets)
 {
     private readonly ConcurrentDictionary<string, (EmbedPanel Panel, DateTime Until)> _panels = new(StringComparer.Ordinal);
     // One load per member at a time: a burst of first views waits for the same read instead of repeating it.
@@ -56,9 +61,14 @@ public sealed class EmbedPanels(EmbedOptions options, TimeProvider clock, IServi
         var balances = await scope.ServiceProvider.GetRequiredService<Ledger>().BalancesAsync(memberId, ct);
         var link = Advocates.Link(urls.Base, code.Code);
         using var qr = QRCodeGenerator.GenerateQrCode(link, QRCodeGenerator.ECCLevel.M);
-        var svg = new SvgQRCode(qr).GetGraphic(6, "#000000", "#ffffff", drawQuietZones: true);
-        var uri = "data:image/svg+xml;base64," + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(svg));
-        return new EmbedPanel(link, uri, new Funnel(clicks, signups, conversions), balances);
+        // A small PNG (a few hundred bytes) rather than SVG: it rides along in every page served.
+        var uri = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(qr).GetGraphic(4));
+        var panel = new EmbedPanel(link, uri, new Funnel(clicks, signups, conversions), balances);
+        return panel with
+        {
+            LightPage = ShowEmbedPanel.PanelPage(assets, dark: false, panel, urls.Base),
+            DarkPage = ShowEmbedPanel.PanelPage(assets, dark: true, panel, urls.Base),
+        };
     }
 
     private void Prune(DateTime now)

@@ -17,8 +17,8 @@ internal static class ShowEmbedPanel
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet(Path, Handle).ExcludeFromDescription();
 
-    private static async Task<IResult> Handle(HttpContext http, EmbedTokens tokens, EmbedPanels panels, AssetUrls assets, PublicUrls urls,
-        string? token, string? theme, CancellationToken ct)
+    private static async Task<IResult> Handle(HttpContext http, EmbedTokens tokens, EmbedPanels panels, AssetUrls assets, string? token,
+        string? theme, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
         var dark = string.Equals(theme, "dark", StringComparison.OrdinalIgnoreCase);
@@ -29,8 +29,11 @@ internal static class ShowEmbedPanel
             return Results.Content(Page(assets, dark, title, Error(title, detail)), "text/html; charset=utf-8", Encoding.UTF8, status);
         }
         var panel = await panels.GetAsync(who.MemberId, ct);
-        return Results.Content(Page(assets, dark, "Refer a friend", Body(panel, urls.Base)), "text/html; charset=utf-8", Encoding.UTF8);
+        return Results.Bytes(dark ? panel.DarkPage : panel.LightPage, "text/html; charset=utf-8");
     }
+
+    internal static byte[] PanelPage(AssetUrls assets, bool dark, EmbedPanel panel, string baseUrl) =>
+        Encoding.UTF8.GetBytes(Page(assets, dark, "Refer a friend", Body(panel, baseUrl)));
 
     internal static (int Status, string Title, string Detail) Explain(EmbedRefusal refusal) => refusal switch
     {
