@@ -1,7 +1,7 @@
 using Community.Bench;
 
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
-//        [--only site,media,forums,referrals,publishing,members,search,memory,live,webhooks,billing] [--out file.md]
+//        [--only site,media,forums,referrals,publishing,members,embed,search,memory,live,webhooks,billing] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
 var report = new Report();
@@ -68,6 +68,7 @@ static async Task RunScenariosAsync(Options options, Report report)
     if (options.Wants("billing")) await BillingScenario.RunAsync(options.Repo, options.Port + 8, report, options.Seconds);
 
     if (options.Wants("webhooks")) await WebhooksScenario.RunAsync(options.Repo, options.Port + 6, report);
+    if (options.Wants("webhooks")) await WebhookReplyScenario.RunAsync(options.Repo, options.Port + 6, report, options.Seconds);
 
     // A second server, killed mid-burst: what a crash costs the click log.
     if (options.Wants("referrals")) await ReferralsScenario.CrashAsync(options.Repo, options.Port + 1, report);

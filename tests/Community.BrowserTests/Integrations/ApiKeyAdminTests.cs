@@ -18,7 +18,7 @@ public sealed class ApiKeyAdminTests(BrowserFixture browser)
         await page.GotoAsync("/signin");
         await page.GetByLabel("Email").FillAsync(me.Email);
         await page.GetByLabel("Password").FillAsync(ApiClient.DefaultPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("me")).ToContainTextAsync("Kim Keys");
 
         await page.GotoAsync("/admin/referrals");

@@ -206,6 +206,6 @@ public sealed class StripeBillingTests(BillingFactory factory) : IClassFixture<B
         Assert.Equal(HttpStatusCode.Forbidden, (await advocate.GetAsync("/api/admin/integrations/billing-events")).StatusCode);
         var page = await (await admin.GetAsync("/admin/integrations")).Content.ReadAsStringAsync();
         Assert.Contains("id=\"billing-events\"", page);
-        Assert.Contains("admin-billing-events", page);
+        Assert.Contains("id=\"billing-events-rows\"", page);
     }
 }

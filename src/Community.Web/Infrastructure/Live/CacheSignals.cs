@@ -60,6 +60,7 @@ internal sealed partial class PostgresCacheSignals(DatabaseConnection connection
     private readonly CancellationTokenSource _stop = new();
     private NpgsqlDataSource? _source;
     private Task _sending = Task.CompletedTask, _listening = Task.CompletedTask;
+    private int _disposed;
 
     public override void Publish(string topic, string key)
     {
@@ -77,6 +78,8 @@ internal sealed partial class PostgresCacheSignals(DatabaseConnection connection
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host that is disposed before (or again after) it is stopped must not fail its own shutdown.
+        if (Volatile.Read(ref _disposed) != 0) return;
         _outbox.Writer.TryComplete();
         try { await _sending.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken); } catch (TimeoutException) { }
         await _stop.CancelAsync();
@@ -142,6 +145,7 @@ internal sealed partial class PostgresCacheSignals(DatabaseConnection connection
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop.Dispose();
         if (_source is not null) await _source.DisposeAsync();
     }

@@ -13,6 +13,9 @@ public static class SecurityHeaders
         $"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; " +
         "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+    private static string? ScalarNonce(HttpContext context) =>
+        context.Items.TryGetValue(Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey, out var n) && n is string { Length: > 0 } nonce ? nonce : null;
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         var framers = app.ApplicationServices.GetService<EmbedFrameAncestors>()?.Origins ?? [];
@@ -26,10 +29,8 @@ public static class SecurityHeaders
                 // Only /embed/* may be framed, by the product's origins; X-Frame-Options has no allow-list, so it is left off there.
                 var embed = context.Request.Path.StartsWithSegments("/embed", StringComparison.OrdinalIgnoreCase);
                 headers.ContentSecurityPolicy = embed ? embedPolicy
-                    : context.Request.Path.StartsWithSegments("/api/docs")
-                      && context.Items.TryGetValue(Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey, out var n) && n is string { Length: > 0 } nonce
-                        ? ApiDocsPolicy(nonce)
-                        : ContentSecurityPolicy;
+                    : context.Request.Path.StartsWithSegments("/api/docs") && ScalarNonce(context) is { } nonce ? ApiDocsPolicy(nonce)
+                    : ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 if (!embed) headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin";

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Community.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Community.Tests.Referrals.Embed;
@@ -107,5 +108,21 @@ public sealed class EmbedPanelTests(EmbedFactory factory) : IClassFixture<EmbedF
         var (response, html) = await OpenAsync(token);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("token expired", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_member_the_product_deactivates_loses_the_panel_at_once_even_with_a_cached_token()
+    {
+        var (_, externalId) = await AdvocateAsync();
+        var token = EmbedKit.Mint(externalId, factory.Clock.GetUtcNow(), TimeSpan.FromMinutes(5));
+        Assert.Equal(HttpStatusCode.OK, (await OpenAsync(token)).Response.StatusCode);
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var members = scope.ServiceProvider.GetRequiredService<Community.Web.Features.Accounts.Product.IExternalMembers>();
+            Assert.True(await members.DeactivateAsync(externalId, CancellationToken.None));
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await OpenAsync(token)).Response.StatusCode);
     }
 }

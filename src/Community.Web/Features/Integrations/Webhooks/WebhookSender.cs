@@ -18,11 +18,12 @@ public sealed class WebhookSender : IDisposable
 {
     private readonly HttpClient _http;
     private readonly WebhookTargets _targets;
+    private readonly TimeSpan _timeout;
 
     public WebhookSender(WebhookOptions options, WebhookTargets targets)
     {
         _targets = targets;
-        var timeout = TimeSpan.FromSeconds(Math.Max(1, options.TimeoutSeconds));
+        var timeout = _timeout = TimeSpan.FromSeconds(Math.Max(1, options.TimeoutSeconds));
         _http = new HttpClient(OutboundGuard.CreateHandler(options.AllowPrivateTargets, timeout), disposeHandler: true) { Timeout = timeout };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("Community-Webhooks/1.0");
     }
@@ -42,16 +43,20 @@ public sealed class WebhookSender : IDisposable
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", WebhookSigning.SignAll(secrets, e.Id, timestamp, body));
         var watch = Stopwatch.StartNew();
+        // The timeout covers the whole attempt, body included: a receiver that sends headers and then trickles bytes must not
+        // hold a delivering loop (and the batch it claimed) for longer than one attempt may take.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        attempt.CancelAfter(_timeout);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            var excerpt = await ReadExcerptAsync(response, ct);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            var excerpt = await ReadExcerptAsync(response, attempt.Token);
             var status = (int)response.StatusCode;
             return new AttemptResult(status is >= 200 and < 300, status, Elapsed(watch), excerpt);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException && !ct.IsCancellationRequested)
         {
-            var reason = ex is TaskCanceledException ? "Timed out." : ex.InnerException?.Message ?? ex.Message;
+            var reason = ex is OperationCanceledException ? "Timed out." : ex.InnerException?.Message ?? ex.Message;
             return new AttemptResult(false, null, Elapsed(watch), Cut(reason));
         }
     }

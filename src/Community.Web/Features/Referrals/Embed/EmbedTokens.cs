@@ -16,7 +16,8 @@ public readonly record struct EmbedIdentity(string MemberId, EmbedRefusal Refusa
 /// <c>iat</c> and <c>exp</c> at most ten minutes apart. A validated token is remembered until it expires, so the panel's hot
 /// path costs one dictionary look-up instead of an HMAC and a database read.
 /// </summary>
-public sealed class EmbedTokens(EmbedOptions options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<EmbedTokens> logger)
+public sealed class EmbedTokens(EmbedOptions options, TimeProvider clock, IServiceScopeFactory scopes, SessionDirectory sessions,
+    ILogger<EmbedTokens> logger)
 {
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan Skew = TimeSpan.FromSeconds(30);
@@ -44,7 +45,11 @@ public sealed class EmbedTokens(EmbedOptions options, TimeProvider clock, IServi
         if (string.IsNullOrWhiteSpace(token)) return Refuse(EmbedRefusal.Missing);
         var now = clock.GetUtcNow().UtcDateTime;
         if (_validated.TryGetValue(token, out var known))
-            return known.Expires + Skew > now ? new EmbedIdentity(known.MemberId, EmbedRefusal.None) : Refuse(EmbedRefusal.Expired);
+        {
+            if (known.Expires + Skew <= now) return Refuse(EmbedRefusal.Expired);
+            // A member deactivated since (on any server: the session state is dropped everywhere) loses the panel at once.
+            return await Deactivated(known.MemberId, ct) ? Refuse(EmbedRefusal.UnknownMember) : new EmbedIdentity(known.MemberId, EmbedRefusal.None);
+        }
         if (token.Length > MaxTokenLength) return Refuse(EmbedRefusal.Invalid);
 
         var result = await _handler.ValidateTokenAsync(token, _parameters);
@@ -64,6 +69,9 @@ public sealed class EmbedTokens(EmbedOptions options, TimeProvider clock, IServi
         _validated[token] = (memberId, expires);
         return new EmbedIdentity(memberId, EmbedRefusal.None);
     }
+
+    private async ValueTask<bool> Deactivated(string memberId, CancellationToken ct) =>
+        ReferenceEquals(await sessions.GetAsync(memberId, ct), MemberSession.Gone);
 
     private EmbedIdentity Refuse(EmbedRefusal refusal)
     {
