@@ -18,7 +18,7 @@ internal static class BillingScenario
 
     public static async Task RunAsync(string repo, int port, Report report, int seconds)
     {
-        await using var server = await Server.StartAsync(repo, port, $"--Billing:Stripe:WebhookSecret={Secret}");
+        await using var server = await Server.StartAsync(repo, port, null, $"--Billing:Stripe:WebhookSecret={Secret}");
         using var ben = await BenchClient.SignInAsync(server.Url, "ben@demo.community", "demo-community-2026");
         var code = (await ben.Http.GetFromJsonElementAsync("/api/referrals/me")).GetProperty("code").GetString()!;
 

@@ -13,6 +13,7 @@ namespace Community.Bench;
 internal static class WebhookReplyScenario
 {
     private const int Rounds = 3;
+    private static readonly string[] Types = ["post.created", "thread.created"];
 
     public static async Task RunAsync(string repo, int port, Report report, int seconds)
     {
@@ -38,7 +39,7 @@ internal static class WebhookReplyScenario
         {
             var created = await admin.PostJsonAsync("/api/admin/integrations/webhooks", new
             {
-                url = $"http://127.0.0.1:{port + 1}/hooks", description = $"bench {i + 1}", eventTypes = new[] { "post.created", "thread.created" },
+                url = $"http://127.0.0.1:{port + 1}/hooks", description = $"bench {i + 1}", eventTypes = Types,
                 enabled = false,
             });
             endpoints.Add(created.GetProperty("endpoint").GetProperty("id").GetString()!);
