@@ -8,7 +8,7 @@ public static class ProductIdentityModule
 {
     public static IServiceCollection AddProductIdentity(this IServiceCollection services)
     {
-        services.AddSingleton<SsoSettings>();
+        // SsoSettings is the snapshot in force, registered with the sign-in set-up (Sso/SignInSetupStore): admins change it live.
         services.AddScoped<IExternalMembers, ExternalMembers>();
         services.AddSingleton<AvatarImports>();
         services.AddHostedService(sp => sp.GetRequiredService<AvatarImports>());

@@ -39,10 +39,10 @@ public static class ConnectEndpoints
         return app;
     }
 
-    private static async Task<IResult> StartAsync(HttpContext http, string? returnUrl, CommunityDb db, IConfiguration configuration,
+    private static async Task<IResult> StartAsync(HttpContext http, string? returnUrl, CommunityDb db, SignInSetupStore setup,
         PublicUrls urls, TimeProvider clock)
     {
-        if (ConnectSettings.From(configuration) is not { } connect)
+        if (setup.Current.Connect is not { } connect)
             return ExternalSignIn.ErrorPage(http, 404, "Connect is not set up", "Signing in through the product is not configured here.");
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var now = clock.GetUtcNow();
@@ -71,10 +71,11 @@ public static class ConnectEndpoints
             + "&sig=" + ConnectProtocol.Sign(connect.Secret, payload));
     }
 
-    private static async Task<IResult> CallbackAsync(HttpContext http, CommunityDb db, IConfiguration configuration, TimeProvider clock,
+    private static async Task<IResult> CallbackAsync(HttpContext http, CommunityDb db, SignInSetupStore setup, TimeProvider clock,
         ILogger<ConnectNonce> log)
     {
-        if (ConnectSettings.From(configuration) is not { } connect)
+        // Read per request: a secret the admin changed is used from the next answer on.
+        if (setup.Current.Connect is not { } connect)
             return ExternalSignIn.ErrorPage(http, 404, "Connect is not set up", "Signing in through the product is not configured here.");
         var title = $"Signing in with {connect.Name} did not work";
         IResult Refuse(string reason, string detail)

@@ -43,7 +43,7 @@ public static partial class OidcCallback
         var http = context.HttpContext;
         var settings = http.RequestServices.GetRequiredService<OidcSettings>();
         var configuration = http.RequestServices.GetRequiredService<IConfiguration>();
-        var custom = configuration.GetSection("Sso:CustomAttributes").Get<string[]>() ?? [];
+        var custom = http.RequestServices.GetRequiredService<SsoSettings>().CustomAttributes;
         context.HandleResponse(); // our own cookie, not the handler's external one
         var profile = context.Principal is null ? null : OidcClaims.ToProfile(context.Principal, settings, custom);
         var result = profile is null

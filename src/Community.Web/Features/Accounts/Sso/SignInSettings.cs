@@ -4,32 +4,37 @@ namespace Community.Web.Features.Accounts.Sso;
 
 /// <summary>
 /// How members sign in: the configured providers (OpenID Connect, Connect) and whether local passwords remain
-/// (<c>Sso:LocalPasswords</c>). With local passwords off, members sign in only through a provider; admins keep a break-glass
-/// password sign-in at <see cref="BreakGlassUrl"/>, so a broken provider never locks the site's owners out.
+/// (<c>Sso:LocalPasswords</c>, or the admin's choice at /admin/sign-in). With local passwords off, members sign in only through a
+/// provider; admins keep a break-glass password sign-in at <see cref="BreakGlassUrl"/>, so a broken provider never locks the site's
+/// owners out.
 /// </summary>
-public sealed class SignInSettings(IConfiguration configuration, OidcSettings oidc)
+public sealed class SignInSettings(IConfiguration configuration, SignInSetupStore store)
 {
     public const string BreakGlassUrl = "/signin?local=1";
     public const string ConnectStartPath = "/auth/connect/start";
 
-    public bool LocalPasswords { get; } = configuration.GetValue("Sso:LocalPasswords", true);
+    public bool LocalPasswords => store.Current.LocalPasswords;
 
-    /// <summary>The Connect (signed payload) provider: on when the product's endpoint and the shared secret are configured.</summary>
-    public ConnectSettings? Connect { get; } = ConnectSettings.From(configuration);
+    /// <summary>The Connect (signed payload) provider: on when the product's endpoint and the shared secret are set.</summary>
+    public ConnectSettings? Connect => store.Current.Connect;
 
     /// <summary>The buttons the sign-in page shows, in a fixed order.</summary>
     public IReadOnlyList<SignInProvider> Providers()
     {
+        var setup = store.Current;
         var list = new List<SignInProvider>();
-        if (oidc.Enabled) list.Add(new SignInProvider("oidc", oidc.ButtonName(configuration), OidcSettings.StartPath));
-        if (Connect is { } connect) list.Add(new SignInProvider("connect", connect.Name, ConnectStartPath));
+        if (setup.Oidc.Enabled) list.Add(new SignInProvider("oidc", setup.Oidc.ButtonName(configuration), OidcSettings.StartPath));
+        if (setup.Connect is { } connect) list.Add(new SignInProvider("connect", connect.Name, ConnectStartPath));
         return list;
     }
+
+    /// <summary>The product's name for "Sign in with {product}" where no single provider is meant.</summary>
+    public string ProductName() => Providers() is [var first, ..] ? first.Name : store.Current.Sso.ProductName(Product.ProductSource.Sync);
 }
 
 public sealed record SignInProvider(string Id, string Name, string Url);
 
-public sealed record SignInOptions(bool LocalPasswords, IReadOnlyList<SignInProvider> Providers, string BreakGlassUrl);
+public sealed record SignInOptions(bool LocalPasswords, IReadOnlyList<SignInProvider> Providers, string BreakGlassUrl, string ProductName);
 
 /// <summary>
 /// With local passwords off, password sign-in is for admins only (break-glass) and nobody signs up with a password.

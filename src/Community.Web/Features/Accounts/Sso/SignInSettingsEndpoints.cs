@@ -8,8 +8,8 @@ namespace Community.Web.Features.Accounts.Sso;
 
 /// <summary>
 /// The sign-in page's buttons (GET /api/account/sign-in-options, public) and the admin's view of the sign-in set-up
-/// (GET /api/admin/sign-in, page /admin/sign-in). The set-up is read from configuration and shown read-only: providers hold
-/// secrets and are set where the deployment keeps its secrets (environment, a secrets store), not in the database.
+/// (GET /api/admin/sign-in, page /admin/sign-in) and its edits (PUT, <see cref="SignInSetupEdit"/>). Parts set by configuration
+/// are shown locked; secrets are never sent back, only whether one is set.
 /// </summary>
 public static class SignInSettingsEndpoints
 {
@@ -23,11 +23,13 @@ public static class SignInSettingsEndpoints
     public static IEndpointRouteBuilder MapSsoSignIn(this IEndpointRouteBuilder app)
     {
         app.MapOidcSignIn();
-        app.MapGet("/api/account/sign-in-options", (SignInSettings settings) =>
-            TypedResults.Ok(new SignInOptions(settings.LocalPasswords, settings.Providers(), SignInSettings.BreakGlassUrl)))
+        app.MapGet("/api/account/sign-in-options", (SignInSettings settings) => TypedResults.Ok(
+                new SignInOptions(settings.LocalPasswords, settings.Providers(), SignInSettings.BreakGlassUrl, settings.ProductName())))
             .WithTags("Account");
         app.MapGet("/api/account/product", ProductAccountAsync).WithTags("Account").RequireAuthorization();
-        app.MapGet("/api/admin/sign-in", Describe).WithTags("Admin").RequireAuthorization(Policies.Administer);
+        app.MapGet("/api/admin/sign-in", (IServiceProvider services) => TypedResults.Ok(DescribeSetup(services)))
+            .WithTags("Admin").RequireAuthorization(Policies.Administer);
+        app.MapPut("/api/admin/sign-in", SignInSetupEdit.SaveAsync).WithTags("Admin").RequireAuthorization(Policies.Administer);
         app.MapPage("/admin/sign-in", "admin-sign-in.html");
         return app;
     }
@@ -42,9 +44,13 @@ public static class SignInSettingsEndpoints
         return TypedResults.Ok(new ProductAccount(member.AccountId, member.AccountName, member.Plan, attributes));
     }
 
-    private static Ok<SignInSetup> Describe(
-        SignInSettings settings, OidcSettings oidc, SsoSettings sso, PublicUrls urls, IConfiguration configuration)
+    internal static SignInSetup DescribeSetup(IServiceProvider services)
     {
+        var store = services.GetRequiredService<SignInSetupStore>();
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var urls = services.GetRequiredService<PublicUrls>();
+        var setup = store.Current;
+        var oidc = setup.Oidc;
         var oidcView = new OidcProviderView(oidc.Enabled, oidc.ButtonName(configuration), oidc.Authority, oidc.ClientId,
             oidc.ClientSecret.Length > 0, oidc.AllScopes(), urls.Absolute(oidc.CallbackPath), OidcSettings.StartPath,
             new Dictionary<string, string>(StringComparer.Ordinal)
@@ -58,27 +64,49 @@ public static class SignInSettingsEndpoints
                 ["accountName"] = oidc.Claims.AccountName,
                 ["plan"] = oidc.Claims.Plan,
                 ["groups"] = oidc.Claims.Groups,
-            });
-        var connect = new ConnectProviderView(settings.Connect is not null, settings.Connect?.Name ?? "",
-            settings.Connect?.Url.AbsoluteUri ?? "", SignInSettings.ConnectStartPath);
+            })
+        {
+            DisplayName = oidc.DisplayName,
+            ExtraScopes = string.Join(' ', oidc.AllScopes().Skip(3)),
+        };
+        var connect = new ConnectProviderView(setup.Connect is not null, setup.Connect?.Name ?? "",
+            setup.Connect?.Url.AbsoluteUri ?? "", SignInSettings.ConnectStartPath) { HasSecret = setup.Connect is not null };
+        var sso = setup.Sso;
         var custom = sso.CustomAttributes.Order(StringComparer.Ordinal)
             .Select(k => new CustomAttributeView(k, oidc.Claims.Custom.TryGetValue(k, out var claim) ? claim : k)).ToList();
-        return TypedResults.Ok(new SignInSetup(Editable: false, settings.LocalPasswords, SignInSettings.BreakGlassUrl, oidcView, connect,
+        var locks = setup.Locks;
+        var editable = !(locks.LocalPasswords && locks.Oidc && locks.Connect && locks.GroupRoles && locks.CustomAttributes);
+        return new SignInSetup(editable, setup.LocalPasswords, SignInSettings.BreakGlassUrl, oidcView, connect,
             sso.GroupRoles.OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase).Select(g => new GroupRoleView(g.Key, g.Value)).ToList(),
-            custom));
+            custom)
+        { Locks = locks, UpdatedAt = setup.UpdatedAt };
     }
 }
 
 public sealed record ProductAccount(string? AccountId, string? AccountName, string? Plan, IReadOnlyDictionary<string, string> Attributes);
 
 public sealed record SignInSetup(bool Editable, bool LocalPasswords, string BreakGlassUrl, OidcProviderView Oidc, ConnectProviderView Connect,
-    IReadOnlyList<GroupRoleView> GroupRoles, IReadOnlyList<CustomAttributeView> CustomAttributes);
+    IReadOnlyList<GroupRoleView> GroupRoles, IReadOnlyList<CustomAttributeView> CustomAttributes)
+{
+    /// <summary>The parts configuration sets (read-only here).</summary>
+    public SignInLocks? Locks { get; init; }
+    public DateTime? UpdatedAt { get; init; }
+}
 
 /// <summary>What the admin sees of the OpenID Connect provider: never the client secret, only whether one is set.</summary>
 public sealed record OidcProviderView(bool Configured, string Name, string Authority, string ClientId, bool HasClientSecret,
-    IReadOnlyList<string> Scopes, string CallbackUrl, string StartUrl, IReadOnlyDictionary<string, string> Claims);
+    IReadOnlyList<string> Scopes, string CallbackUrl, string StartUrl, IReadOnlyDictionary<string, string> Claims)
+{
+    /// <summary>The name as entered (empty: the button falls back to Sso:Oidc:Name or Sso:ProductName).</summary>
+    public string DisplayName { get; init; } = "";
+    /// <summary>The scopes asked for on top of openid, email and profile, as an edit form shows them.</summary>
+    public string ExtraScopes { get; init; } = "";
+}
 
-public sealed record ConnectProviderView(bool Configured, string Name, string Url, string StartUrl);
+public sealed record ConnectProviderView(bool Configured, string Name, string Url, string StartUrl)
+{
+    public bool HasSecret { get; init; }
+}
 
 public sealed record GroupRoleView(string Group, string Role);
 
