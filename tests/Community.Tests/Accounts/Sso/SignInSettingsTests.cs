@@ -52,7 +52,10 @@ public sealed class SignInSettingsTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain("very-secret-client-secret", body, StringComparison.Ordinal);
         var setup = JsonSerializer.Deserialize<JsonElement>(body);
-        Assert.False(setup.GetProperty("editable").GetBoolean());
+        // Configuration sets the provider, passwords, groups and attributes: those parts are locked; Connect is left to the admin.
+        Assert.True(setup.GetProperty("locks").GetProperty("oidc").GetBoolean());
+        Assert.True(setup.GetProperty("locks").GetProperty("localPasswords").GetBoolean());
+        Assert.False(setup.GetProperty("locks").GetProperty("connect").GetBoolean());
         Assert.True(setup.GetProperty("oidc").GetProperty("hasClientSecret").GetBoolean());
         Assert.Equal("https://acme.example/plan", setup.GetProperty("oidc").GetProperty("claims").GetProperty("plan").GetString());
         Assert.Equal("http://localhost/auth/oidc/callback", setup.GetProperty("oidc").GetProperty("callbackUrl").GetString());

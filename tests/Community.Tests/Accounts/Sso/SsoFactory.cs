@@ -71,11 +71,11 @@ public static class AcmeProduct
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(payload)));
 
     /// <summary>Reads Community's redirect to the product: returns the nonce and where to send the answer.</summary>
-    public static (string Nonce, Uri ReturnUrl) Read(Uri redirect)
+    public static (string Nonce, Uri ReturnUrl) Read(Uri redirect, string secret = SsoFactory.Secret)
     {
         var query = QueryHelpers.ParseQuery(redirect.Query);
         var sso = query["sso"].ToString();
-        Assert.Equal(Sign(sso), query["sig"].ToString());
+        Assert.Equal(Sign(sso, secret), query["sig"].ToString());
         var fields = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(Convert.FromBase64String(sso)));
         return (fields["nonce"].ToString(), new Uri(fields["return_sso_url"].ToString()));
     }
