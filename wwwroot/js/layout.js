@@ -84,8 +84,10 @@ async function renderAccount() {
   if (!me) {
     area.append(
       el('a', { class: 'button secondary', href: `/signin?returnUrl=${encodeURIComponent(location.pathname + location.search)}` }, 'Sign in'),
-      el('a', { class: 'button', href: '/signup' }, 'Join'),
     );
+    // With local passwords off, members come through the product: there is nothing to join here.
+    const options = await api.get('/api/account/sign-in-options').catch(() => ({ localPasswords: true }));
+    if (options.localPasswords) area.append(el('a', { class: 'button', href: '/signup', 'data-nav-join': '' }, 'Join'));
     return;
   }
   const signOut = el('button', { type: 'button', class: 'secondary', id: 'sign-out' }, 'Sign out');

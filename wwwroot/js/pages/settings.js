@@ -27,6 +27,23 @@ bindForm(password, async (data) => {
   showStatus(password, 'Your password is changed.');
 });
 
+// Members created by a product sign-in have no password: "Set a password" only while local passwords are allowed, else nothing.
+const setPassword = document.getElementById('set-password-form');
+async function showPasswordForms() {
+  const status = await api.get('/api/me/password').catch(() => ({ hasPassword: true, canSetPassword: false }));
+  password.hidden = !status.hasPassword;
+  password.nextElementSibling.hidden = !status.hasPassword;
+  setPassword.hidden = !status.canSetPassword;
+  document.getElementById('password-section').hidden = !status.hasPassword && !status.canSetPassword;
+}
+bindForm(setPassword, async (data) => {
+  await api.post('/api/me/password/set', data);
+  setPassword.reset();
+  await showPasswordForms();
+  showStatus(password, 'Your password is set. You can now also sign in with your email and this password.');
+});
+await showPasswordForms();
+
 const sessions = document.getElementById('sessions-form');
 bindForm(sessions, async () => {
   await api.post('/api/account/signout-everywhere', {});

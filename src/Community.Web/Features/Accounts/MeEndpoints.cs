@@ -15,6 +15,7 @@ internal static class MeEndpoints
         me.MapGet("/", GetMe).AllowAnonymous();
         me.MapPut("/", UpdateProfile);
         me.MapPost("/password", ChangePassword);
+        me.MapMemberPassword();
     }
 
     private static async Task<Results<Ok<MeResponse>, NoContent>> GetMe(ClaimsPrincipal user, UserManager<Member> users)

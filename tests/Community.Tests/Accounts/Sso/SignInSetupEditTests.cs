@@ -213,4 +213,37 @@ public sealed class SignInSetupEditTests(OidcProviderFixture fixture) : IClassFi
         using var again = site.CreateApiClient();
         Assert.Contains(Roles.Admin, (await again.SignInAsync(AdminEmail, AdminPassword)).Roles);
     }
+
+    [Fact]
+    public async Task A_passwordless_product_member_may_set_a_password_only_while_local_passwords_are_allowed()
+    {
+        using var site = new Site();
+        using var admin = await AdminAsync(site);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/admin/sign-in", Connect(FirstSecret))).StatusCode);
+        using var member = site.CreateApiClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await ConnectSignInAsync(member, FirstSecret, "pat-1")).StatusCode);
+
+        var status = await ApiClient.ReadAsync<JsonElement>(await member.GetAsync("/api/me/password"));
+        Assert.False(status.GetProperty("hasPassword").GetBoolean());
+        Assert.True(status.GetProperty("canSetPassword").GetBoolean());
+        var weak = await member.PostAsync("/api/me/password/set", new { newPassword = "short" });
+        Assert.True((await ApiClient.ProblemAsync(weak, HttpStatusCode.BadRequest)).Errors!.ContainsKey("newPassword"));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/admin/sign-in", new { localPasswords = false })).StatusCode);
+        status = await ApiClient.ReadAsync<JsonElement>(await member.GetAsync("/api/me/password"));
+        Assert.False(status.GetProperty("canSetPassword").GetBoolean());
+        var refused = await member.PostAsync("/api/me/password/set", new { newPassword = ApiClient.DefaultPassword });
+        Assert.Equal("local_passwords_off", (await ApiClient.ProblemAsync(refused, HttpStatusCode.Forbidden)).Code);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/admin/sign-in", new { localPasswords = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await member.PostAsync("/api/me/password/set", new { newPassword = ApiClient.DefaultPassword })).StatusCode);
+        status = await ApiClient.ReadAsync<JsonElement>(await member.GetAsync("/api/me/password"));
+        Assert.True(status.GetProperty("hasPassword").GetBoolean());
+        Assert.False(status.GetProperty("canSetPassword").GetBoolean());
+        Assert.Equal(HttpStatusCode.Conflict,
+            (await member.PostAsync("/api/me/password/set", new { newPassword = "another password entirely" })).StatusCode);
+        using var again = site.CreateApiClient();
+        Assert.Equal("pat-1@acme-customer.example", (await again.SignInAsync("pat-1@acme-customer.example")).Email);
+    }
 }
