@@ -57,6 +57,7 @@ const forms = {
   customAttributes: document.getElementById('attributes-form'),
 };
 
+// The forms start disabled and open once filled in, so nothing typed early is overwritten by the loaded set-up.
 function lock(form, locked) {
   form.querySelector('fieldset').disabled = locked;
   form.querySelector('[data-locked]').hidden = !locked;
