@@ -35,6 +35,11 @@ async function showPasswordForms() {
   password.nextElementSibling.hidden = !status.hasPassword;
   setPassword.hidden = !status.canSetPassword;
   document.getElementById('password-section').hidden = !status.hasPassword && !status.canSetPassword;
+  // Without a password, deleting the account is confirmed by typing the email address instead.
+  document.getElementById('erase-password-field').hidden = !status.hasPassword;
+  document.getElementById('erase-password').disabled = !status.hasPassword;
+  document.getElementById('erase-email-field').hidden = status.hasPassword;
+  document.getElementById('erase-email').disabled = status.hasPassword;
 }
 bindForm(setPassword, async (data) => {
   await api.post('/api/me/password/set', data);

@@ -18,7 +18,8 @@ public interface IMemberDataSection
     Task AfterEraseAsync(string memberId, CancellationToken ct) => Task.CompletedTask;
 }
 
-public sealed record EraseRequest(string? Password);
+/// <summary><c>Password</c> confirms; a member without one (created by a product sign-in) types their <c>Email</c> instead.</summary>
+public sealed record EraseRequest(string? Password, string? Email = null);
 
 public sealed record MemberExport(DateTime ExportedAt, object Account, IReadOnlyDictionary<string, object?> Sections);
 
@@ -55,8 +56,15 @@ internal static class MemberDataEndpoints
     {
         var member = await users.GetUserAsync(user);
         if (member is null) return Problems.Unauthorized();
-        if (string.IsNullOrEmpty(request.Password) || !await users.CheckPasswordAsync(member, request.Password))
+        if (!await users.HasPasswordAsync(member))
+        {
+            if (!string.Equals(request.Email?.Trim(), member.Email, StringComparison.OrdinalIgnoreCase))
+                return new FieldErrors().Add("email", "Type your email address to confirm.").ToProblem();
+        }
+        else if (string.IsNullOrEmpty(request.Password) || !await users.CheckPasswordAsync(member, request.Password))
+        {
             return new FieldErrors().Add("password", "Enter your current password to confirm.").ToProblem();
+        }
 
         await using var tx = await db.BeginWriteAsync(ct);
         foreach (var section in sections) await section.EraseAsync(member.Id, ct);
@@ -70,6 +78,12 @@ internal static class MemberDataEndpoints
         member.AvatarUrl = null;
         member.PhoneNumber = null;
         member.PasswordHash = null;
+        // The product's identity goes too: a later sign-in through the product starts a new member, not this tombstone.
+        member.ExternalId = null;
+        member.AccountId = null;
+        member.AccountName = null;
+        member.Plan = null;
+        member.ProductAttributes = null;
         member.LockoutEnabled = true;
         member.LockoutEnd = DateTimeOffset.MaxValue;
         var result = await users.UpdateAsync(member);

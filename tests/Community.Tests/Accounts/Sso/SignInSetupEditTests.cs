@@ -246,4 +246,24 @@ public sealed class SignInSetupEditTests(OidcProviderFixture fixture) : IClassFi
         using var again = site.CreateApiClient();
         Assert.Equal("pat-1@acme-customer.example", (await again.SignInAsync("pat-1@acme-customer.example")).Email);
     }
+
+    [Fact]
+    public async Task A_passwordless_product_member_deletes_their_account_by_typing_their_email_and_may_come_back_as_new()
+    {
+        using var site = new Site();
+        using var admin = await AdminAsync(site);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/admin/sign-in", Connect(FirstSecret))).StatusCode);
+        using var member = site.CreateApiClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await ConnectSignInAsync(member, FirstSecret, "leaver-1")).StatusCode);
+        var before = await ApiClient.ReadAsync<Me>(await member.GetAsync("/api/me"));
+
+        var wrong = await member.PostAsync("/api/me/erase", new { password = "anything at all", email = "someone@else.example" });
+        Assert.True((await ApiClient.ProblemAsync(wrong, HttpStatusCode.BadRequest)).Errors!.ContainsKey("email"));
+        Assert.Equal(HttpStatusCode.NoContent, (await member.PostAsync("/api/me/erase", new { email = "Leaver-1@acme-customer.example" })).StatusCode);
+
+        using var back = site.CreateApiClient(); // the product's identity left with the account: a new member, not the tombstone
+        Assert.Equal(HttpStatusCode.Redirect, (await ConnectSignInAsync(back, FirstSecret, "leaver-1")).StatusCode);
+        var after = await ApiClient.ReadAsync<Me>(await back.GetAsync("/api/me"));
+        Assert.NotEqual(before.Id, after.Id);
+    }
 }
