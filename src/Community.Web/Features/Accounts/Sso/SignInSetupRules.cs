@@ -69,7 +69,8 @@ public static partial class SignInSetupRules
             errors.Add("oidc.clientId", "Client id holds characters that cannot be sent.");
         if (!string.IsNullOrEmpty(o.ClientSecret) && (o.ClientSecret.Length is < OidcSecretMin or > SecretMax || HasControl(o.ClientSecret)))
             errors.Add("oidc.clientSecret", $"Client secret must be {OidcSecretMin}–{SecretMax} characters (as the provider issued it).");
-        if ((o.Scopes?.Length ?? 0) > ScopesMax || (o.Scopes ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Any(s => !Scope().IsMatch(s)))
+        var scopes = (o.Scopes ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries);
+        if ((o.Scopes?.Length ?? 0) > ScopesMax || scopes.Any(s => !Scope().IsMatch(s)))
             errors.Add("oidc.scopes", $"Scopes are names of letters, digits and _ : . / - separated by spaces (at most {ScopesMax} characters).");
         var claims = o.Claims ?? new OidcClaimNames();
         foreach (var (field, value) in new[] { ("accountId", claims.AccountId), ("accountName", claims.AccountName), ("plan", claims.Plan),
@@ -92,7 +93,8 @@ public static partial class SignInSetupRules
         }
         else if (c.Secret.Length is < ConnectSettings.SecretMin or > SecretMax || HasControl(c.Secret))
         {
-            errors.Add("connect.secret", $"The shared secret must be {ConnectSettings.SecretMin}–{SecretMax} characters; a long random one is best.");
+            errors.Add("connect.secret",
+                $"The shared secret must be {ConnectSettings.SecretMin}–{SecretMax} characters; a long random one is best.");
         }
     }
 
