@@ -80,6 +80,7 @@ internal sealed class LiveConnectionsFilter(LiveConnections connections, IEnumer
     {
         // A WebSocket that was accepted just before the stop began: it would otherwise hold the stop open (see LiveShutdown).
         if (shutdown.Stopping) throw new HubException("This server is restarting. Reconnect in a moment.");
+        shutdown.Watch();
         var connection = new LiveConnection(context.Context);
         // Registered before the gates look, so a change announced meanwhile finds (and closes) it.
         connections.Add(connection);

@@ -22,7 +22,6 @@ public static class LiveSetup
         services.AddSingleton<LiveFanout>();
         services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<LiveHub>>(sp => sp.GetRequiredService<LiveFanout>());
         services.AddSingleton<LiveShutdown>();
-        services.AddHostedService(sp => sp.GetRequiredService<LiveShutdown>());
         services.AddSingleton<LiveMemoryRelease>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveMemoryRelease>());
         var database = configuration.GetSection(Data.DatabaseOptions.Section).Get<Data.DatabaseOptions>() ?? new Data.DatabaseOptions();

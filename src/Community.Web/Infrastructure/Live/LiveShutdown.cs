@@ -9,7 +9,7 @@ namespace Community.Web.Infrastructure.Live;
 /// shutdown timeout, because Kestrel waits for open connections and SignalR closed only those it had when stopping began.
 /// </summary>
 public sealed partial class LiveShutdown(
-    IHostApplicationLifetime lifetime, LiveConnections connections, IHubContext<LiveHub> hub, ILogger<LiveShutdown> logger) : IHostedService
+    IHostApplicationLifetime lifetime, LiveConnections connections, IHubContext<LiveHub> hub, ILogger<LiveShutdown> logger) : IDisposable
 {
     /// <summary>Server → client, no arguments: this server is going away; reconnect (the load balancer picks another).</summary>
     public const string ReconnectMethod = "Reconnect";
@@ -17,20 +17,23 @@ public sealed partial class LiveShutdown(
     /// <summary>Seconds a refused client is asked to wait; its own jittered backoff spreads the herd further.</summary>
     public const int RetryAfterSeconds = 2;
 
+    private int _watching;
     private CancellationTokenRegistration _registration;
 
     public bool Stopping => lifetime.ApplicationStopping.IsCancellationRequested;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Called as each connection arrives. The stopping callback is registered then, not at start-up, so it is registered
+    /// after SignalR's own (which closes every connection at once) and, callbacks running newest first, runs before it.
+    /// </summary>
+    internal void Watch()
     {
-        // Registered after SignalR's own stopping callback, so (callbacks run newest first) ours runs before it closes connections.
-        _registration = lifetime.ApplicationStopping.Register(() => _ = TellClientsToReconnectAsync());
-        return Task.CompletedTask;
+        if (Interlocked.Exchange(ref _watching, 1) == 0) _registration = lifetime.ApplicationStopping.Register(TellClientsToReconnect);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _registration.DisposeAsync().AsTask();
+    public void Dispose() => _registration.Dispose();
 
-    private async Task TellClientsToReconnectAsync()
+    private void TellClientsToReconnect()
     {
         var open = connections.All.ToList();
         if (open.Count == 0) return;
@@ -38,14 +41,17 @@ public sealed partial class LiveShutdown(
         try
         {
             // Sends never wait on a slow connection (LiveFanout), so this is quick however many are open.
-            await hub.Clients.Clients(open.Select(c => c.Id).ToList()).SendAsync(LiveShutdown.ReconnectMethod);
+            _ = hub.Clients.Clients(open.Select(c => c.Id).ToList()).SendAsync(LiveShutdown.ReconnectMethod);
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException)
         {
             LogSendFailed(logger, ex);
         }
-        // The message is handed to each transport first; closing then flushes it before the socket goes.
+        // Stopping callbacks run one after another: a short pause here lets the transports put the message on the wire
+        // before the connections are closed (ours now, SignalR's right after), and bounds what a stop waits for.
+        Thread.Sleep(200);
         foreach (var connection in open) connection.Context.Abort();
+        SpinWait.SpinUntil(() => connections.All.Count == 0, TimeSpan.FromSeconds(2));
     }
 
     /// <summary>Wraps a hub endpoint: refused with 503 and Retry-After while the server stops.</summary>
