@@ -3,12 +3,13 @@
 // behind it) and a gap that closes by itself costs no request. A gap that stays, a reconnect or a server's Resync runs the
 // catch-up: one per page at a time, retried with backoff until the page holds everything the thread has. While it runs the
 // page says "Catching up…" rather than pretending to be live.
-import { api, jittered } from '../api.js';
+import { api, ApiError, jittered } from '../api.js';
 import { invoke, isConnected, setBehind, whenConnected, whenResync } from '../live.js';
 import { renderHead, showPost, showViewers } from './thread-render.js';
 
 /** How long a post that arrived ahead of its turn waits for the missing ones before we fetch them. */
 export const GAP_WAIT_MS = 300;
+const SHOW_BEHIND_AFTER_MS = 400;
 const RETRY_MS = [500, 1000, 2000, 4000, 8000, 15000];
 const backoff = (attempt) => jittered(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]);
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
@@ -73,10 +74,14 @@ async function fetchMissing(page) {
   }
 }
 
+/** Errors no retry can mend: the thread is gone or out of the reader's reach (the page says so through other events). */
+const FINAL = new Set([401, 403, 404, 410]);
+
 async function runCatchUp(page) {
   const { state } = page;
   const key = `thread:${state.threadId}`;
-  setBehind(key, true);
+  // A catch-up that answers at once (the usual one after connecting) is not worth a flash of "Catching up…".
+  const slow = setTimeout(() => setBehind(key, true), SHOW_BEHIND_AFTER_MS);
   let gained = 0;
   try {
     for (let attempt = 0; ;) {
@@ -88,11 +93,14 @@ async function runCatchUp(page) {
         // Still short (a live post ran ahead of what the server answered): go again, but never in a tight loop.
         if (!got) await sleep(backoff(attempt++));
       } catch (error) {
+        if (error instanceof ApiError && FINAL.has(error.status)) { console.warn('Catching up stopped.', error); break; }
         console.warn('Catching up failed; trying again.', error);
+        setBehind(key, true);
         await sleep(backoff(attempt++));
       }
     }
   } finally {
+    clearTimeout(slow);
     setBehind(key, false);
   }
   if (gained) announce(page, gained);
