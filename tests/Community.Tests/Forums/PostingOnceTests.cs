@@ -101,7 +101,8 @@ public sealed class PostingOnceTests
         var onB = await CreatedAsync(await PostWithKeyAsync(anaOnB, url, new { body = "Once across servers" }, key));
         // Twins racing on both servers at once: the unique key makes every loser replay the winner.
         var key2 = Guid.NewGuid().ToString();
-        var raced = await Task.WhenAll(PostWithKeyAsync(anaOnA, url, new { body = "Raced" }, key2), PostWithKeyAsync(anaOnB, url, new { body = "Raced" }, key2));
+        var raced = await Task.WhenAll(
+            PostWithKeyAsync(anaOnA, url, new { body = "Raced" }, key2), PostWithKeyAsync(anaOnB, url, new { body = "Raced" }, key2));
 
         Assert.Equal(onA.Raw, onB.Raw);
         var racedBodies = await Task.WhenAll(raced.Select(CreatedAsync));
@@ -112,7 +113,10 @@ public sealed class PostingOnceTests
     private static int CountOccurrences(string text, string value)
     {
         var count = 0;
-        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal)) count++;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
         return count;
     }
 }

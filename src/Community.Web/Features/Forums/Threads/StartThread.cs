@@ -37,8 +37,10 @@ public static class StartThread
             ForumViewer viewer, CreateThreadRequest request, string? key, CancellationToken ct)
         {
             const string purpose = "thread";
-            if (key is not null && viewer.MemberId is { } member
-                && await PostingKeys.FindAsync(db, member, key, writes.Now, ct) is { } earlier) return PostingKeys.Replay<CreatedThread>(earlier, purpose);
+            if (key is not null && viewer.MemberId is { } member && await PostingKeys.FindAsync(db, member, key, writes.Now, ct) is { } earlier)
+            {
+                return PostingKeys.Replay<CreatedThread>(earlier, purpose);
+            }
             if (Validate(request) is { Any: true } errors) return errors.ToProblem();
             var categories = await reader.CategoriesAsync(ct);
             if (!categories.TryGetValue(request.CategoryId!.Value, out var category)
