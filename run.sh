@@ -45,6 +45,8 @@ cat <<MSG
   Database: data/community.db   Mail: data/mail/*.eml   Stop with Ctrl+C.
 
 MSG
+# Every live viewer holds a socket: take the hard open-file limit where we may (the server sizes its connection ceiling from it).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 exec dotnet src/Community.Web/bin/Release/net10.0/Community.Web.dll \
   --contentRoot "$PWD/src/Community.Web" --urls "http://127.0.0.1:${port}" --Site:PublicBaseUrl="http://127.0.0.1:${port}" \
   --Demo:Seed="$demo" "${args[@]}"

@@ -26,6 +26,7 @@ builder.WebHost.ConfigureKestrel(k =>
 {
     k.AddServerHeader = false;
     k.Limits.MaxRequestBodySize = 12 * 1024 * 1024; // image uploads are the largest requests
+    ConnectionLimits.Apply(k.Limits, config); // a connection flood meets a ceiling, not the descriptor limit
 });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHttpContextAccessor();

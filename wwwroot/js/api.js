@@ -14,9 +14,30 @@ export class ApiError extends Error {
 
 let csrf = null;
 
+/**
+ * How long any request may take before it fails. A pooled connection can die silently (a laptop's sleep, a dropped
+ * network): without a deadline the fetch hangs for minutes and whatever waits on it (a thread's catch-up) never retries.
+ */
+export const DEFAULT_TIMEOUT_MS = 15000;
+
+const timedOut = () => new ApiError(0, { title: 'Timed out', detail: 'The server took too long to answer. Check your connection and try again.' });
+
+async function fetchWithTimeout(url, init, timeoutMs) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await fetch(url, { ...init, signal: controller.signal });
+  } catch (error) {
+    if (controller.signal.aborted) throw timedOut();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function csrfToken(refresh = false) {
   if (!csrf || refresh) {
-    const res = await fetch('/api/antiforgery', { credentials: 'same-origin' });
+    const res = await fetchWithTimeout('/api/antiforgery', { credentials: 'same-origin' }, DEFAULT_TIMEOUT_MS);
     csrf = (await res.json()).token;
   }
   return csrf;
@@ -25,39 +46,91 @@ async function csrfToken(refresh = false) {
 /** Forget the token: it is bound to the signed-in user, so it changes on sign-in and sign-out. */
 export function resetCsrf() { csrf = null; }
 
-export async function request(method, url, body, { retry = true, raw = false } = {}) {
-  const headers = { Accept: 'application/json' };
+/**
+ * One request. Options: `timeoutMs` (default DEFAULT_TIMEOUT_MS; the whole exchange, body included), `headers` (extra
+ * request headers, an Idempotency-Key say), `raw` (the Response itself when it is ok).
+ */
+export async function request(method, url, body, { retry = true, raw = false, timeoutMs = DEFAULT_TIMEOUT_MS, headers: extra } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   const write = method !== 'GET' && method !== 'HEAD';
-  if (write) headers['X-CSRF-TOKEN'] = await csrfToken();
+  const options = { raw, timeoutMs, headers: extra };
+  if (write) {
+    try { headers['X-CSRF-TOKEN'] = await csrfToken(); } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError(0, { title: 'Network error', detail: 'Could not reach the server. Check your connection and try again.' });
+    }
+  }
   let payload;
   if (body instanceof FormData) payload = body;
   else if (body !== undefined) { headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body); }
-  let res;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin' });
-  } catch {
+    let res;
+    try {
+      res = await fetch(url, { method, headers, body: payload, credentials: 'same-origin', signal: controller.signal });
+    } catch {
+      if (controller.signal.aborted) throw timedOut();
+      throw new ApiError(0, { title: 'Network error', detail: 'Could not reach the server. Check your connection and try again.' });
+    }
+    if (res.status === 403 && write && retry && res.headers.get('content-type')?.includes('problem')) {
+      const problem = await res.clone().json();
+      if (problem.type?.endsWith('/csrf')) { await csrfToken(true); return request(method, url, body, { ...options, retry: false }); }
+    }
+    if (raw && res.ok) return res;
+    if (res.status === 204) return null;
+    const type = res.headers.get('content-type') || '';
+    const data = type.includes('json') ? await res.json() : null;
+    if (!res.ok) throw new ApiError(res.status, data || { title: res.statusText });
+    return data;
+  } catch (error) {
+    // A body cut off by the deadline (or a dropped connection) surfaces as one ApiError, never a bare DOMException.
+    if (error instanceof ApiError) throw error;
+    if (controller.signal.aborted) throw timedOut();
     throw new ApiError(0, { title: 'Network error', detail: 'Could not reach the server. Check your connection and try again.' });
+  } finally {
+    clearTimeout(timer);
   }
-  if (res.status === 403 && write && retry && res.headers.get('content-type')?.includes('problem')) {
-    const problem = await res.clone().json();
-    if (problem.type?.endsWith('/csrf')) { await csrfToken(true); return request(method, url, body, { retry: false, raw }); }
-  }
-  if (raw && res.ok) return res;
-  if (res.status === 204) return null;
-  const type = res.headers.get('content-type') || '';
-  const data = type.includes('json') ? await res.json() : null;
-  if (!res.ok) throw new ApiError(res.status, data || { title: res.statusText });
-  return data;
 }
 
+/** Each call takes the same options as request() last: `api.get(url, { timeoutMs: 5000 })`. */
 export const api = {
-  get: (url) => request('GET', url),
-  post: (url, body) => request('POST', url, body ?? {}),
-  put: (url, body) => request('PUT', url, body ?? {}),
-  patch: (url, body) => request('PATCH', url, body ?? {}),
-  del: (url) => request('DELETE', url),
-  upload: (url, formData) => request('POST', url, formData),
+  get: (url, options) => request('GET', url, undefined, options),
+  post: (url, body, options) => request('POST', url, body ?? {}, options),
+  put: (url, body, options) => request('PUT', url, body ?? {}, options),
+  patch: (url, body, options) => request('PATCH', url, body ?? {}, options),
+  del: (url, options) => request('DELETE', url, undefined, options),
+  upload: (url, formData, options) => request('POST', url, formData, { timeoutMs: 120000, ...options }),
 };
+
+/** Waits about `ms` (±50%, never less than 100 ms): retries spread out instead of arriving in the same millisecond. */
+export function jittered(ms) {
+  return Math.max(100, Math.round(ms * (0.5 + Math.random())));
+}
+
+const TRANSIENT = new Set([0, 502, 503, 504]);
+
+/**
+ * A write that must happen exactly once (a reply, a new thread): sent with an Idempotency-Key and, after a network error,
+ * a timeout or a 502/503/504 (the answer may be lost although the write committed), sent again with the same key and
+ * backoff; the server answers a repeat with the original result. `onRetry(attempt, error)` may say so on the page.
+ */
+export async function writeOnce(method, url, body, key, { attempts = 6, onRetry } = {}) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await request(method, url, body, { headers: { 'Idempotency-Key': key } });
+    } catch (error) {
+      if (!(error instanceof ApiError) || !TRANSIENT.has(error.status) || attempt >= attempts) throw error;
+      onRetry?.(attempt, error);
+      await new Promise((resolve) => { setTimeout(resolve, jittered(Math.min(1000 * 2 ** (attempt - 1), 8000))); });
+    }
+  }
+}
+
+/** A fresh key for one write the member means to make once (sent as Idempotency-Key, reused by every retry of it). */
+export function newIdempotencyKey() {
+  return crypto.randomUUID();
+}
 
 let me;
 /** The signed-in member, or null (the server answers 204 for visitors). Cached for the page's life; pass true after sign-in/out. */

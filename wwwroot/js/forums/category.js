@@ -1,5 +1,7 @@
 // A category: its threads (live: new threads and reply counts) and the new-thread form.
-import { api, request, avatar, plural, bindForm, currentUser, el, formatDate } from '../api.js';
+import {
+  api, request, avatar, plural, bindForm, currentUser, el, formatDate, newIdempotencyKey, showStatus, writeOnce,
+} from '../api.js';
 import { on, whenConnected, invoke } from '../live.js';
 import { threadBadges } from '../badges.js';
 import { attachMentions } from './mentions.js';
@@ -58,8 +60,13 @@ async function start() {
     form.hidden = false;
     document.getElementById('new-thread-signin').hidden = true;
     attachMentions(document.getElementById('nt-body'));
+    let key = null; // one key per thread being started, kept until the server confirms it (see writeOnce)
     bindForm(form, async (data) => {
-      const created = await api.post('/api/threads', { categoryId: category.id, title: data.title, body: data.body });
+      key ??= newIdempotencyKey();
+      const created = await writeOnce('POST', '/api/threads', { categoryId: category.id, title: data.title, body: data.body }, key, {
+        onRetry: () => showStatus(form, 'Connection trouble: still posting your thread…', 'info'),
+      });
+      key = null;
       location.href = created.thread.url;
     });
   }

@@ -1,13 +1,13 @@
 // What the reader does on the thread page: reply, react, quote, edit, delete, accept, flag, hide, watch, lock, pin.
 // Clicks are handled by delegation (one listener per area, by data-action / data-kind), so buttons survive updates.
 // Questions are asked in accessible <dialog>s (../dialog.js), never with the browser's prompt/confirm/alert.
-import { api, ApiError, bindForm, el, showStatus } from '../api.js';
+import { api, ApiError, bindForm, el, newIdempotencyKey, showStatus, writeOnce } from '../api.js';
 import { alertDialog, confirmDialog, promptDialog } from '../dialog.js';
 import { attachMentions } from './mentions.js';
 import { REASON_MAX_LENGTH } from './limits.js';
 import { hasReacted, setReacted } from './thread-state.js';
 import { fmt, postNode, renderHead, renderTools, showPost } from './thread-render.js';
-import { applyThreadUpdate, catchUp, markRead, sendTyping } from './thread-live.js';
+import { applyThreadUpdate, markRead, receivePost, sendTyping } from './thread-live.js';
 
 async function guarded(page, action) {
   try { await action(); } catch (error) {
@@ -154,13 +154,18 @@ const TOOL_ACTIONS = {
 
 function wireComposer(page, form, textarea) {
   const { state } = page;
+  // The reply being sent: its key lives until the server confirms it, so every retry (ours or the member's) is that reply.
+  let key = null;
   attachMentions(textarea);
   textarea.addEventListener('input', () => sendTyping(page));
   bindForm(form, async (data) => {
-    const post = await api.post(threadUrl(page, '/posts'), { body: data.body });
-    textarea.value = '';
-    if (state.atEnd && post.seq === state.loadedTo + 1) { showPost(page, post); state.loadedTo = post.seq; } else await catchUp(page);
-    state.thread.lastSeq = Math.max(state.thread.lastSeq, post.seq);
+    key ??= newIdempotencyKey();
+    const post = await writeOnce('POST', threadUrl(page, '/posts'), { body: data.body }, key, {
+      onRetry: () => showStatus(form, 'Connection trouble: still sending your reply…', 'info'),
+    });
+    key = null;
+    textarea.value = ''; // only now: the draft stays until the reply is confirmed
+    if (state.atEnd) receivePost(page, post); else state.thread.lastSeq = Math.max(state.thread.lastSeq, post.seq);
     renderHead(page);
     markRead(page);
     showStatus(form, 'Reply posted.');

@@ -28,6 +28,8 @@ export function createState(root) {
     pendingAnnounce: 0,
     lastTypingSent: 0,
     timers: { announce: 0, read: 0 },
+    // thread-sync.js: the catch-up in flight, whether to go round again, live posts held until their turn, the gap timer.
+    sync: { running: null, again: false, buffer: new Map(), gapTimer: 0 },
   };
 }
 

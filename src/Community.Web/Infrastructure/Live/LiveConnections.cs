@@ -74,10 +74,13 @@ public interface ILiveConnectionGate
 }
 
 /// <summary>Keeps <see cref="LiveConnections"/> in step with the hub's connections.</summary>
-internal sealed class LiveConnectionsFilter(LiveConnections connections, IEnumerable<ILiveConnectionGate> gates) : IHubFilter
+internal sealed class LiveConnectionsFilter(LiveConnections connections, IEnumerable<ILiveConnectionGate> gates, LiveShutdown shutdown) : IHubFilter
 {
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
+        // A WebSocket that was accepted just before the stop began: it would otherwise hold the stop open (see LiveShutdown).
+        if (shutdown.Stopping) throw new HubException("This server is restarting. Reconnect in a moment.");
+        shutdown.Watch();
         var connection = new LiveConnection(context.Context);
         // Registered before the gates look, so a change announced meanwhile finds (and closes) it.
         connections.Add(connection);

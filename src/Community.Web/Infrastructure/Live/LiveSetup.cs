@@ -21,6 +21,7 @@ public static class LiveSetup
         services.AddSingleton(configuration.GetSection(LiveDeliveryOptions.Section).Get<LiveDeliveryOptions>() ?? new LiveDeliveryOptions());
         services.AddSingleton<LiveFanout>();
         services.AddSingleton<Microsoft.AspNetCore.SignalR.HubLifetimeManager<LiveHub>>(sp => sp.GetRequiredService<LiveFanout>());
+        services.AddSingleton<LiveShutdown>();
         services.AddSingleton<LiveMemoryRelease>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveMemoryRelease>());
         var database = configuration.GetSection(Data.DatabaseOptions.Section).Get<Data.DatabaseOptions>() ?? new Data.DatabaseOptions();
@@ -66,8 +67,9 @@ public static class LiveSetup
 
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
     {
-        if (app.ServiceProvider.GetService<LiveHubRoute>() is { } route) route.Map(app);
-        else app.MapHub<LiveHub>(LiveHub.Path);
+        var hub = app.ServiceProvider.GetService<LiveHubRoute>() is { } route ? route.Map(app) : app.MapHub<LiveHub>(LiveHub.Path);
+        // Negotiate and connect alike: a stopping server takes no new connections (see LiveShutdown).
+        hub.Add(endpoint => endpoint.RequestDelegate = LiveShutdown.RefuseWhileStopping(endpoint.RequestDelegate!));
         return app;
     }
 }

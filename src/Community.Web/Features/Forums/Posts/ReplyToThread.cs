@@ -16,8 +16,13 @@ public static class ReplyToThread
     private const string Locked = "This thread is locked: no new replies.";
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder members) =>
-        members.MapPost("/threads/{id:long}/posts", (long id, PostBodyRequest request, ClaimsPrincipal user, Handler handler, CancellationToken ct) =>
-            handler.HandleAsync(ForumViewer.From(user), id, request, ct));
+        members.MapPost("/threads/{id:long}/posts",
+            async Task<Results<Created<PostDto>, ProblemHttpResult, ValidationProblem>> (long id, PostBodyRequest request, ClaimsPrincipal user,
+                HttpRequest http, Handler handler, CancellationToken ct) =>
+            {
+                var (key, bad) = PostingKeys.From(http);
+                return bad ?? await handler.HandleAsync(ForumViewer.From(user), id, request, key, ct);
+            });
 
     public static FieldErrors Validate(PostBodyRequest request, string label)
     {
@@ -43,9 +48,16 @@ public static class ReplyToThread
     public sealed class Handler(CommunityDb db, ForumReader reader, ForumWrites writes, ILiveBus bus, IForumSearch search, MemberThreadStates states,
         ForumWebhooks webhooks)
     {
+        public Task<Results<Created<PostDto>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+            ForumViewer viewer, long threadId, PostBodyRequest request, CancellationToken ct) => HandleAsync(viewer, threadId, request, null, ct);
+
+        /// <summary>With an idempotency key (see <see cref="PostingKey"/>): a repeat answers the first reply again.</summary>
         public async Task<Results<Created<PostDto>, ProblemHttpResult, ValidationProblem>> HandleAsync(
-            ForumViewer viewer, long threadId, PostBodyRequest request, CancellationToken ct)
+            ForumViewer viewer, long threadId, PostBodyRequest request, string? key, CancellationToken ct)
         {
+            var purpose = "reply:" + threadId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (key is not null && viewer.MemberId is { } member
+                && await PostingKeys.FindAsync(db, member, key, writes.Now, ct) is { } earlier) return PostingKeys.Replay<PostDto>(earlier, purpose);
             if (Validate(request, "Reply") is { Any: true } errors) return errors.ToProblem();
             // The hot path: no thread header read. Visibility and the lock are checked on the row the UPDATE returns,
             // inside the transaction; refusing there rolls the sequence number back.
@@ -90,20 +102,28 @@ public static class ReplyToThread
             await writes.MarkReadAsync(author.Id, threadId, row.LastSeq, ct);
             await writes.CountAsync(row.CategoryId, threads: 0, posts: 1, now, ct);
             await search.IndexAsync(db, post, null, row.CategoryId, ct, isNew: true);
+            var authorDto = ForumWrites.Author(author);
+            var dto = new PostDto(post.Id, threadId, row.LastSeq, authorDto, rendered.Html, now, null, false, false, ForumWrites.NoReactions,
+                row.Version);
+            var location = $"/api/threads/{threadId}/posts?after={post.Seq - 1}&limit=1";
+            if (key is not null && !await PostingKeys.TryStoreAsync(db, author.Id, key, purpose, location, dto, now, ct))
+            {
+                await tx.DisposeAsync(); // a twin with this key committed first: ours rolls back and its answer is ours
+                return await PostingKeys.FindAsync(db, author.Id, key, now, ct) is { } twin
+                    ? PostingKeys.Replay<PostDto>(twin, purpose)
+                    : Problems.Conflict("This reply is being posted already. Try again in a moment.");
+            }
             await tx.CommitAsync(ct);
 
             reader.ThreadChanged(threadId);
             if (watchers.Contains(author.Id)) states.Read(author.Id, threadId, row.LastSeq);
             else states.Changed(author.Id);
-            var authorDto = ForumWrites.Author(author);
-            var dto = new PostDto(post.Id, threadId, row.LastSeq, authorDto, rendered.Html, now, null, false, false, ForumWrites.NoReactions,
-                row.Version);
             await bus.PublishAsync(ForumLive.Thread(threadId), ForumLive.PostCreated, dto, ct);
             var threadAuthor = row.AuthorId == author.Id ? authorDto : cached?.Author ?? await reader.AuthorAsync(row.AuthorId, ct);
             await writes.PublishActivityAsync(row.CategoryId, new ThreadSummary(threadId, row.Title, ForumReader.ThreadUrl(threadId, row.Slug),
                 threadAuthor, row.CreatedAt, now, row.LastSeq, row.IsLocked, row.IsPinned, row.AcceptedSeq is not null, 0), ct);
             await writes.PublishNotesAsync(notes, ct);
-            return TypedResults.Created($"/api/threads/{threadId}/posts?after={post.Seq - 1}&limit=1", dto);
+            return TypedResults.Created(location, dto);
         }
     }
 }

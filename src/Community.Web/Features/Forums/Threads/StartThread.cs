@@ -10,8 +10,12 @@ namespace Community.Web.Features.Forums;
 public static class StartThread
 {
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder members) =>
-        members.MapPost("/threads", (CreateThreadRequest request, ClaimsPrincipal user, Handler handler, CancellationToken ct) =>
-            handler.HandleAsync(ForumViewer.From(user), request, ct));
+        members.MapPost("/threads", async Task<Results<Created<CreatedThread>, ProblemHttpResult, ValidationProblem>> (CreateThreadRequest request,
+            ClaimsPrincipal user, HttpRequest http, Handler handler, CancellationToken ct) =>
+        {
+            var (key, bad) = PostingKeys.From(http);
+            return bad ?? await handler.HandleAsync(ForumViewer.From(user), request, key, ct);
+        });
 
     public static FieldErrors Validate(CreateThreadRequest request)
     {
@@ -25,9 +29,18 @@ public static class StartThread
     public sealed class Handler(CommunityDb db, ForumReader reader, ForumWrites writes, ILiveBus bus, IForumSearch search, MemberThreadStates states,
         ForumWebhooks webhooks)
     {
+        public Task<Results<Created<CreatedThread>, ProblemHttpResult, ValidationProblem>> HandleAsync(
+            ForumViewer viewer, CreateThreadRequest request, CancellationToken ct) => HandleAsync(viewer, request, null, ct);
+
+        /// <summary>With an idempotency key (see <see cref="PostingKey"/>): a repeat answers the first thread again.</summary>
         public async Task<Results<Created<CreatedThread>, ProblemHttpResult, ValidationProblem>> HandleAsync(
-            ForumViewer viewer, CreateThreadRequest request, CancellationToken ct)
+            ForumViewer viewer, CreateThreadRequest request, string? key, CancellationToken ct)
         {
+            const string purpose = "thread";
+            if (key is not null && viewer.MemberId is { } member && await PostingKeys.FindAsync(db, member, key, writes.Now, ct) is { } earlier)
+            {
+                return PostingKeys.Replay<CreatedThread>(earlier, purpose);
+            }
             if (Validate(request) is { Any: true } errors) return errors.ToProblem();
             var categories = await reader.CategoriesAsync(ct);
             if (!categories.TryGetValue(request.CategoryId!.Value, out var category)
@@ -59,15 +72,22 @@ public static class StartThread
             await db.SaveChangesAsync(ct);
             await writes.CountAsync(category.Id, threads: 1, posts: 1, now, ct);
             await search.IndexAsync(db, post, title, category.Id, ct, isNew: true);
-            await tx.CommitAsync(ct);
-
-            reader.ThreadChanged(thread.Id);
-            states.Changed(author.Id);
             var authorDto = ForumWrites.Author(author);
             var dto = new ThreadDto(thread.Id, title, thread.Slug, ForumReader.ThreadUrl(thread.Id, thread.Slug), category.Ref, authorDto, now,
                 now, 1,
                 false, false, null, 1, thread.Summary);
             var postDto = new PostDto(post.Id, thread.Id, 1, authorDto, rendered.Html, now, null, false, false, ForumWrites.NoReactions, 1);
+            if (key is not null && !await PostingKeys.TryStoreAsync(db, author.Id, key, purpose, dto.Url, new CreatedThread(dto, postDto), now, ct))
+            {
+                await tx.DisposeAsync(); // a twin with this key committed first: ours rolls back and its answer is ours
+                return await PostingKeys.FindAsync(db, author.Id, key, now, ct) is { } twin
+                    ? PostingKeys.Replay<CreatedThread>(twin, purpose)
+                    : Problems.Conflict("This thread is being posted already. Try again in a moment.");
+            }
+            await tx.CommitAsync(ct);
+
+            reader.ThreadChanged(thread.Id);
+            states.Changed(author.Id);
             await bus.PublishAsync(ForumLive.Category(category.Id), ForumLive.ThreadCreated,
                 new CategoryThreadEvent(category.Id, ForumWrites.Summary(dto)), ct);
             await writes.PublishNotesAsync(notes, ct);
