@@ -20,7 +20,11 @@ public sealed class HubClient : IAsyncDisposable
         "postCreated", "postUpdated", "threadUpdated", "threadDeleted", "threadCreated", "threadActivity",
         "typing", "viewers", "flagCreated", "flagsResolved", "notification", "referralCredit",
         "notice", "ready", // test-only: LiveBusTests, SessionEnd*Tests
+        "Resync",
     ];
+
+    /// <summary>Targets the server sends without an argument: recorded with a default <see cref="JsonElement"/>.</summary>
+    public static readonly IReadOnlyList<string> NoArgumentTargets = ["Resync"];
 
     private readonly HubConnection _connection;
     private readonly List<(string Target, JsonElement Arg)> _received = [];
@@ -32,9 +36,9 @@ public sealed class HubClient : IAsyncDisposable
         _connection = connection;
         foreach (var target in Targets)
         {
-            _connection.On(target, [typeof(JsonElement)], args =>
+            _connection.On(target, NoArgumentTargets.Contains(target) ? [] : [typeof(JsonElement)], args =>
             {
-                lock (_received) _received.Add((target, (JsonElement)args[0]!));
+                lock (_received) _received.Add((target, args.Length > 0 ? (JsonElement)args[0]! : default));
                 _arrived.Release();
                 return Task.CompletedTask;
             });
