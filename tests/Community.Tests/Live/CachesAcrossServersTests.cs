@@ -3,7 +3,6 @@ using System.Text.Json;
 using Community.Tests.Forums;
 using Community.Tests.Infrastructure;
 using Community.Tests.Publishing;
-using Community.Tests.Referrals;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Community.Tests.Live;
@@ -58,6 +57,7 @@ public sealed class CachesAcrossServersTests
         await using var database = await Databases.CreatePostgresAsync();
         await using var a = new PostgresForumFactory(database.ConnectionString);
         await using var b = new PostgresForumFactory(database.ConnectionString);
+        // Every member is made before B starts: B's mail dispatcher could otherwise deliver A's confirmation mail into B's folder.
         using var marketer = await a.MemberAsync("Across Campaigns", "Marketing");
         var campaign = await ApiClient.ReadAsync<JsonElement>(await marketer.PostAsync("/api/admin/referrals/campaigns",
             new { code = Unique("across"), campaignTag = "across" }), HttpStatusCode.Created);
@@ -67,7 +67,9 @@ public sealed class CachesAcrossServersTests
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
 
         var landing = "https://example.com/" + Guid.NewGuid().ToString("N");
-        await a.SetProgramAsync(p => p["landingUrl"] = landing);
+        var program = await ApiClient.ReadAsync<Dictionary<string, object?>>(await marketer.GetAsync("/api/admin/referrals/program"));
+        program["landingUrl"] = landing;
+        await ApiClient.ReadAsync<JsonElement>(await marketer.PutAsync("/api/admin/referrals/program", program));
         var moved = await WithinASecondAsync(() => visitorOnB.GetAsync($"/r/{code}"),
             r => r.Headers.Location?.ToString().StartsWith(landing, StringComparison.Ordinal) == true);
         Assert.StartsWith(landing, moved.Headers.Location!.ToString(), StringComparison.Ordinal);
