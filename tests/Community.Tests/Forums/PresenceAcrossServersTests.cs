@@ -1,5 +1,6 @@
 using Community.Tests.Infrastructure;
 using Community.Web.Features.Forums;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Community.Tests.Forums;
@@ -39,7 +40,7 @@ public sealed class PresenceAcrossServersTests
     }
 
     [PostgresFact]
-    public async Task Viewers_on_two_servers_are_counted_together_and_a_viewer_leaving_on_one_server_is_seen_on_the_other()
+    public async Task Viewers_on_two_servers_are_counted_together_and_typing_and_leaving_on_one_server_are_seen_on_the_other()
     {
         await using var database = await Databases.CreatePostgresAsync();
         await using var a = new PostgresForumFactory(database.ConnectionString);
@@ -47,7 +48,8 @@ public sealed class PresenceAcrossServersTests
         using var admin = await a.MemberAsync("Presence Admin", "Admin");
         var category = await Forum.CategoryAsync(admin);
         var id = (await Forum.ThreadAsync(admin, category.Id)).Thread.Id;
-        await using var onA = await HubClient.ConnectAsync(a);
+        var cookie = await Cookies.SignInAsync(a.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false }), admin.Current!.Email);
+        await using var onA = await HubClient.ConnectAsync(a, cookie);
         await using var onB = await HubClient.ConnectAsync(b);
         Assert.Equal(1, (await onA.InvokeAsync("JoinThread", id)).GetInt32());
         await onB.InvokeAsync("JoinThread", id);
@@ -55,6 +57,10 @@ public sealed class PresenceAcrossServersTests
         // B hears of A's viewer within a second or two (A reports each second) and tells its own viewers the total.
         await onB.WaitForAsync("viewers", v => v.GetProperty("count").GetInt32() == 2, TimeSpan.FromSeconds(15));
         await onA.WaitForAsync("viewers", v => v.GetProperty("count").GetInt32() == 2, TimeSpan.FromSeconds(15));
+
+        // Typing travels over the bus: a member typing on A shows on B.
+        await onA.InvokeAsync("Typing", id);
+        Assert.Equal("Presence Admin", (await onB.WaitForAsync("typing", timeout: TimeSpan.FromSeconds(15))).GetProperty("displayName").GetString());
 
         var seen = onB.Received("viewers").Count;
         await onA.InvokeAsync("LeaveThread", id);
