@@ -58,7 +58,8 @@ internal static class CacheScenario
         var across = await RoundsAsync(writer, threadId, http, two.Url + window);
         var same = await RoundsAsync(writer, threadId, http, one.Url + window);
         var p99 = Percentiles.Of(across, 99);
-        report.Add("Cache", $"invalidation visible on the other server: reply acknowledged on one → server two's cached window shows it ({Rounds} replies)",
+        report.Add("Cache",
+            $"invalidation visible on the other server: reply acknowledged on one → server two's cached window shows it ({Rounds} replies)",
             "p99 ≤ 200 ms", $"p50 {Report.F(Percentiles.Of(across, 50))} ms, p99 {Report.F(p99)} ms; same server p50 "
             + $"{Report.F(Percentiles.Of(same, 50))} ms, p99 {Report.F(Percentiles.Of(same, 99))} ms", p99 <= 200, report.VsMillis(p99));
     }

@@ -110,7 +110,8 @@ internal sealed partial class ViewerCountBroadcaster(IThreadPresence presence, S
                 others.Expire();
                 foreach (var id in local.Union(others.TakeChanged()))
                 {
-                    await hub.Clients.Group(ForumLive.Thread(id)).SendAsync(ForumLive.Viewers, new ViewersEvent(id, presence.Count(id)), stoppingToken);
+                    var viewers = new ViewersEvent(id, presence.Count(id));
+                    await hub.Clients.Group(ForumLive.Thread(id)).SendAsync(ForumLive.Viewers, viewers, stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

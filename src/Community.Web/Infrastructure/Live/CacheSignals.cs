@@ -97,7 +97,8 @@ internal sealed partial class PostgresCacheSignals(DatabaseConnection connection
             while ((carried ??= _outbox.Reader.TryRead(out var next) ? next : null) is { } item)
             {
                 // A key too long for one message (none is, today) drops its whole topic instead of being lost.
-                var line = Encoding.UTF8.GetByteCount(item) + 1 < MaxPayloadBytes / 2 ? item : item[..item.IndexOf('|', StringComparison.Ordinal)] + "|*";
+                var line = Encoding.UTF8.GetByteCount(item) + 1 < MaxPayloadBytes / 2
+                    ? item : item[..item.IndexOf('|', StringComparison.Ordinal)] + "|*";
                 var size = Encoding.UTF8.GetByteCount(line) + 1;
                 if (bytes + size > MaxPayloadBytes) break;
                 batch.Append('\n').Append(line);
