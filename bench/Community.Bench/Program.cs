@@ -1,7 +1,7 @@
 using Community.Bench;
 
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
-//        [--only site,media,forums,referrals,publishing,members,embed,search,memory,live,webhooks,billing] [--out file.md]
+//        [--only site,media,forums,referrals,publishing,members,embed,search,memory,live,webhooks,billing,cache] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
 var report = new Report();
@@ -69,6 +69,9 @@ static async Task RunScenariosAsync(Options options, Report report)
 
     if (options.Wants("webhooks")) await WebhooksScenario.RunAsync(options.Repo, options.Port + 6, report);
     if (options.Wants("webhooks")) await WebhookReplyScenario.RunAsync(options.Repo, options.Port + 6, report, options.Seconds);
+
+    // Two servers on one PostgreSQL database: how soon a write on one is what the other serves from its cache.
+    if (options.Wants("cache")) await CacheScenario.RunAsync(options.Repo, options.Port + 7, options.Port + 1, report);
 
     // A second server, killed mid-burst: what a crash costs the click log.
     if (options.Wants("referrals")) await ReferralsScenario.CrashAsync(options.Repo, options.Port + 1, report);

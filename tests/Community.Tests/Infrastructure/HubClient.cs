@@ -21,6 +21,7 @@ public sealed class HubClient : IAsyncDisposable
         "typing", "viewers", "flagCreated", "flagsResolved", "notification", "referralCredit",
         "notice", "ready", // test-only: LiveBusTests, SessionEnd*Tests
         "Reconnect", // no arguments: a stopping server (LiveShutdown)
+        "Resync", // no arguments: the live bus reconnected
     ];
 
     /// <summary>Targets sent without an argument (recorded with a default <see cref="JsonElement"/>).</summary>

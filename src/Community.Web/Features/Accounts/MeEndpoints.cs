@@ -27,7 +27,7 @@ internal static class MeEndpoints
 
     private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult>> UpdateProfile(
         UpdateProfileRequest request, ClaimsPrincipal user, UserManager<Member> users, SignInManager<Member> signIn,
-        Data.CommunityDb db, AccountWebhooks webhooks)
+        Data.CommunityDb db, AccountWebhooks webhooks, Infrastructure.Live.ICacheSignals signals)
     {
         var member = await users.GetUserAsync(user);
         if (member is null) return Problems.Unauthorized();
@@ -53,6 +53,7 @@ internal static class MeEndpoints
         webhooks.Updated(db, member); // saved by UpdateAsync, or not at all
         var result = await users.UpdateAsync(member);
         if (!result.Succeeded) return AccountEndpoints.IdentityProblem(result);
+        signals.Publish(MemberCardSignals.Topic, member.Id);
         await signIn.RefreshSignInAsync(member);
         return TypedResults.Ok(member.ToMe(await users.GetRolesAsync(member)));
     }

@@ -52,7 +52,8 @@ internal static class MemberDataEndpoints
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Erase(
         EraseRequest request, ClaimsPrincipal user, UserManager<Member> users, SignInManager<Member> signIn,
-        IEnumerable<IMemberDataSection> sections, CommunityDb db, MemberSessions sessions, CancellationToken ct)
+        IEnumerable<IMemberDataSection> sections, CommunityDb db, MemberSessions sessions, Infrastructure.Live.ICacheSignals signals,
+        CancellationToken ct)
     {
         var member = await users.GetUserAsync(user);
         if (member is null) return Problems.Unauthorized();
@@ -91,6 +92,7 @@ internal static class MemberDataEndpoints
         await sessions.EndAllAsync(member); // every other session of this member ends too
         foreach (var login in await users.GetLoginsAsync(member)) await users.RemoveLoginAsync(member, login.LoginProvider, login.ProviderKey);
         await tx.CommitAsync(ct);
+        signals.Publish(MemberCardSignals.Topic, member.Id);
         await sessions.AnnounceAsync(member.Id, ct);
         foreach (var section in sections) await section.AfterEraseAsync(member.Id, ct);
         await signIn.SignOutAsync();

@@ -28,6 +28,13 @@ public static class ProductClaims
             user?.FindFirst(AccountId)?.Value is { Length: > 0 } account ? account : null);
 }
 
+/// <summary>The cache-signal topic (see <c>ICacheSignals</c>) announcing that a member's card (name, handle, picture) changed,
+/// keyed by member id: features that cache how members appear drop their copy on every server.</summary>
+public static class MemberCardSignals
+{
+    public const string Topic = "member-card";
+}
+
 public interface IMemberDirectory
 {
     Task<MemberCard?> FindAsync(string memberId, CancellationToken ct);

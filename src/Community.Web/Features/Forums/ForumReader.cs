@@ -47,6 +47,16 @@ public sealed class ForumReader : IDisposable
         _signals = signals;
         signals.Subscribe(ThreadTopic, OnThreadChanged);
         signals.Subscribe(CategoryTopic, _ => OnCategoriesChanged());
+        signals.Subscribe(MemberCardSignals.Topic, _ => OnMemberCardChanged());
+    }
+
+    /// <summary>A member's name or picture changed: their cached author card goes, and so do cached windows and headers, which
+    /// carry authors (rare enough that re-reading every thread once is cheaper than tracking where each author appears).</summary>
+    private void OnMemberCardChanged()
+    {
+        Interlocked.Increment(ref _epoch); // author cards are keyed by epoch too
+        _lastHeaders.Clear();
+        ActivityChanged();
     }
 
     public ForumOptions Options => options;
@@ -140,7 +150,7 @@ public sealed class ForumReader : IDisposable
 
     public async Task<AuthorDto> AuthorAsync(string memberId, CancellationToken ct)
     {
-        return (await GetOrCreateAsync(("author", memberId), async () =>
+        return (await GetOrCreateAsync(("author", memberId, Interlocked.Read(ref _epoch)), async () =>
         {
             await using var scope = scopes.CreateAsyncScope();
             return AuthorOf(await scope.ServiceProvider.GetRequiredService<IMemberDirectory>().FindAsync(memberId, ct));

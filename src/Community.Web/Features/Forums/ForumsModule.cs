@@ -20,6 +20,8 @@ public static class ForumsModule
         services.AddSingleton<MemberThreadStates>();
         services.AddSingleton<SearchCache>();
         services.AddSingleton<PostingLimiter>();
+        services.AddSingleton<ServerPresence>();
+        services.AddSingleton<IServerSignalHandler, PresenceSignalHandler>();
         services.AddSingleton<IThreadPresence, InMemoryThreadPresence>();
         services.AddSingleton<ForumLiveAccess>();
         services.AddSingleton<ILiveAccessCheck>(sp => sp.GetRequiredService<ForumLiveAccess>());

@@ -4,23 +4,28 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Community.Web.Features.Forums;
 
-/// <summary>Who is viewing which thread, per server. Behind an interface so a shared store can replace it for several servers.</summary>
+/// <summary>Who is viewing which thread: this server's connections, plus the counts other servers report (<see cref="ServerPresence"/>).</summary>
 public interface IThreadPresence
 {
-    /// <summary>Returns the thread's viewer count after the join.</summary>
+    /// <summary>Returns the thread's viewer count (all servers) after the join.</summary>
     int Join(string connectionId, long threadId);
     int Leave(string connectionId, long threadId);
     /// <summary>Forgets a closed connection; returns the threads it was viewing.</summary>
     IReadOnlyList<long> Disconnect(string connectionId);
+    /// <summary>Viewers of the thread on every server.</summary>
     int Count(long threadId);
+    /// <summary>Viewers of the thread connected to this server.</summary>
+    int LocalCount(long threadId);
+    /// <summary>Threads this server's connections are viewing.</summary>
+    IReadOnlyList<long> LocalThreads();
     /// <summary>True when this connection may broadcast a typing event now (throttled per connection and thread).</summary>
     bool TryType(string connectionId, long threadId, TimeSpan every, DateTimeOffset now);
     bool IsViewing(string connectionId, long threadId);
-    /// <summary>Threads whose count changed since the last call.</summary>
+    /// <summary>Threads whose count on this server changed since the last call.</summary>
     IReadOnlyList<long> TakeChanged();
 }
 
-internal sealed class InMemoryThreadPresence : IThreadPresence
+internal sealed class InMemoryThreadPresence(ServerPresence others) : IThreadPresence
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, byte>> _viewers = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, DateTimeOffset>> _byConnection = new(StringComparer.Ordinal);
@@ -31,15 +36,15 @@ internal sealed class InMemoryThreadPresence : IThreadPresence
         var set = _viewers.GetOrAdd(threadId, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
         if (set.TryAdd(connectionId, 0)) _changed[threadId] = 0;
         _byConnection.GetOrAdd(connectionId, _ => new ConcurrentDictionary<long, DateTimeOffset>()).TryAdd(threadId, DateTimeOffset.MinValue);
-        return set.Count;
+        return set.Count + others.Count(threadId);
     }
 
     public int Leave(string connectionId, long threadId)
     {
         if (_byConnection.TryGetValue(connectionId, out var threads)) threads.TryRemove(threadId, out _);
-        if (!_viewers.TryGetValue(threadId, out var set)) return 0;
+        if (!_viewers.TryGetValue(threadId, out var set)) return others.Count(threadId);
         if (set.TryRemove(connectionId, out _)) _changed[threadId] = 0;
-        return set.Count;
+        return set.Count + others.Count(threadId);
     }
 
     public IReadOnlyList<long> Disconnect(string connectionId)
@@ -53,7 +58,11 @@ internal sealed class InMemoryThreadPresence : IThreadPresence
         return ids;
     }
 
-    public int Count(long threadId) => _viewers.TryGetValue(threadId, out var set) ? set.Count : 0;
+    public int Count(long threadId) => LocalCount(threadId) + others.Count(threadId);
+
+    public int LocalCount(long threadId) => _viewers.TryGetValue(threadId, out var set) ? set.Count : 0;
+
+    public IReadOnlyList<long> LocalThreads() => [.. _viewers.Where(v => !v.Value.IsEmpty).Select(v => v.Key)];
 
     public bool IsViewing(string connectionId, long threadId) =>
         _byConnection.TryGetValue(connectionId, out var threads) && threads.ContainsKey(threadId);
@@ -75,26 +84,39 @@ internal sealed class InMemoryThreadPresence : IThreadPresence
 
 /// <summary>
 /// Sends "N viewing" at most once a second per thread: with a thousand people joining, a message per join would be a
-/// million messages.
+/// million messages. Each server reports its own counts to the others (changes each second, everything every
+/// <see cref="ServerPresence.Heartbeat"/>) and tells its own connections the total, so every server shows the same number.
 /// </summary>
-internal sealed partial class ViewerCountBroadcaster(IThreadPresence presence, ILiveBus bus, ILogger<ViewerCountBroadcaster> logger)
-    : BackgroundService
+internal sealed partial class ViewerCountBroadcaster(IThreadPresence presence, ServerPresence others, ILiveBus bus, IHubContext<LiveHub> hub,
+    TimeProvider clock, ILogger<ViewerCountBroadcaster> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var nextHeartbeat = clock.GetUtcNow() + ServerPresence.Heartbeat;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var id in presence.TakeChanged())
+            try
             {
-                try
+                var local = presence.TakeChanged();
+                var full = clock.GetUtcNow() >= nextHeartbeat;
+                if (full) nextHeartbeat = clock.GetUtcNow() + ServerPresence.Heartbeat;
+                var reported = full ? presence.LocalThreads().Union(local).ToArray() : [.. local];
+                if (reported.Length > 0 || full)
                 {
-                    await bus.PublishAsync(ForumLive.Thread(id), ForumLive.Viewers, new ViewersEvent(id, presence.Count(id)), stoppingToken);
+                    await bus.PublishAsync(LiveGroups.Servers, ServerPresence.Method,
+                        new PresenceReport(others.Server, reported, [.. reported.Select(presence.LocalCount)], full), stoppingToken);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                others.Expire();
+                foreach (var id in local.Union(others.TakeChanged()))
                 {
-                    LogFailed(logger, e);
+                    var viewers = new ViewersEvent(id, presence.Count(id));
+                    await hub.Clients.Group(ForumLive.Thread(id)).SendAsync(ForumLive.Viewers, viewers, stoppingToken);
                 }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, e);
             }
         }
     }

@@ -50,7 +50,8 @@ internal static class MediaEndpoints
         extensions: new Dictionary<string, object?> { ["reason"] = e.Reason.ToString() });
 
     private static async Task<Results<Created<MediaDto>, ProblemHttpResult>> UploadStoryImage(
-        HttpRequest request, ClaimsPrincipal user, UserManager<Member> users, MediaLibrary library, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, UserManager<Member> users, MediaLibrary library, Infrastructure.Live.ICacheSignals signals,
+        CancellationToken ct)
     {
         var (bytes, problem) = await ReadUploadAsync(request, ct);
         if (problem is not null) return problem;
@@ -66,7 +67,8 @@ internal static class MediaEndpoints
     }
 
     private static async Task<Results<Ok<MediaDto>, ProblemHttpResult>> UploadAvatar(
-        HttpRequest request, ClaimsPrincipal user, UserManager<Member> users, MediaLibrary library, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, UserManager<Member> users, MediaLibrary library, Infrastructure.Live.ICacheSignals signals,
+        CancellationToken ct)
     {
         var member = await users.GetUserAsync(user);
         if (member is null) return Problems.Unauthorized();
@@ -77,6 +79,7 @@ internal static class MediaEndpoints
             var view = await library.AddAsync(bytes!, ImageKind.Avatar, member.Id, ct);
             member.AvatarUrl = view.Largest(ImagePipeline.WebPContentType).Url;
             await users.UpdateAsync(member);
+            signals.Publish(MemberCardSignals.Topic, member.Id);
             return TypedResults.Ok(MediaDto.From(view));
         }
         catch (ImageRejectedException e)

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Community.Media;
 using Community.Web.Data;
+using Community.Web.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Media;
@@ -30,10 +31,33 @@ public sealed record MediaImageView(string Id, string Kind, int Width, int Heigh
 
 /// <summary>
 /// Every processed image, kept in memory (a few hundred bytes each) so story pages render &lt;picture&gt;
-/// without a query; uploads go through libvips once and are recorded in the MediaImages table.
+/// without a query; uploads go through libvips once and are recorded in the MediaImages table. An image recorded by another
+/// server (several servers on one database) makes this one read the table again (<see cref="ICacheSignals"/>).
 /// </summary>
-public sealed class MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipeline, MediaStore store, TimeProvider clock) : IDisposable
+public sealed class MediaLibrary : IDisposable
 {
+    private const string Topic = "media";
+    private readonly IServiceScopeFactory scopes;
+    private readonly ImagePipeline pipeline;
+    private readonly MediaStore store;
+    private readonly TimeProvider clock;
+    private readonly ICacheSignals _signals;
+
+    public MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipeline, MediaStore store, TimeProvider clock, ICacheSignals signals)
+    {
+        this.scopes = scopes;
+        this.pipeline = pipeline;
+        this.store = store;
+        this.clock = clock;
+        _signals = signals;
+        signals.Subscribe(Topic, id =>
+        {
+            if (id != CacheSignalTopics.Everything && _byId.ContainsKey(id)) return;
+            Interlocked.Increment(ref _version);
+            _loaded = false;
+        });
+    }
+
     private readonly ConcurrentDictionary<string, MediaImageView> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MediaImageView> _byRendition = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _load = new(1, 1);
@@ -43,6 +67,7 @@ public sealed class MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipe
     private readonly ConcurrentDictionary<string, Lazy<Task<MediaImageView?>>> _queued = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _loaded;
+    private long _version; // a load that began before another server's upload must not count as complete
 
     public MediaStore Store => store;
 
@@ -53,10 +78,11 @@ public sealed class MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipe
         try
         {
             if (_loaded) return;
+            var version = Interlocked.Read(ref _version);
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
             foreach (var row in await db.Set<MediaImage>().AsNoTracking().ToListAsync(ct)) Add(MediaImageView.From(row));
-            _loaded = true;
+            _loaded = Interlocked.Read(ref _version) == version;
         }
         finally
         {
@@ -184,6 +210,7 @@ public sealed class MediaLibrary(IServiceScopeFactory scopes, ImagePipeline pipe
         }
         var view = MediaImageView.From(row);
         Add(view);
+        _signals.Publish(Topic, view.Id);
         return view;
     }
 

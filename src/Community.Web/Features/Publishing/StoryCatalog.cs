@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Community.Web.Data;
 using Community.Web.Features.Media;
+using Community.Web.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Publishing;
@@ -24,7 +25,8 @@ public sealed class CatalogSnapshot
 
 /// <summary>
 /// The in-memory view of published stories and the cache of their rendered pages. Any write (editor, scheduler,
-/// content file change) calls <see cref="Invalidate"/>; the next read rebuilds from the database and the files.
+/// content file change) calls <see cref="Invalidate"/>, which reaches every server through <see cref="ICacheSignals"/>;
+/// the next read rebuilds from the database and the files.
 /// </summary>
 public sealed class StoryCatalog : IDisposable
 {
@@ -35,9 +37,13 @@ public sealed class StoryCatalog : IDisposable
     private readonly SemaphoreSlim _build = new(1, 1);
     private CatalogSnapshot? _snapshot;
     private long _version;
+    private readonly ICacheSignals _signals;
+    private const string Topic = "stories";
 
-    public StoryCatalog(IServiceScopeFactory scopes, ContentFiles files, MediaLibrary media, TimeProvider clock)
+    public StoryCatalog(IServiceScopeFactory scopes, ContentFiles files, MediaLibrary media, TimeProvider clock, ICacheSignals signals)
     {
+        _signals = signals;
+        signals.Subscribe(Topic, _ => Drop());
         _scopes = scopes;
         _files = files;
         _media = media;
@@ -52,7 +58,10 @@ public sealed class StoryCatalog : IDisposable
 
     public long CurrentVersion => Interlocked.Read(ref _version);
 
-    public void Invalidate()
+    /// <summary>After any change to stories (call after commit): every server rebuilds on its next read.</summary>
+    public void Invalidate() => _signals.Publish(Topic, "");
+
+    private void Drop()
     {
         Interlocked.Increment(ref _version);
         _snapshot = null;

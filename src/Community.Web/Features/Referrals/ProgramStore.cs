@@ -3,15 +3,35 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Community.Web.Data;
+using Community.Web.Infrastructure.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Referrals;
 
-/// <summary>The program settings row, cached in memory and replaced on every save.</summary>
-public sealed class ProgramStore(IServiceScopeFactory scopes, ReferralOptions options, TimeProvider clock) : IDisposable
+/// <summary>The program settings row, cached in memory and dropped on every server after a save (<see cref="ICacheSignals"/>).</summary>
+public sealed class ProgramStore : IDisposable
 {
+    private const string Topic = "referral-program";
     private volatile ReferralProgram? _current;
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly IServiceScopeFactory scopes;
+    private readonly ReferralOptions options;
+    private readonly TimeProvider clock;
+    private readonly ICacheSignals _signals;
+    private long _version; // a load that began before a change must not keep what it read
+
+    public ProgramStore(IServiceScopeFactory scopes, ReferralOptions options, TimeProvider clock, ICacheSignals signals)
+    {
+        this.scopes = scopes;
+        this.options = options;
+        this.clock = clock;
+        _signals = signals;
+        signals.Subscribe(Topic, _ =>
+        {
+            Interlocked.Increment(ref _version);
+            _current = null;
+        });
+    }
 
     public async ValueTask<ReferralProgram> GetAsync(CancellationToken ct = default)
     {
@@ -21,6 +41,7 @@ public sealed class ProgramStore(IServiceScopeFactory scopes, ReferralOptions op
         try
         {
             if (_current is { } loaded) return loaded;
+            var version = Interlocked.Read(ref _version);
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
             var row = await db.Set<ReferralProgram>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == 1, ct);
@@ -40,12 +61,14 @@ public sealed class ProgramStore(IServiceScopeFactory scopes, ReferralOptions op
                     row = await db.Set<ReferralProgram>().AsNoTracking().FirstAsync(p => p.Id == 1, ct);
                 }
             }
-            return _current = row;
+            if (Interlocked.Read(ref _version) == version) _current = row;
+            return row;
         }
         finally { _loading.Release(); }
     }
 
-    public void Invalidate() => _current = null;
+    /// <summary>After the program row changed (call after commit).</summary>
+    public void Invalidate() => _signals.Publish(Topic, "");
 
     public void Dispose() => _loading.Dispose();
 
@@ -99,17 +122,34 @@ public sealed record CodeInfo(long Id, string Code, string? OwnerId, CodeKind Ki
         : null;
 }
 
-/// <summary>Code lookups for the hot path. Entries are dropped whenever a code changes.</summary>
-public sealed class CodeDirectory(IServiceScopeFactory scopes)
+/// <summary>Code lookups for the hot path. Entries are dropped on every server whenever a code changes (<see cref="ICacheSignals"/>).</summary>
+public sealed class CodeDirectory
 {
+    private const string Topic = "referral-code";
     private const int MaxEntries = 200_000;
     private readonly ConcurrentDictionary<string, CodeInfo?> _cache = new(StringComparer.Ordinal);
+    private readonly IServiceScopeFactory scopes;
+    private readonly ICacheSignals _signals;
+    private long _version; // a lookup that began before a change must not cache what it read
+
+    public CodeDirectory(IServiceScopeFactory scopes, ICacheSignals signals)
+    {
+        this.scopes = scopes;
+        _signals = signals;
+        signals.Subscribe(Topic, code =>
+        {
+            Interlocked.Increment(ref _version);
+            if (code == CacheSignalTopics.Everything) _cache.Clear();
+            else _cache.TryRemove(code, out _);
+        });
+    }
 
     public async ValueTask<CodeInfo?> FindAsync(string? code, CancellationToken ct = default)
     {
         var key = Codes.Normalise(code);
         if (key.Length is 0 or > 64) return null;
         if (CommunityMetrics.Cache("referral-code", _cache.TryGetValue(key, out var hit))) return hit;
+        var version = Interlocked.Read(ref _version);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
         var info = await db.Set<ReferralCode>().AsNoTracking().Where(c => c.Code == key)
@@ -117,9 +157,10 @@ public sealed class CodeDirectory(IServiceScopeFactory scopes)
             .FirstOrDefaultAsync(ct);
         // Unknown codes are remembered too (bounded), so a flood of bad links costs no queries.
         if (_cache.Count >= MaxEntries) _cache.Clear();
-        _cache[key] = info;
+        if (Interlocked.Read(ref _version) == version) _cache[key] = info;
         return info;
     }
 
-    public void Invalidate(string code) => _cache.TryRemove(Codes.Normalise(code), out _);
+    /// <summary>After a code changed (call after commit; a removed entry is only reloaded, so calling early costs nothing).</summary>
+    public void Invalidate(string code) => _signals.Publish(Topic, Codes.Normalise(code));
 }

@@ -53,7 +53,7 @@ internal sealed partial class PostgresCacheSignals(DatabaseConnection connection
     : InProcessCacheSignals, IHostedService, IAsyncDisposable
 {
     public const string Channel = "community_cache";
-    private const int MaxPayloadChars = 7000;
+    private const int MaxPayloadBytes = LiveChunks.MaxPayloadBytes; // NOTIFY counts UTF-8 bytes, not characters
     private readonly string _server = Guid.NewGuid().ToString("N")[..12];
     private readonly Channel<string> _outbox = System.Threading.Channels.Channel.CreateBounded<string>(
         new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
@@ -89,10 +89,22 @@ internal sealed partial class PostgresCacheSignals(DatabaseConnection connection
     private async Task SendAsync()
     {
         var batch = new StringBuilder();
+        string? carried = null; // read, but it did not fit in the previous batch
         while (await _outbox.Reader.WaitToReadAsync())
         {
             batch.Clear().Append(_server);
-            while (batch.Length < MaxPayloadChars && _outbox.Reader.TryRead(out var item)) batch.Append('\n').Append(item);
+            var bytes = _server.Length;
+            while ((carried ??= _outbox.Reader.TryRead(out var next) ? next : null) is { } item)
+            {
+                // A key too long for one message (none is, today) drops its whole topic instead of being lost.
+                var line = Encoding.UTF8.GetByteCount(item) + 1 < MaxPayloadBytes / 2
+                    ? item : item[..item.IndexOf('|', StringComparison.Ordinal)] + "|*";
+                var size = Encoding.UTF8.GetByteCount(line) + 1;
+                if (bytes + size > MaxPayloadBytes) break;
+                batch.Append('\n').Append(line);
+                bytes += size;
+                carried = null;
+            }
             try
             {
                 await using var command = _source!.CreateCommand($"SELECT pg_notify('{Channel}', $1)");

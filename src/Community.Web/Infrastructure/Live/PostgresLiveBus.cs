@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Npgsql;
@@ -10,24 +8,20 @@ namespace Community.Web.Infrastructure.Live;
 /// Fan-out across several servers through PostgreSQL LISTEN/NOTIFY. Every server, the publisher included,
 /// receives each message from PostgreSQL and delivers it to its own connections, so a reply posted on one
 /// server reaches viewers connected to any other. NOTIFY payloads are limited to 8000 bytes, so larger
-/// messages are split into numbered chunks sent in one transaction (PostgreSQL keeps their order).
+/// messages are split by UTF-8 bytes into numbered chunks sent in one transaction (PostgreSQL keeps their order).
 /// </summary>
 internal sealed class PostgresLiveBus(NpgsqlDataSource dataSource) : ILiveBus
 {
     public const string Channel = "community_live";
-    internal const int ChunkChars = 7000; // leaves room for the header and multi-byte characters
+
+    /// <summary>The hub message that tells every connected page to catch up by sequence number now (the bus may have lost messages).</summary>
+    public const string Resync = "Resync";
 
     public async Task PublishAsync(string group, string method, object payload, CancellationToken ct = default)
     {
         var envelope = new LiveEnvelope(group, method, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web));
         var json = JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web);
-        var id = Guid.NewGuid().ToString("N");
-        var count = (json.Length + ChunkChars - 1) / ChunkChars;
-        var chunks = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            chunks[i] = $"{id}|{i}|{count}|{json.Substring(i * ChunkChars, Math.Min(ChunkChars, json.Length - i * ChunkChars))}";
-        }
+        var chunks = LiveChunks.Split(Guid.NewGuid().ToString("N"), json);
         await using var command = dataSource.CreateCommand(
             $"SELECT pg_notify('{Channel}', c) FROM unnest(@chunks) WITH ORDINALITY AS t(c, n) ORDER BY n");
         command.Parameters.AddWithValue("chunks", chunks);
@@ -37,11 +31,16 @@ internal sealed class PostgresLiveBus(NpgsqlDataSource dataSource) : ILiveBus
 
 internal sealed record LiveEnvelope(string Group, string Method, JsonElement Payload);
 
-/// <summary>Listens on the channel with a dedicated connection and delivers to the local hub; reconnects with backoff.</summary>
+/// <summary>
+/// Listens on the channel with a dedicated connection and delivers to the local hub; reconnects with backoff.
+/// After a reconnect every connected page is sent <see cref="PostgresLiveBus.Resync"/>: what was published while the listener was
+/// away is lost to this server, and the pages fetch it through the sequence-number path.
+/// </summary>
 internal sealed partial class PostgresLiveListener(DatabaseConnection connection, IHubContext<LiveHub> hub, ServerSignals signals,
-    ILogger<PostgresLiveListener> logger) : BackgroundService
+    TimeProvider clock, ILogger<PostgresLiveListener> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, string?[]> _partial = new(StringComparer.Ordinal);
+    private readonly LiveChunkAssembler _chunks = new(clock);
+    private bool _listenedBefore;
     // A server signal (say, a connection losing access to a thread) must take effect before later messages go out.
     private Task _signals = Task.CompletedTask;
 
@@ -52,6 +51,7 @@ internal sealed partial class PostgresLiveListener(DatabaseConnection connection
         {
             try
             {
+                _chunks.Clear(); // a message cut by a drop never completes
                 await using var conn = new NpgsqlConnection(
                     new NpgsqlConnectionStringBuilder(connection.Value) { KeepAlive = 15, Pooling = false }.ConnectionString);
                 await conn.OpenAsync(stoppingToken);
@@ -59,6 +59,8 @@ internal sealed partial class PostgresLiveListener(DatabaseConnection connection
                 await using (var listen = new NpgsqlCommand($"LISTEN {PostgresLiveBus.Channel}", conn))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 LogListening(logger);
+                if (_listenedBefore) await hub.Clients.All.SendAsync(PostgresLiveBus.Resync, stoppingToken);
+                _listenedBefore = true;
                 delay = TimeSpan.FromMilliseconds(250);
                 while (!stoppingToken.IsCancellationRequested) await conn.WaitAsync(stoppingToken);
             }
@@ -74,18 +76,7 @@ internal sealed partial class PostgresLiveListener(DatabaseConnection connection
 
     private void OnNotification(string raw)
     {
-        var parts = raw.Split('|', 4);
-        if (parts.Length != 4 || !int.TryParse(parts[1], out var index) || !int.TryParse(parts[2], out var count) || count is < 1 or > 1000) return;
-        string json;
-        if (count == 1) json = parts[3];
-        else
-        {
-            var buffer = _partial.GetOrAdd(parts[0], _ => new string?[count]);
-            buffer[index] = parts[3];
-            if (buffer.Any(c => c is null)) return;
-            _partial.TryRemove(parts[0], out _);
-            json = string.Concat(buffer);
-        }
+        if (_chunks.Add(raw) is not { } json) return;
         var envelope = JsonSerializer.Deserialize<LiveEnvelope>(json, JsonSerializerOptions.Web);
         if (envelope is null) return;
         if (envelope.Group == LiveGroups.Servers) Then(() => signals.DispatchAsync(envelope.Method, envelope.Payload));

@@ -23,14 +23,13 @@ internal static class SetVanityCode
         var taken = await db.Set<ReferralCode>().AnyAsync(c => c.Code == code && c.OwnerId != id, ct);
         if (taken) return Conflict();
         var vanity = await db.Set<ReferralCode>().FirstOrDefaultAsync(c => c.OwnerId == id && c.Kind == CodeKind.Vanity, ct);
+        var previous = vanity?.Code;
         if (vanity is null) db.Add(new ReferralCode { Code = code, OwnerId = id, Kind = CodeKind.Vanity, CreatedAt = clock.GetUtcNow().UtcDateTime });
-        else if (vanity.Code != code)
-        {
-            directory.Invalidate(vanity.Code);
-            vanity.Code = code;
-        }
+        else vanity.Code = code;
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex)) { return Conflict(); }
+        // After the commit: a server that reloaded the old code in between must not keep it.
+        if (previous is not null && previous != code) directory.Invalidate(previous);
         directory.Invalidate(code);
         return TypedResults.Ok(new AdvocateCode(code, "vanity", Advocates.Link(urls.Base, code)));
 
