@@ -45,7 +45,8 @@ internal sealed record EventReply(int Status, string? Json, IResult? Problem, IR
 }
 
 /// <summary>A verified, validated event of the referral events API waiting for its batch.</summary>
-internal sealed class PendingEvent(ReferralEventRequest request, string keyId, string idempotencyKey, string bodyHash) : BatchedWrite<EventReply>
+internal sealed class PendingEvent(ReferralEventRequest request, string keyId, string idempotencyKey, string bodyHash)
+    : BatchedWrite<EventReply>
 {
     public ReferralEventRequest Request { get; } = request;
     public string KeyId { get; } = keyId;
@@ -60,10 +61,9 @@ internal sealed class PendingEvent(ReferralEventRequest request, string keyId, s
 }
 
 /// <summary>
-internal sealed class PendingEvent(ReferralEventRequest request, string keyId, string idempotencyKey, string bodyHash)
-    : BatchedWrite<EventReply>
-/// time beginning, committing and queueing on the write gate. One writer drains the queue instead and runs a batch in
-/// one transaction, each event inside its own savepoint (an event answered with a problem, or a failed one, rolls back alone),
+/// Group commit for event writes: the referral events API and the billing providers' webhooks. SQLite takes one writer at a
+/// time, and a transaction per event spends most of its time beginning, committing and queueing on the write gate. One
+/// writer drains the queue instead and runs a batch in one transaction, each event inside its own savepoint (an event answered with a problem, or a failed one, rolls back alone),
 /// and answers the requests once the batch has committed. Exactly-once still rests on the unique indexes: a duplicate — in
 /// the same batch, an earlier one, or another server — hits them and is answered from the original rows.
 /// </summary>
