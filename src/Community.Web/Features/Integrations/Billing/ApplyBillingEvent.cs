@@ -12,7 +12,7 @@ internal sealed class PendingBillingEvent(BillingNotice notice) : BatchedWrite<B
 {
     public override async Task<bool> WriteAsync(IServiceProvider services, bool retry, CancellationToken ct)
     {
-        Answer = await services.GetRequiredService<WriteBillingEvent>().WriteAsync(notice, ct);
+        Answer = await services.GetRequiredService<WriteBillingEvent>().WriteAsync(notice, retry, ct);
         return true;
     }
 }

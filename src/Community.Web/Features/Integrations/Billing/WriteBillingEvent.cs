@@ -7,9 +7,9 @@ namespace Community.Web.Features.Integrations.Billing;
 /// <summary>
 /// Records a verified provider event exactly once and feeds it to the referral ledger under the events API's rules
 /// (<see cref="ReportEvent.ApplyAsync"/>, whose credits go through <c>Credits.GrantAsync</c>). Runs inside
-/// <see cref="EventBatches"/>' group commit, in its own savepoint: the (provider, event id) row is looked up and inserted first, so
-/// the same event twice in one batch finds the first one's row, and a concurrent duplicate on another server hits the unique index
-/// (the batch undoes this event alone and runs it again, which then finds the winner's row). The ledger's own unique keys (payment
+/// <see cref="EventBatches"/>' group commit, in its own savepoint: the (provider, event id) row is inserted first, so the same event
+/// twice in one batch, or a concurrent duplicate on another server, hits the unique index; the batch undoes this event alone and
+/// runs it again, and the retry answers from the winner's row. The ledger's own unique keys (payment
 /// per referral, grant per rule and payment) keep a payment reported both here and through the events API from being credited twice.
 /// </summary>
 internal sealed class WriteBillingEvent(CommunityDb db, ReportEvent events, BillingMatcher matcher, TimeProvider clock)
@@ -17,9 +17,10 @@ internal sealed class WriteBillingEvent(CommunityDb db, ReportEvent events, Bill
     private const string Savepoint = "billing_event";
 
     /// <summary>The event's row, new or the one an earlier delivery of the same event left (then <c>Duplicate</c>).</summary>
-    public async Task<BillingReply> WriteAsync(BillingNotice notice, CancellationToken ct)
+    public async Task<BillingReply> WriteAsync(BillingNotice notice, bool retry, CancellationToken ct)
     {
-        if (await ApplyBillingEvent.FindAsync(db, notice.Provider, notice.EventId, ct) is { } seen) return new BillingReply(seen, true, []);
+        // Only after a unique violation: a first attempt spends no read on the rare duplicate.
+        if (retry && await ApplyBillingEvent.FindAsync(db, notice.Provider, notice.EventId, ct) is { } seen) return new BillingReply(seen, true, []);
         var row = new BillingEvent
         {
             Provider = notice.Provider, EventId = notice.EventId, Type = notice.Type, ReceivedAt = clock.GetUtcNow().UtcDateTime,
