@@ -141,10 +141,11 @@ public static class BillingKit
     });
 
     /// <summary>A completed Paddle transaction (amounts are strings in minor units).</summary>
-    public static Dictionary<string, object?> Transaction(string transactionId, string customer, long grandTotal, Dictionary<string, string>? customData) => new()
+    public static Dictionary<string, object?> Transaction(string transactionId, string customer, long grandTotal, Dictionary<string, string>? customData,
+        string origin = "web") => new()
     {
         ["id"] = transactionId, ["status"] = "completed", ["customer_id"] = customer, ["address_id"] = Id("add"), ["business_id"] = null,
-        ["custom_data"] = customData, ["currency_code"] = "USD", ["origin"] = "web", ["subscription_id"] = Id("sub"),
+        ["custom_data"] = customData, ["currency_code"] = "USD", ["origin"] = origin, ["subscription_id"] = Id("sub"),
         ["invoice_id"] = Id("inv"), ["invoice_number"] = "325-10566", ["collection_mode"] = "automatic", ["discount_id"] = null,
         ["billing_details"] = null, ["billed_at"] = "2024-04-12T10:18:48.294633Z",
         ["items"] = new[] { new Dictionary<string, object?>

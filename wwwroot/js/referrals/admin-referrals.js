@@ -17,7 +17,8 @@ function numbersOf(data, names) {
 }
 
 const PROGRAM_NUMBERS = ['signupAdvocateCredits', 'signupFriendCredits', 'conversionAdvocateCredits', 'conversionAdvocatePercent', 'conversionFriendCredits',
-  'monthlyCap', 'lifetimeCap', 'attributionDays', 'holdDays', 'velocityPerHour'];
+  'monthlyCap', 'lifetimeCap', 'attributionDays', 'holdDays', 'velocityPerHour', 'recurringPercent', 'recurringCredits', 'recurringMonths',
+  'recurringCap'];
 
 async function loadProgram() {
   const program = await api.get('/api/admin/referrals/program');

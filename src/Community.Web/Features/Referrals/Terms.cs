@@ -46,6 +46,8 @@ public static class RuleKeys
     public const string SignupFriend = "signup:friend";
     public const string ConversionAdvocate = "conversion:advocate";
     public const string ConversionFriend = "conversion:friend";
+    /// <summary>A later payment (a renewal) of a converted customer, keyed by that payment's id: once per invoice.</summary>
+    public const string RecurringAdvocate = "recurring:advocate";
     public const string MilestonePrefix = "milestone:";
     public const string ReversePrefix = "reverse:";
     /// <summary>Credits or debits by the community team; never capped.</summary>
@@ -54,7 +56,7 @@ public static class RuleKeys
     public const string Redemption = "redemption";
 
     public static bool IsCapped(string rule) =>
-        rule is SignupAdvocate or ConversionAdvocate || rule.StartsWith(MilestonePrefix, StringComparison.Ordinal);
+        rule is SignupAdvocate or ConversionAdvocate or RecurringAdvocate || rule.StartsWith(MilestonePrefix, StringComparison.Ordinal);
 }
 
 /// <summary>The source part of a grant's key for rules that are not about one payment.</summary>

@@ -24,6 +24,7 @@ public static class BillingModule
         services.AddSingleton<BillingSignatureFailures>();
         services.AddScoped<BillingMatcher>();
         services.AddScoped<ApplyBillingEvent>();
+        services.AddScoped<WriteBillingEvent>();
         return services;
     }
 

@@ -29,6 +29,7 @@ internal static class BillingText
         var granted = result.Grants.Where(g => g.Amount != 0).ToList();
         var what = request.Type switch
         {
+            EventTypes.Conversion when granted.Any(g => g.Rule == RuleKeys.RecurringAdvocate) => "recurring payment of " + money,
             EventTypes.Conversion when granted.Count > 0 => "conversion of " + money,
             EventTypes.Conversion => "payment of " + money + " recorded (the program rewards the first payment only)",
             EventTypes.Refund => "refund of " + money,

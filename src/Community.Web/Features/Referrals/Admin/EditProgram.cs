@@ -7,7 +7,8 @@ namespace Community.Web.Features.Referrals;
 
 public sealed record ProgramView(long SignupAdvocateCredits, long SignupFriendCredits, long ConversionAdvocateCredits, int ConversionAdvocatePercent,
     long ConversionFriendCredits, string Milestones, long MonthlyCap, long LifetimeCap, int AttributionDays, bool LastTouch, int HoldDays,
-    int VelocityPerHour, bool InviteOnly, string? LandingUrl, DateTime UpdatedAt);
+    int VelocityPerHour, bool InviteOnly, string? LandingUrl, DateTime UpdatedAt, string? RecurringMode = RecurringModes.None,
+    int RecurringPercent = 0, long RecurringCredits = 0, int RecurringMonths = 12, long RecurringCap = 0);
 
 /// <summary>GET and PUT /api/admin/referrals/program: the reward rules marketing edits.</summary>
 internal static class EditProgram
@@ -22,7 +23,8 @@ internal static class EditProgram
 
     private static ProgramView View(ReferralProgram p) => new(p.SignupAdvocateCredits, p.SignupFriendCredits, p.ConversionAdvocateCredits,
         p.ConversionAdvocatePercent, p.ConversionFriendCredits, p.Milestones, p.MonthlyCap, p.LifetimeCap, p.AttributionDays, p.LastTouch, p.HoldDays,
-        p.VelocityPerHour, p.InviteOnly, p.LandingUrl, p.UpdatedAt);
+        p.VelocityPerHour, p.InviteOnly, p.LandingUrl, p.UpdatedAt, p.RecurringMode, p.RecurringPercent, p.RecurringCredits, p.RecurringMonths,
+        p.RecurringCap);
 
     private static async Task<Ok<ProgramView>> Get(ProgramStore programs, CancellationToken ct) => TypedResults.Ok(View(await programs.GetAsync(ct)));
 
@@ -43,6 +45,16 @@ internal static class EditProgram
         Range("attributionDays", request.AttributionDays, 1, 365, "Attribution window");
         Range("holdDays", request.HoldDays, 0, 365, "Hold period");
         Range("velocityPerHour", request.VelocityPerHour, 0, 10_000, "Velocity limit (0 = off)");
+        if (!RecurringModes.IsKnown(request.RecurringMode))
+            errors.Add("recurringMode", "Choose none, percent (of each later payment) or fixed (credits per later payment).");
+        Range("recurringPercent", request.RecurringPercent, 0, 100, "Percentage");
+        Range("recurringCredits", request.RecurringCredits, 0, MaxCredits, "Credits");
+        Range("recurringMonths", request.RecurringMonths, 1, 120, "Months");
+        Range("recurringCap", request.RecurringCap, 0, MaxCredits * 100, "Cap per referral (0 = none)");
+        if (request.RecurringMode == RecurringModes.Percent && request.RecurringPercent == 0)
+            errors.Add("recurringPercent", "Give the percentage of each later payment (1–100), or choose none.");
+        if (request.RecurringMode == RecurringModes.Fixed && request.RecurringCredits == 0)
+            errors.Add("recurringCredits", "Give the credits per later payment, or choose none.");
         if (milestones.Length > 200 || (milestones.Length > 0 && ProgramStore.ParseMilestones(milestones).Count == 0))
             errors.Add("milestones", "Write milestones as count:credits pairs, e.g. 5:2500,10:5000.");
         if (landing is not null && (landing.Length > 500 || !LocalUrls.IsSafeLanding(landing)))
@@ -74,6 +86,11 @@ internal static class EditProgram
         row.VelocityPerHour = request.VelocityPerHour;
         row.InviteOnly = request.InviteOnly;
         row.LandingUrl = landing;
+        row.RecurringMode = request.RecurringMode!;
+        row.RecurringPercent = request.RecurringPercent;
+        row.RecurringCredits = request.RecurringCredits;
+        row.RecurringMonths = request.RecurringMonths;
+        row.RecurringCap = request.RecurringCap;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         programs.Invalidate();

@@ -44,6 +44,8 @@ public sealed class Credits(CommunityDb db, TimeProvider clock, ProgramStore pro
         else if (amount > 0 && RuleKeys.IsCapped(credit.Rule))
         {
             var left = await CapLeftAsync(credit.BeneficiaryId, program, now, ct);
+            if (credit.Rule == RuleKeys.RecurringAdvocate && program.RecurringCap > 0 && credit.Referral is { } referral)
+                left = Math.Min(left, program.RecurringCap - await RecurringEarned(db, referral.Id, ct));
             if (amount > left) (amount, outcome) = left > 0 ? (left, GrantOutcomes.Capped) : (0, ReasonCodes.OverCap);
         }
         var grant = new RewardGrant
@@ -99,11 +101,19 @@ public sealed class Credits(CommunityDb db, TimeProvider clock, ProgramStore pro
             db.Set<RewardGrant>().AsNoTracking()
             .FirstOrDefault(g => g.RuleKey == rule && g.ReferralId == referralId && g.BeneficiaryId == beneficiary && g.SourceEventId == source));
 
+    /// <summary>What a referral's later payments earned so far, less what refunds took back of it.</summary>
+    private static readonly Func<CommunityDb, long, CancellationToken, Task<long>> RecurringEarned = EF.CompileAsyncQuery(
+        (CommunityDb db, long referralId, CancellationToken ct) => db.Set<RewardGrant>()
+            .Where(g => g.ReferralId == referralId
+                && (g.RuleKey == RuleKeys.RecurringAdvocate || g.RuleKey == RuleKeys.ReversePrefix + RuleKeys.RecurringAdvocate))
+            .Sum(g => g.Amount));
+
     private async Task<long> CapLeftAsync(string beneficiary, ReferralProgram program, DateTime now, CancellationToken ct)
     {
         var monthStart = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         var capped = db.Set<RewardGrant>().Where(g => g.BeneficiaryId == beneficiary
-            && (g.RuleKey == RuleKeys.SignupAdvocate || g.RuleKey == RuleKeys.ConversionAdvocate || g.RuleKey.StartsWith(RuleKeys.MilestonePrefix)));
+            && (g.RuleKey == RuleKeys.SignupAdvocate || g.RuleKey == RuleKeys.ConversionAdvocate || g.RuleKey == RuleKeys.RecurringAdvocate
+                || g.RuleKey.StartsWith(RuleKeys.MilestonePrefix)));
         var left = long.MaxValue;
         if (program.LifetimeCap > 0) left = Math.Min(left, program.LifetimeCap - await capped.SumAsync(g => g.Amount, ct));
         if (program.MonthlyCap > 0)

@@ -58,6 +58,7 @@ public sealed class Ledger(CommunityDb db, TimeProvider clock, ILiveBus live)
         RuleKeys.SignupAdvocate => "Someone joined with your link",
         RuleKeys.SignupFriend => "Welcome credit for joining through a friend",
         RuleKeys.ConversionAdvocate => "Your referral became a paying customer",
+        RuleKeys.RecurringAdvocate => "Your referral paid another invoice",
         RuleKeys.ConversionFriend => "Thanks for subscribing through a friend",
         EventTypes.Refund => "Part or all of a payment was refunded, so the matching credit was reversed",
         EventTypes.Chargeback => "A payment was charged back, so its credit was reversed",

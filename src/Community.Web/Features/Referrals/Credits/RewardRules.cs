@@ -30,13 +30,13 @@ public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStor
         return grants;
     }
 
-    /// <summary>Rewards the first payment only; later payments of the same customer are recorded but earn nothing.</summary>
+    /// <summary>Rewards the first payment; later payments of the same customer earn the program's recurring reward, if any.</summary>
     public async Task<List<RewardGrant>> GrantConversionAsync(Referral referral, ReferralConversion conversion, CancellationToken ct)
     {
         var grants = new List<RewardGrant>();
         if (referral.Decision != ReferralDecision.Allow) return grants;
         var first = await FirstConversion(db, referral.Id, ct);
-        if (first != conversion.EventId) return grants;
+        if (first != conversion.EventId) return await GrantRecurringAsync(referral, conversion, ct);
         var program = await programs.GetAsync(ct);
         if (referral.AdvocateId is { } advocate)
         {
@@ -47,6 +47,23 @@ public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStor
             grants.Add(await GrantAsync(RuleKeys.ConversionFriend, referral, friend, conversion.EventId, program.ConversionFriendCredits, ct));
         if (referral.AdvocateId is { } owner && !referral.IsTest) grants.AddRange(await GrantMilestonesAsync(owner, program, ct));
         return grants;
+    }
+
+    /// <summary>
+    /// A later payment (a renewal): a percentage of it or fixed credits to the advocate, once per payment (the grant is keyed by its
+    /// id), only within <see cref="ReferralProgram.RecurringMonths"/> of the first payment; <see cref="Credits"/> applies the caps
+    /// (the referral's <see cref="ReferralProgram.RecurringCap"/> as well as the advocate's monthly and lifetime caps), the hold, and a
+    /// refund of the payment reverses its share as for the conversion reward.
+    /// </summary>
+    private async Task<List<RewardGrant>> GrantRecurringAsync(Referral referral, ReferralConversion payment, CancellationToken ct)
+    {
+        var program = await programs.GetAsync(ct);
+        if (program.RecurringMode == RecurringModes.None || referral.AdvocateId is not { } advocate) return [];
+        var firstAt = await FirstConversionAt(db, referral.Id, ct);
+        if (payment.At > firstAt.AddMonths(program.RecurringMonths)) return [];
+        var amount = program.RecurringMode == RecurringModes.Percent ? payment.Amount * program.RecurringPercent / 100 : program.RecurringCredits;
+        if (amount <= 0) return [];
+        return [await GrantAsync(RuleKeys.RecurringAdvocate, referral, advocate, payment.EventId, amount, ct)];
     }
 
     private async Task<List<RewardGrant>> GrantMilestonesAsync(string advocateId, ReferralProgram program, CancellationToken ct)
@@ -121,6 +138,11 @@ public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStor
         (CommunityDb db, long referralId, CancellationToken ct) => db.Set<ReferralConversion>()
             .Where(c => c.ReferralId == referralId && c.Kind == EventTypes.Conversion)
             .OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => c.EventId).FirstOrDefault());
+
+    private static readonly Func<CommunityDb, long, CancellationToken, Task<DateTime>> FirstConversionAt = EF.CompileAsyncQuery(
+        (CommunityDb db, long referralId, CancellationToken ct) => db.Set<ReferralConversion>()
+            .Where(c => c.ReferralId == referralId && c.Kind == EventTypes.Conversion)
+            .OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => c.At).First());
 
     private static readonly Func<CommunityDb, string, CancellationToken, Task<int>> ConvertedCount = EF.CompileAsyncQuery(
         (CommunityDb db, string advocateId, CancellationToken ct) =>

@@ -21,12 +21,35 @@ public sealed class ReferralProgram
     public bool LastTouch { get; set; }
     public int HoldDays { get; set; } = 30;
     public int VelocityPerHour { get; set; } = 10;
+    /// <summary>What each later payment of a converted customer earns the advocate: <see cref="RecurringModes"/>.</summary>
+    public string RecurringMode { get; set; } = RecurringModes.None;
+    /// <summary>Percent mode: this share (0–100) of each later payment, in credits per minor unit as the conversion percentage.</summary>
+    public int RecurringPercent { get; set; }
+    /// <summary>Fixed mode: credits per later payment.</summary>
+    public long RecurringCredits { get; set; }
+    /// <summary>Only payments within this many months of the customer's first payment earn (1–120).</summary>
+    public int RecurringMonths { get; set; } = 12;
+    /// <summary>The most one referral earns from later payments, net of reversals; 0 = no cap of its own.</summary>
+    public long RecurringCap { get; set; }
     public bool InviteOnly { get; set; }
     /// <summary>Where /r/{code} sends people: empty = our sign-up page, or an external URL that receives ?ref=.</summary>
     public string? LandingUrl { get; set; }
     /// <summary>Random secret behind the daily IP-hash salt; never leaves the server.</summary>
     public string IpSecret { get; set; } = "";
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>How later payments (renewals) of a converted customer reward the advocate.</summary>
+public static class RecurringModes
+{
+    /// <summary>Only the first payment earns (the conversion reward).</summary>
+    public const string None = "none";
+    /// <summary>A percentage of each later payment.</summary>
+    public const string Percent = "percent";
+    /// <summary>A fixed number of credits per later payment.</summary>
+    public const string Fixed = "fixed";
+
+    public static bool IsKnown(string? mode) => mode is None or Percent or Fixed;
 }
 
 internal sealed class ReferralProgramConfiguration : IEntityTypeConfiguration<ReferralProgram>
@@ -38,5 +61,10 @@ internal sealed class ReferralProgramConfiguration : IEntityTypeConfiguration<Re
         b.Property(p => p.Milestones).HasMaxLength(200);
         b.Property(p => p.LandingUrl).HasMaxLength(500);
         b.Property(p => p.IpSecret).HasMaxLength(100);
+        b.Property(p => p.RecurringMode).HasMaxLength(16).HasDefaultValue(RecurringModes.None);
+        b.Property(p => p.RecurringPercent).HasDefaultValue(0);
+        b.Property(p => p.RecurringCredits).HasDefaultValue(0L);
+        b.Property(p => p.RecurringMonths).HasDefaultValue(12);
+        b.Property(p => p.RecurringCap).HasDefaultValue(0L);
     }
 }
