@@ -40,7 +40,7 @@ internal sealed partial class StoryScheduler(
         {
             try
             {
-                if (await leases.TryHoldAsync(Job, LeaseLength, stoppingToken)) await PublishDueAsync(stoppingToken);
+                await RunOnceAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -56,6 +56,10 @@ internal sealed partial class StoryScheduler(
         try { await leases.ReleaseAsync(Job, cancellationToken); }
         catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
     }
+
+    /// <summary>One pass of the job: publishes what is due when this server holds the job, else returns null (another server runs it).</summary>
+    public async Task<int?> RunOnceAsync(CancellationToken ct) =>
+        await leases.TryHoldAsync(Job, LeaseLength, ct) ? await PublishDueAsync(ct) : null;
 
     public async Task<int> PublishDueAsync(CancellationToken ct)
     {
