@@ -62,7 +62,7 @@ public sealed class DatabaseFaultTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync("/healthz")).StatusCode);
         var refused = await admin.PostAsync($"/api/threads/{thread.Thread.Id}/posts", new { body = "written while the database is away" });
         var problem = await ApiClient.ProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
-        Assert.Contains("nothing was saved", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("database is unreachable", problem.Detail, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromSeconds(DatabaseFaults.RetryAfterSeconds), refused.Headers.RetryAfter?.Delta);
         Assert.DoesNotContain("   at ", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 

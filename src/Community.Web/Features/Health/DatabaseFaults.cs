@@ -8,7 +8,8 @@ namespace Community.Web.Features.Health;
 /// <summary>
 /// What the server does when the database cannot be reached: at start it says so in one line and exits (an operator's problem,
 /// not a crash); while running, a request that needed the database answers 503 with Retry-After instead of a 500, so clients
-/// and load balancers retry. A write that failed this way was never committed, so nothing acknowledged is lost.
+/// and load balancers retry. Nothing acknowledged is lost: a 503 is not an acknowledgement, and a write is answered 2xx only
+/// after its transaction committed.
 /// </summary>
 public static partial class DatabaseFaults
 {
@@ -67,6 +68,14 @@ public static partial class DatabaseFaults
         return ex;
     }
 
+    /// <summary>Idle pooled connections opened before an outage are dead too, and each would fail one more request when the
+    /// database is back: drop them, so recovery is at once. Only this process's pools (EF's and the live bus's data source).</summary>
+    public static void ForgetPooledConnections(IServiceProvider services)
+    {
+        NpgsqlConnection.ClearAllPools();
+        services.GetService<NpgsqlDataSource>()?.Clear();
+    }
+
     public static IServiceCollection AddDatabaseFaults(this IServiceCollection services) =>
         services.AddExceptionHandler<UnreachableHandler>();
 
@@ -76,6 +85,7 @@ public static partial class DatabaseFaults
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
             if (!IsUnreachable(exception)) return false;
+            ForgetPooledConnections(httpContext.RequestServices);
             LogUnreachable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
             httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -85,7 +95,7 @@ public static partial class DatabaseFaults
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,
                     Title = "Service unavailable",
-                    Detail = $"The database is unreachable right now; nothing was saved. Try again in {RetryAfterSeconds} seconds.",
+                    Detail = $"The database is unreachable right now. Try again in {RetryAfterSeconds} seconds.",
                     Extensions = { [Problems.RetryAfterSeconds] = RetryAfterSeconds },
                 },
             });
