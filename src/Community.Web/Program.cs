@@ -79,6 +79,7 @@ app.UseImmutableFingerprintedAssets();
 app.UseApiBodyLimits();
 app.UseAuthentication();
 app.UseRateLimiter();
+app.UseSharedRateLimits();
 app.UseAuthorization();
 app.UseCsrfProtection();
 

@@ -5,11 +5,12 @@ namespace Community.Tests.Forums;
 /// <summary>Two servers on one PostgreSQL database count one allowance: a member cannot post faster by alternating servers.</summary>
 public sealed class LimitsAcrossServersTests
 {
-    private sealed class StrictPostgresFactory(string connectionString) : ForumFactory
+    private sealed class StrictPostgresFactory(string connectionString, Dictionary<string, string?>? extra = null) : ForumFactory
     {
         protected override IDictionary<string, string?> Settings()
         {
             var settings = base.Settings();
+            foreach (var (key, value) in extra ?? []) settings[key] = value;
             settings["Database:Provider"] = "Postgres";
             settings["Database:ConnectionString"] = connectionString;
             settings["Forums:PostsPerMinute"] = "3";
@@ -53,5 +54,35 @@ public sealed class LimitsAcrossServersTests
         var flagLimited = await anaOnB.PostAsync($"/api/posts/{other.Post.Id}/flags", new { reason = "spam" });
         await ApiClient.ProblemAsync(flagLimited, HttpStatusCode.TooManyRequests);
         Assert.NotNull(flagLimited.Headers.RetryAfter);
+    }
+
+    [PostgresFact]
+    public async Task Failed_sign_ins_and_auth_requests_are_counted_once_for_all_servers()
+    {
+        await using var database = await Databases.CreatePostgresAsync();
+        var strict = new Dictionary<string, string?> { ["Accounts:FailedSignInsPerClient"] = "2", ["RateLimits:AuthPerWindow"] = "5",
+            ["RateLimits:AuthWindowSeconds"] = "3600" };
+        await using var a = new StrictPostgresFactory(database.ConnectionString, strict);
+        await using var b = new StrictPostgresFactory(database.ConnectionString, strict);
+        b.Clock.Advance(a.Clock.GetUtcNow() - b.Clock.GetUtcNow());
+        using var onA = a.CreateApiClient();
+        using var onB = b.CreateApiClient();
+        object Wrong(string email) => new { email, password = "not-the-password-1" };
+
+        // Two failures for one address, one on each server: the third try is refused whichever server it reaches.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onA.PostAsync("/api/account/signin", Wrong("guess@example.com"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onB.PostAsync("/api/account/signin", Wrong("guess@example.com"))).StatusCode);
+        var throttled = await onA.PostAsync("/api/account/signin", Wrong("guess@example.com"));
+        Assert.Contains("Too many failed sign-ins", (await ApiClient.ProblemAsync(throttled, HttpStatusCode.TooManyRequests)).Detail,
+            StringComparison.Ordinal);
+        Assert.NotNull(throttled.Headers.RetryAfter);
+
+        // Five auth requests per window from this client in all: the third went to A; two more, then the sixth is refused.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onB.PostAsync("/api/account/signin", Wrong("other@example.com"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onA.PostAsync("/api/account/signin", Wrong("third@example.com"))).StatusCode);
+        var limited = await onB.PostAsync("/api/account/signin", Wrong("fourth@example.com"));
+        Assert.Contains("Too many attempts", (await ApiClient.ProblemAsync(limited, HttpStatusCode.TooManyRequests)).Detail,
+            StringComparison.Ordinal);
+        Assert.InRange(limited.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 3600);
     }
 }

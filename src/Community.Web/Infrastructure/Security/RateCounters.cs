@@ -37,6 +37,7 @@ public sealed class RateCounters(IServiceScopeFactory scopes, TimeProvider clock
     /// until the window ends.</summary>
     public async Task<TimeSpan?> HitAsync(string key, int limit, TimeSpan window, CancellationToken ct)
     {
+        key = Fit(key);
         var now = clock.GetUtcNow().UtcDateTime;
         var start = new DateTime(now.Ticks - now.Ticks % window.Ticks, DateTimeKind.Utc);
         var end = start + window;
@@ -57,6 +58,7 @@ public sealed class RateCounters(IServiceScopeFactory scopes, TimeProvider clock
     /// <summary>How long until <paramref name="key"/> may act again when it has reached <paramref name="limit"/>; null otherwise.</summary>
     public async Task<TimeSpan?> BlockedAsync(string key, int limit, CancellationToken ct)
     {
+        key = Fit(key);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
@@ -67,10 +69,15 @@ public sealed class RateCounters(IServiceScopeFactory scopes, TimeProvider clock
     /// <summary>Forgets <paramref name="key"/>'s count (a successful sign-in clears the failures before it).</summary>
     public async Task ResetAsync(string key, CancellationToken ct)
     {
+        key = Fit(key);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
         await db.Set<RateCounter>().Where(c => c.Key == key).ExecuteDeleteAsync(ct);
     }
+
+    /// <summary>Keys longer than the column are stored as their hash (still one row per key).</summary>
+    private static string Fit(string key) => key.Length <= 200 ? key
+        : "h:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 
     private async Task PruneNowAndThenAsync(CommunityDb db, DateTime now, CancellationToken ct)
     {
