@@ -62,7 +62,8 @@ public sealed class SchedulerAcrossServersTests
         var created = await ApiClient.ReadAsync<JsonElement>(await marketer.PostAsync("/api/stories", new
         {
             kind = "spotlight", slug, title = "Story " + slug, customer = "Acme Ltd", summary = "What changed.", body = "Body",
-            personName = "Pat Doe", personRole = "CTO", quote = "It works.", industry = "Manufacturing", companySize = "51-200", productArea = "Analytics",
+            personName = "Pat Doe", personRole = "CTO", quote = "It works.", industry = "Manufacturing", companySize = "51-200",
+            productArea = "Analytics",
         }), HttpStatusCode.Created);
         var id = created.GetProperty("id").GetInt32();
         var at = server.Clock.GetUtcNow().UtcDateTime.AddMinutes(1);
