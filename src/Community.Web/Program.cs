@@ -8,6 +8,7 @@ using Community.Web.Features.Integrations;
 using Community.Web.Features.Publishing;
 using Community.Web.Features.Referrals;
 using Community.Web.Infrastructure;
+using Community.Web.Infrastructure.Jobs;
 using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Mail;
 using Community.Web.Infrastructure.Pages;
@@ -46,9 +47,11 @@ builder.Services.AddOpenApi(o => o.AddApiSecurity());
 builder.Services.AddRequestLog(config);
 builder.Services.AddCommunityMetrics(config);
 builder.Services.AddCommunityProblems();
+builder.Services.AddDatabaseFaults();
 builder.Services.AddCommunityCsrf();
 builder.Services.AddCommunityRateLimits(config);
 builder.Services.AddCommunityDb(config, root);
+builder.Services.AddJobLeases();
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
 builder.Services.AddLive(config);
@@ -77,6 +80,7 @@ app.UseImmutableFingerprintedAssets();
 app.UseApiBodyLimits();
 app.UseAuthentication();
 app.UseRateLimiter();
+app.UseSharedRateLimits();
 app.UseAuthorization();
 app.UseCsrfProtection();
 
@@ -96,7 +100,11 @@ app.MapIntegrations();
 await using (var scope = app.Services.CreateAsyncScope())
 {
     var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Community.Startup");
-    await DatabaseSetup.MigrateAsync(scope.ServiceProvider);
+    if (await DatabaseFaults.MigrateOrExplainAsync(scope.ServiceProvider) is { } unreachable)
+    {
+        await Console.Error.WriteLineAsync(unreachable);
+        return DatabaseFaults.ExitCode;
+    }
     await AccountBootstrap.EnsureRolesAsync(scope.ServiceProvider);
     // Demo first: it only seeds an empty database, and a configured admin would make it non-empty.
     if (config.GetValue("Demo:Seed", false)) await DemoSeed.RunAsync(scope.ServiceProvider, logger);

@@ -29,18 +29,18 @@ internal static class SignIn
 
         var email = request.Email!.Trim();
         var client = RateLimits.ClientKey(http) + "|" + email.ToUpperInvariant();
-        if (attempts.RetryAfter(client) is { } wait) return Throttled(http, wait);
+        if (await attempts.RetryAfterAsync(client, http.RequestAborted) is { } wait) return Throttled(http, wait);
 
         var member = await users.FindByEmailAsync(email);
         if (member is null)
         {
             attempts.HashForUnknown(users.PasswordHasher, request.Password!);
-            attempts.Failed(client);
+            await attempts.FailedAsync(client, http.RequestAborted);
             return Problems.Unauthorized(Wrong);
         }
         if (!await users.CheckPasswordAsync(member, request.Password!))
         {
-            attempts.Failed(client);
+            await attempts.FailedAsync(client, http.RequestAborted);
             if (!await users.IsLockedOutAsync(member))
             {
                 await users.AccessFailedAsync(member);
@@ -65,7 +65,7 @@ internal static class SignIn
             return TypedResults.Problem("Confirm your email address first: we sent you a link when you signed up.",
                 statusCode: 403, title: "Email not confirmed", extensions: new Dictionary<string, object?> { ["code"] = "email_unconfirmed" });
         }
-        attempts.Succeeded(client);
+        await attempts.SucceededAsync(client, http.RequestAborted);
         await users.ResetAccessFailedCountAsync(member);
         await signIn.SignInAsync(member, request.RememberMe);
         return TypedResults.Ok(member.ToMe(await users.GetRolesAsync(member)));
@@ -97,10 +97,12 @@ internal static class SignIn
 }
 
 /// <summary>
-/// Failed sign-ins per client address and email, in a fixed window. Held per server: with N servers a client gets at most
-/// N times the attempts, and the account-wide lockout in the database still bounds the total.
+/// Failed sign-ins per client address and email, in a fixed window. On SQLite (one server) held in memory; on PostgreSQL counted
+/// in the database (<see cref="RateCounters"/>, under a hash of the key: no address or email at rest), so N servers do not give
+/// N times the attempts. The account-wide lockout in the database bounds the total either way.
 /// </summary>
-public sealed class SignInAttempts(IConfiguration configuration, TimeProvider clock, IOptions<PasswordHasherOptions> hashing)
+public sealed class SignInAttempts(IConfiguration configuration, TimeProvider clock, IOptions<PasswordHasherOptions> hashing,
+    DatabaseOptions database, RateCounters shared)
 {
     private readonly ConcurrentDictionary<string, Window> _failures = new(StringComparer.Ordinal);
     private readonly int _limit = configuration.GetValue("Accounts:FailedSignInsPerClient", 5);
@@ -116,6 +118,25 @@ public sealed class SignInAttempts(IConfiguration configuration, TimeProvider cl
         var left = w.Start + _window - clock.GetUtcNow();
         return left <= TimeSpan.Zero ? null : w.Count >= _limit ? left : null;
     }
+
+    /// <summary>How long this client must wait before trying this email again, or null (shared by every server).</summary>
+    public async Task<TimeSpan?> RetryAfterAsync(string key, CancellationToken ct) =>
+        database.IsPostgres ? await shared.BlockedAsync(SharedKey(key), _limit, ct) : RetryAfter(key);
+
+    public async Task FailedAsync(string key, CancellationToken ct)
+    {
+        if (database.IsPostgres) await shared.HitAsync(SharedKey(key), _limit, _window, ct);
+        else Failed(key);
+    }
+
+    public async Task SucceededAsync(string key, CancellationToken ct)
+    {
+        if (database.IsPostgres) await shared.ResetAsync(SharedKey(key), ct);
+        else Succeeded(key);
+    }
+
+    private static string SharedKey(string key) =>
+        "signin:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 
     public void Failed(string key)
     {

@@ -64,7 +64,8 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
             return (null, Problems.Forbidden($"You are {state} until {until} UTC and cannot post."));
         }
         if (viewer.IsModerator) return (member, null);
-        return limiter.Post(member.Id, now - member.JoinedAt < TimeSpan.FromHours(options.NewMemberHours)) is { } limited ? (null, limited)
+        var isNew = now - member.JoinedAt < TimeSpan.FromHours(options.NewMemberHours);
+        return await limiter.PostAsync(member.Id, isNew, ct) is { } limited ? (null, limited)
             : (member, null);
     }
 

@@ -1,13 +1,16 @@
 using System.Threading.RateLimiting;
+using Community.Web.Data;
 using Community.Web.Infrastructure.Problems;
+using Community.Web.Infrastructure.Security;
 
 namespace Community.Web.Features.Forums;
 
 /// <summary>
 /// Per-member limits on posting and flagging. Done in the handler rather than as a route policy because the
-/// partition depends on how long ago the member joined, which needs the member record.
+/// partition depends on how long ago the member joined, which needs the member record. On PostgreSQL (several servers) the
+/// windows are counted in the database, so hitting N servers does not give N allowances; on SQLite (one server) in memory.
 /// </summary>
-public sealed class PostingLimiter(ForumOptions options) : IDisposable
+public sealed class PostingLimiter(ForumOptions options, DatabaseOptions database, RateCounters shared) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _posts = PartitionedRateLimiter.Create<string, string>(key =>
         RateLimitPartition.GetFixedWindowLimiter(key, k => new FixedWindowRateLimiterOptions
@@ -25,12 +28,29 @@ public sealed class PostingLimiter(ForumOptions options) : IDisposable
             QueueLimit = 0,
         }));
 
+    private const string PostMessage = "You are posting too fast.", FlagMessage = "You have flagged a lot of posts recently.";
+
     /// <summary>Null when the member may post now; otherwise the 429 to answer.</summary>
-    public ProblemHttpResult? Post(string memberId, bool isNewMember) =>
-        Acquire(_posts, (isNewMember ? "new:" : "old:") + memberId, "You are posting too fast.");
+    public async ValueTask<ProblemHttpResult?> PostAsync(string memberId, bool isNewMember, CancellationToken ct)
+    {
+        if (!database.IsPostgres) return Acquire(_posts, (isNewMember ? "new:" : "old:") + memberId, PostMessage);
+        var limit = Math.Max(1, isNewMember ? options.NewMemberPostsPerMinute : options.PostsPerMinute);
+        return TooMany(await shared.HitAsync("post:" + memberId, limit, TimeSpan.FromMinutes(1), ct), PostMessage);
+    }
 
     /// <summary>Null when the member may flag now; otherwise the 429 to answer.</summary>
-    public ProblemHttpResult? Flag(string memberId) => Acquire(_flags, memberId, "You have flagged a lot of posts recently.");
+    public async ValueTask<ProblemHttpResult?> FlagAsync(string memberId, CancellationToken ct)
+    {
+        if (!database.IsPostgres) return Acquire(_flags, memberId, FlagMessage);
+        return TooMany(await shared.HitAsync("flag:" + memberId, Math.Max(1, options.FlagsPerHour), TimeSpan.FromHours(1), ct), FlagMessage);
+    }
+
+    private static ProblemHttpResult? TooMany(TimeSpan? retryAfter, string message)
+    {
+        if (retryAfter is not { } wait) return null;
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        return Problems.TooMany($"{message} Try again in {seconds} seconds.", seconds);
+    }
 
     private static ProblemHttpResult? Acquire(PartitionedRateLimiter<string> limiter, string key, string message)
     {

@@ -10,7 +10,7 @@ internal static class HealthEndpoints
     /// <summary>GET /healthz: 200 when the database answers, 503 otherwise. Cheap enough for a load balancer to poll.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", async (CommunityDb db, DatabaseOptions options, CancellationToken ct) =>
+        app.MapGet("/healthz", async (CommunityDb db, DatabaseOptions options, IServiceProvider services, CancellationToken ct) =>
         {
             var provider = options.IsPostgres ? "postgres" : "sqlite";
             try
@@ -21,6 +21,7 @@ internal static class HealthEndpoints
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                if (DatabaseFaults.IsUnreachable(ex)) DatabaseFaults.ForgetPooledConnections(services);
                 return Results.Json(new Health("unhealthy", "unreachable", provider), statusCode: 503);
             }
         }).WithTags("Health").DisableRateLimiting();

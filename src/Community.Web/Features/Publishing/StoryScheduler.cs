@@ -1,18 +1,25 @@
 using Community.Web.Data;
 using Community.Web.Features.Media;
+using Community.Web.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Publishing;
 
 /// <summary>
 /// Flips scheduled stories to published when their time comes. Pages do not wait for it: a scheduled story is
-/// visible from its time on (check-on-read); this job makes the state in the editor and the database match.
+/// visible from its time on (check-on-read); this job makes the state in the editor and the database match. With several
+/// servers only the holder of the job's lease flips stories, so each publishes (and announces) once.
 /// </summary>
 internal sealed partial class StoryScheduler(
     IServiceScopeFactory scopes, StoryCatalog catalog, MediaLibrary media, TimeProvider clock, PublishingOptions options,
-    ILogger<StoryScheduler> logger)
+    JobLeases leases, ILogger<StoryScheduler> logger)
     : BackgroundService
 {
+    public const string Job = "publishing.scheduler";
+
+    /// <summary>Long enough to outlast a slow pass; short enough that another server takes over soon after a crash.</summary>
+    private TimeSpan LeaseLength => TimeSpan.FromSeconds(Math.Max(30, options.SchedulerSeconds * 3));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.WarmOnStart)
@@ -33,7 +40,7 @@ internal sealed partial class StoryScheduler(
         {
             try
             {
-                await PublishDueAsync(stoppingToken);
+                await RunOnceAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -42,6 +49,17 @@ internal sealed partial class StoryScheduler(
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try { await leases.ReleaseAsync(Job, cancellationToken); }
+        catch (Exception e) when (e is not OperationCanceledException) { LogFailed(logger, e); }
+    }
+
+    /// <summary>One pass of the job: publishes what is due when this server holds the job, else returns null (another server runs it).</summary>
+    public async Task<int?> RunOnceAsync(CancellationToken ct) =>
+        await leases.TryHoldAsync(Job, LeaseLength, ct) ? await PublishDueAsync(ct) : null;
 
     public async Task<int> PublishDueAsync(CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using Community.Web.Data;
 using Community.Web.Features.Accounts;
+using Community.Web.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Referrals;
@@ -79,8 +80,12 @@ public sealed class ReferralMaintenance(CommunityDb db, ProgramStore programs, R
     }
 }
 
-internal sealed partial class ReferralPurgeJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ReferralPurgeJob> logger) : BackgroundService
+/// <summary>Runs the purge hourly, on one server at a time (the holder of its lease).</summary>
+internal sealed partial class ReferralPurgeJob(IServiceScopeFactory scopes, TimeProvider clock, JobLeases leases, ILogger<ReferralPurgeJob> logger)
+    : BackgroundService
 {
+    public const string Job = "referrals.purge";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
@@ -88,6 +93,8 @@ internal sealed partial class ReferralPurgeJob(IServiceScopeFactory scopes, Time
         {
             try
             {
+                // The lease outlives the hour between passes: the holder keeps the job, another server takes it after a crash.
+                if (!await leases.TryHoldAsync(Job, TimeSpan.FromMinutes(90), stoppingToken)) continue;
                 await using var scope = scopes.CreateAsyncScope();
                 var purged = await scope.ServiceProvider.GetRequiredService<ReferralMaintenance>().PurgeAsync(stoppingToken);
                 if (purged > 0) LogPurged(logger, purged);

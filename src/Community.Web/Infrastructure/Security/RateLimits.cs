@@ -29,6 +29,7 @@ public static class RateLimits
     {
         var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddSingleton(options);
+        services.AddSingleton<RateCounters>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -62,6 +63,39 @@ public static class RateLimits
                 }));
         });
         return services;
+    }
+
+    /// <summary>
+    /// On PostgreSQL (several servers) also counts the <see cref="Auth"/> and <see cref="Email"/> policies in the database, after the
+    /// in-process limiter: a client that spreads its attempts over N servers gets one allowance, not N. The same 429 answer.
+    /// On SQLite (one server) the in-process limiter is the whole story and this adds nothing to the pipeline.
+    /// </summary>
+    public static IApplicationBuilder UseSharedRateLimits(this IApplicationBuilder app)
+    {
+        if (!app.ApplicationServices.GetRequiredService<Data.DatabaseOptions>().IsPostgres) return app;
+        var options = app.ApplicationServices.GetRequiredService<RateLimitOptions>();
+        var counters = app.ApplicationServices.GetRequiredService<RateCounters>();
+        return app.Use(async (http, next) =>
+        {
+            var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+            var (key, limit, window) = policy switch
+            {
+                Auth => ("auth:" + ClientKey(http), options.AuthPerWindow, TimeSpan.FromSeconds(Math.Max(1, options.AuthWindowSeconds))),
+                Email => ("email:" + UserKey(http), options.EmailPerHour, TimeSpan.FromHours(1)),
+                _ => (null, 0, TimeSpan.Zero),
+            };
+            if (key is not null && http.GetEndpoint()?.Metadata.GetMetadata<DisableRateLimitingAttribute>() is null
+                && await counters.HitAsync(key, limit, window, http.RequestAborted) is { } wait)
+            {
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await Results.Problem($"Too many attempts. Try again in {seconds} seconds.", statusCode: 429, title: "Too many requests",
+                    extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = seconds }).ExecuteAsync(http);
+                return;
+            }
+            await next(http);
+        });
     }
 
     /// <summary>The client address (after forwarded-header processing when enabled).</summary>

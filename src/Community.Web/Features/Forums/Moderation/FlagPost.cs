@@ -34,7 +34,7 @@ public static class FlagPost
             if (post.IsDeleted) return Problems.Conflict("This post was deleted.");
             var me = viewer.MemberId!;
             if (await db.Set<PostFlag>().AnyAsync(f => f.PostId == postId && f.MemberId == me, ct)) return Problems.Conflict(Already);
-            if (!viewer.IsModerator && limiter.Flag(me) is { } limited) return limited;
+            if (!viewer.IsModerator && await limiter.FlagAsync(me, ct) is { } limited) return limited;
             var flag = new PostFlag { PostId = postId, MemberId = me, Reason = request.Reason!.Trim(), CreatedAt = clock.GetUtcNow().UtcDateTime };
             await using (var tx = await db.BeginWriteAsync(ct))
             {
