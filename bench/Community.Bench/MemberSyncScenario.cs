@@ -45,8 +45,28 @@ internal static class MemberSyncScenario
         var elapsed = run.Elapsed.TotalSeconds;
         var sorted = latencies.OrderBy(x => x).ToList();
         var rate = sorted.Count / elapsed;
+        var referenceRate = await SameSendersOnReferenceAsync(report.App!, seconds);
         report.Add("Members", "member sync upserts/s (PUT /api/members/external, half creates), 32 concurrent senders", "≥ 500 upserts/s",
             $"{Report.F(rate, "0")}/s, p99 {Report.F(Percentiles.Of(sorted, 99), "0.0")} ms{(failures.IsEmpty ? "" : $", {failures.Count} failed: {failures.First()}")}",
-            rate >= 500 && failures.IsEmpty, report.VsRate(rate));
+            rate >= 500 && failures.IsEmpty,
+            $"{Report.F(rate / referenceRate, "0.000")}× ref (the same 32 senders against the reference app, right after: {Report.F(referenceRate, "0")} req/s)");
+    }
+
+    /// <summary>The same client, concurrency and duration against the reference app's 2-byte answer: the machine's pace just then.</summary>
+    private static async Task<double> SameSendersOnReferenceAsync(ReferenceApp reference, int seconds)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 32 }) { BaseAddress = new Uri(reference.Url) };
+        var count = 0L;
+        var deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(seconds, 5) * Stopwatch.Frequency);
+        var run = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                using var response = await http.GetAsync("/small");
+                if (response.IsSuccessStatusCode) Interlocked.Increment(ref count);
+            }
+        })));
+        return count / run.Elapsed.TotalSeconds;
     }
 }

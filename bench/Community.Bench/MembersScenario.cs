@@ -1,8 +1,7 @@
 namespace Community.Bench;
 
 /// <summary>
-/// Issue #8: what a signed-in member's reads cost next to an anonymous reader's, and what the request log (on by default)
-/// costs next to a server with it off. Measured as server CPU per request (from /proc), which a busy machine disturbs
+/// Issue #8: what a signed-in member's reads cost next to an anonymous reader's. Measured as server CPU per request (from /proc), which a busy machine disturbs
 /// far less than requests per second.
 /// </summary>
 internal static class MembersScenario
@@ -19,104 +18,41 @@ internal static class MembersScenario
         var cookie = member.CookieHeader;
         var window = $"{server.Url}/api/threads/{threadId}/posts?after=0&limit=50";
 
-        // CPU per request wobbles by a fifth between runs of the same build, so one run decides nothing: after one unmeasured
-        // pass (JIT, tiering), Rounds rounds each measure anonymous, member and /me back to back (order flipped every other
-        // round, so drift favours neither), and the rows give the median of the per-round ratios with their spread.
+        // Anonymous, member and /me measured in alternating rounds (CpuRounds), each row the median of the per-round ratios.
         var anonymousUrl = window;
         var meUrl = $"{server.Url}/api/threads/{threadId}/me";
-        foreach (var (url, withCookie) in new[] { (anonymousUrl, false), (window, true), (meUrl, true) })
-            await Wrk.CpuPerRequestAsync(server, url, seconds, withCookie ? cookie : null);
-        var rounds = new List<Round>();
-        for (var i = 0; i < Rounds; i++)
-        {
-            await QuietAsync(server);
-            (LoadResult Load, double Cpu) a, m, self;
-            if (i % 2 == 0)
-            {
-                a = await Wrk.CpuPerRequestAsync(server, anonymousUrl, seconds);
-                m = await Wrk.CpuPerRequestAsync(server, window, seconds, cookie);
-                self = await Wrk.CpuPerRequestAsync(server, meUrl, seconds, cookie);
-            }
-            else
-            {
-                self = await Wrk.CpuPerRequestAsync(server, meUrl, seconds, cookie);
-                m = await Wrk.CpuPerRequestAsync(server, window, seconds, cookie);
-                a = await Wrk.CpuPerRequestAsync(server, anonymousUrl, seconds);
-            }
-            rounds.Add(new Round(a.Load, a.Cpu, m.Load, m.Cpu, self.Load, self.Cpu));
-            Console.WriteLine($"    round {i + 1}/{Rounds}: anonymous {Report.F(a.Cpu, "0")} µs, member {Report.F(m.Cpu / a.Cpu, "0.00")}×, " +
-                $"/me {Report.F(self.Cpu / a.Cpu, "0.00")}×");
-        }
+        var runs = await CpuRounds.MeasureAsync([new CpuLeg(server, anonymousUrl), new CpuLeg(server, window, cookie), new CpuLeg(server, meUrl, cookie)],
+            seconds, (i, r) => Console.WriteLine($"    round {i + 1}/{Rounds}: anonymous {Report.F(r[0].Cpu, "0")} µs, " +
+                $"member {Report.F(r[1].Cpu / r[0].Cpu, "0.00")}×, /me {Report.F(r[2].Cpu / r[0].Cpu, "0.00")}×"));
+        var rounds = runs.Select(r => new Round(r[0].Load, r[0].Cpu, r[1].Load, r[1].Cpu, r[2].Load, r[2].Cpu)).ToList();
         var sameBytes = await reference.MeasureAsync(window, seconds);
 
-        var anonymous = rounds.OrderBy(r => r.AnonymousCpu).ElementAt(Rounds / 2);
-        var anonymousSpread = $"{Report.F(rounds.Min(r => r.AnonymousCpu), "0")}–{Report.F(rounds.Max(r => r.AnonymousCpu), "0")}";
+        var anonymous = CpuRounds.Median(rounds, r => r.AnonymousCpu);
+        var anonymousSpread = CpuRounds.Spread(rounds, r => r.AnonymousCpu, "0", "");
         report.Add("Members", "thread read API (50 posts), anonymous: server CPU per request", "informational",
             $"{Report.F(anonymous.AnonymousCpu, "0")} µs/request, median of {Rounds} rounds (spread {anonymousSpread} µs; " +
             $"{Report.F(anonymous.Anonymous.RequestsPerSecond, "0")} req/s, p99 {Report.F(anonymous.Anonymous.P99Ms, "0.00")} ms)",
             null, Report.VsSameBytes(anonymous.Anonymous, sameBytes));
 
-        var median = rounds.OrderBy(r => r.MemberRatio).ElementAt(Rounds / 2);
+        var median = CpuRounds.Median(rounds, r => r.MemberRatio);
         var memberErrors = rounds.Sum(r => r.Member.Errors);
         report.Add("Members", "thread read API (50 posts), signed-in member: CPU per request vs anonymous", "≤ 1.3×",
-            $"{Report.F(median.MemberRatio, "0.00")}× median of {Rounds} alternating rounds (spread {Spread(rounds, r => r.MemberRatio)}; " +
+            $"{Report.F(median.MemberRatio, "0.00")}× median of {Rounds} alternating rounds (spread {CpuRounds.Spread(rounds, r => r.MemberRatio)}; " +
             $"{Report.F(median.MemberCpu, "0")} µs/request, {Report.F(median.Member.RequestsPerSecond, "0")} req/s)",
             median.MemberRatio <= 1.3 && memberErrors == 0, Report.VsSameBytes(median.Member, sameBytes));
 
-        var meMedian = rounds.OrderBy(r => r.MeRatio).ElementAt(Rounds / 2);
+        var meMedian = CpuRounds.Median(rounds, r => r.MeRatio);
         report.Add("Members", "GET /api/threads/{id}/me (once per thread view): CPU per request vs anonymous thread read", "≤ 2×",
-            $"{Report.F(meMedian.MeRatio, "0.00")}× median of {Rounds} rounds (spread {Spread(rounds, r => r.MeRatio)}; " +
+            $"{Report.F(meMedian.MeRatio, "0.00")}× median of {Rounds} rounds (spread {CpuRounds.Spread(rounds, r => r.MeRatio)}; " +
             $"{Report.F(meMedian.MeCpu, "0")} µs/request, {Report.F(meMedian.Me.RequestsPerSecond, "0")} req/s)",
             meMedian.MeRatio <= 2 && rounds.Sum(r => r.Me.Errors) == 0, report.VsRate(meMedian.Me.RequestsPerSecond));
     }
 
-    /// <summary>
-    /// Waits (up to a minute) until the idle server uses under 3% of a core: work left over from seeding (story renditions,
-    /// outboxes) otherwise lands in whichever run comes next; the first round once measured anonymous reads at 5× the rest.
-    /// </summary>
-    private static async Task QuietAsync(Server server)
-    {
-        for (var i = 0; i < 60; i++)
-        {
-            var before = server.CpuSeconds();
-            await Task.Delay(1000);
-            if (server.CpuSeconds() - before < 0.03) return;
-        }
-        Console.WriteLine("    (the server did not go quiet within a minute; measuring anyway)");
-    }
-
-    /// <summary>Rounds of the member scenario; odd, so the median is one round's figure.</summary>
-    public const int Rounds = 7;
+    private const int Rounds = CpuRounds.Count;
 
     private sealed record Round(LoadResult Anonymous, double AnonymousCpu, LoadResult Member, double MemberCpu, LoadResult Me, double MeCpu)
     {
         public double MemberRatio => MemberCpu / AnonymousCpu;
         public double MeRatio => MeCpu / AnonymousCpu;
-    }
-
-    private static string Spread(List<Round> rounds, Func<Round, double> ratio) =>
-        $"{Report.F(rounds.Min(ratio), "0.00")}–{Report.F(rounds.Max(ratio), "0.00")}×";
-
-    private static (LoadResult? Load, double Cpu) Cheaper((LoadResult? Load, double Cpu) best, (LoadResult Load, double Cpu) run) =>
-        best.Load is null || run.Cpu < best.Cpu ? run : best;
-
-    /// <summary>The same anonymous read on the default server (request log on) and on a second one started with it off.</summary>
-    public static async Task RequestLogAsync(string repo, int port, Server withLog, ReferenceApp reference, Report report, int seconds)
-    {
-        var url = "/api/categories";
-        (LoadResult? Load, double Cpu) withLogRun = default, quietRun = default;
-        await using (var quiet = await Server.StartAsync(repo, port, null, "--Logging:LogLevel:Community.RequestLog=Warning"))
-        {
-            for (var round = 0; round < 2; round++)
-            {
-                withLogRun = Cheaper(withLogRun, await Wrk.CpuPerRequestAsync(withLog, withLog.Url + url, seconds));
-                quietRun = Cheaper(quietRun, await Wrk.CpuPerRequestAsync(quiet, quiet.Url + url, seconds));
-            }
-        }
-        var (on, onCpu, offCpu) = (withLogRun.Load!, withLogRun.Cpu, quietRun.Cpu);
-        var sameBytes = await reference.MeasureAsync(withLog.Url + url, seconds);
-        report.Add("Site", "request log on (the default) vs off: CPU per request, GET /api/categories", "≤ 1.10×",
-            $"{Report.F(onCpu / offCpu, "0.00")}× ({Report.F(onCpu, "0")} vs {Report.F(offCpu, "0")} µs/request; {Report.F(on.RequestsPerSecond, "0")} req/s with the log)",
-            onCpu / offCpu <= 1.10, Report.VsSameBytes(on, sameBytes));
     }
 }

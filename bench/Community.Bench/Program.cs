@@ -1,7 +1,7 @@
 using Community.Bench;
 
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
-//        [--only site,media,forums,referrals,publishing,members,embed,search,memory,live,webhooks,billing,cache] [--out file.md]
+//        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,webhooks,billing,cache] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
 var report = new Report();
@@ -45,7 +45,7 @@ static async Task RunScenariosAsync(Options options, Report report)
     if (options.Wants("media") && report.Label is null) MediaScenario.Run(report);
 
     // The areas measured on one shared server; "memory" and "live" start their own.
-    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search", "embed"))
+    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search", "embed", "sso", "sync"))
     {
         await using var server = await Server.StartAsync(options.Repo, options.Port);
         // Let start-up work (JIT, caches, demo seeding) settle before measuring memory and throughput.
@@ -55,14 +55,16 @@ static async Task RunScenariosAsync(Options options, Report report)
         if (options.Wants("publishing")) await PublishingScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("referrals")) await ReferralsScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("embed")) await EmbedScenario.RunAsync(server, report, options.Seconds);
+        if (options.WantsAny("embed", "sso")) await SsoScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("members")) await MembersScenario.RunAsync(server, report.App!, report, options.Seconds);
-        if (options.Wants("members")) await MembersScenario.RequestLogAsync(options.Repo, options.Port + 4, server, report.App!, report, options.Seconds);
-        if (options.Wants("members")) await MemberSyncScenario.RunAsync(server, report, options.Seconds);
+        if (options.WantsAny("members", "sync")) await MemberSyncScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("search")) await SearchScenario.RunAsync(server, report, options.SearchPosts);
         if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
     }
 
+    // Two fresh servers of their own (ports of "memory" and of the old single quiet server), so after the shared one has stopped.
+    if (options.WantsAny("members", "requestlog")) await RequestLogScenario.RunAsync(options.Repo, options.Port + 2, options.Port + 4, report, options.Seconds);
     if (options.Wants("memory")) await IdleMemoryScenario.RunAsync(options.Repo, options.Port + 2, report);
     if (options.Wants("live")) await LiveScenario.RunAsync(options.Repo, options.Port + 3, report, options.StreamSeconds);
     if (options.Wants("billing")) await BillingScenario.RunAsync(options.Repo, options.Port + 8, report, options.Seconds);

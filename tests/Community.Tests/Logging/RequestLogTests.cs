@@ -15,7 +15,16 @@ public sealed class RequestLogTests
     {
         private readonly MemoryStream _bytes = new();
         public string Text { get { lock (_bytes) return Encoding.UTF8.GetString(_bytes.ToArray()); } }
-        public override void Write(byte[] buffer, int offset, int count) { lock (_bytes) _bytes.Write(buffer, offset, count); }
+        public int Writes { get { lock (_bytes) return _writes; } }
+        private int _writes;
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            lock (_bytes)
+            {
+                _writes++;
+                _bytes.Write(buffer, offset, count);
+            }
+        }
         public override void Flush() { }
         public override bool CanRead => false;
         public override bool CanSeek => false;
@@ -42,6 +51,22 @@ public sealed class RequestLogTests
                 services.AddSingleton(sp => new RequestLogWriter(sp.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLog.Category), Output));
             });
         }
+    }
+
+    [Fact]
+    public async Task Lines_are_written_in_batches_not_one_write_per_request()
+    {
+        await using var factory = new LoggingFactory();
+        using var client = factory.CreateClient();
+        const int requests = 60;
+        for (var i = 0; i < requests; i++) await client.GetAsync($"/healthz?n={i}");
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        static int Lines(string text) => text.Split('\n').Count(l => l.Contains(" GET /healthz ", StringComparison.Ordinal));
+        while (Lines(factory.Output.Text) < requests && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(requests, Lines(factory.Output.Text));
+        // A write per few requests costs a thread-pool wake-up and a system call each: more than the request.
+        Assert.True(factory.Output.Writes <= requests / 3, $"{factory.Output.Writes} writes for {requests} requests");
     }
 
     [Fact]

@@ -59,6 +59,9 @@ public sealed class MemberRegistration(UserManager<Member> users, TimeProvider c
     public async Task<string> FreeHandleAsync(string handle)
     {
         var normalized = users.NormalizeName(handle);
+        // The usual case, a free handle, is one index seek; the prefix query below cannot use the index (SQLite's LIKE
+        // ignores case) and reads every member, which a burst of just-in-time members from the sync API pays per create.
+        if (!await users.Users.AnyAsync(u => u.NormalizedUserName == normalized)) return handle;
         var taken = await users.Users.Where(u => u.NormalizedUserName!.StartsWith(normalized!))
             .Select(u => u.NormalizedUserName!).ToListAsync();
         if (!taken.Contains(normalized!)) return handle;

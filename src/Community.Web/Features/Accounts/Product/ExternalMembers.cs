@@ -62,13 +62,12 @@ public sealed class ExternalMembers(CommunityDb db, UserManager<Member> users, M
     {
         await using var tx = await db.BeginWriteAsync(ct);
         Member? member = null;
-        if (await users.Users.Where(m => m.ExternalId == p.ExternalId).Select(m => m.Id).FirstOrDefaultAsync(ct) is { } id)
-        {
-            // An UPDATE that changes nothing takes the row lock first: parallel upserts of one member (a burst of syncs on several
-            // servers) queue here and then read the winner's row, instead of failing on its concurrency stamp over and over.
-            await db.Users.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalId, m => m.ExternalId), ct);
-            member = await users.Users.FirstOrDefaultAsync(m => m.Id == id, ct);
-        }
+        // An UPDATE that changes nothing takes the row lock first: parallel upserts of one member (a burst of syncs on several
+        // servers) queue here and then read the winner's row, instead of failing on its concurrency stamp over and over.
+        // It also says whether the member exists, so a new member costs no extra query.
+        if (await db.Users.Where(m => m.ExternalId == p.ExternalId)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ExternalId, m => m.ExternalId), ct) > 0)
+            member = await users.Users.FirstOrDefaultAsync(m => m.ExternalId == p.ExternalId, ct);
         var outcome = UpsertOutcome.Updated;
         if (member is null && p.Email is not null && await users.FindByEmailAsync(p.Email) is { } local)
         {
@@ -103,6 +102,10 @@ public sealed class ExternalMembers(CommunityDb db, UserManager<Member> users, M
                 JoinedAt = clock.GetUtcNow().UtcDateTime,
                 EmailConfirmed = p.EmailVerified,
             };
+            // The product's fields and the Member role go in with the member's own INSERT (one save instead of three).
+            Apply(member, p, created: true);
+            var roleId = await db.Roles.Where(r => r.NormalizedName == MemberRole).Select(r => r.Id).FirstOrDefaultAsync(ct);
+            if (roleId is not null) db.UserRoles.Add(new IdentityUserRole<string> { UserId = member.Id, RoleId = roleId });
             var created = await users.CreateAsync(member);
             if (!created.Succeeded)
             {
@@ -111,25 +114,56 @@ public sealed class ExternalMembers(CommunityDb db, UserManager<Member> users, M
                 return new Attempt(created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail") ? null
                     : Refused(string.Join(" ", created.Errors.Select(e => e.Description))), false);
             }
-            await users.AddToRoleAsync(member, Roles.Member);
-            outcome = UpsertOutcome.Created;
+            if (roleId is null) await users.AddToRoleAsync(member, Roles.Member);
+            // Announced as before when the member starts with a plan or account (a segment), though no server can know them yet.
+            var announce = await MapRolesAsync(member, p) | (member.Plan, member.AccountId) != (null, null);
+            await tx.CommitAsync(ct);
+            return new Attempt(new UpsertResult(member.Id, UpsertOutcome.Created), announce);
         }
-        else await RefreshEmailAsync(member, p);
+        var emailChanged = await RefreshEmailAsync(member, p);
 
         var segment = (member.Plan, member.AccountId);
-        Apply(member, p, outcome == UpsertOutcome.Created);
+        Apply(member, p, created: false);
         // A new plan or account changes which segment categories the member may read: every server re-checks at once.
         var rolesChanged = await MapRolesAsync(member, p) | segment != (member.Plan, member.AccountId);
-        var saved = await users.UpdateAsync(member);
-        if (!saved.Succeeded)
+        if (emailChanged || outcome == UpsertOutcome.Linked)
         {
-            db.ChangeTracker.Clear();
-            // Two updates of one member raced (its concurrency stamp moved): read it again and apply this profile on top.
-            return new Attempt(saved.Errors.Any(e => e.Code == "ConcurrencyFailure") ? null
-                : Refused(string.Join(" ", saved.Errors.Select(e => e.Description))), false);
+            // The email or the link changed: Identity's update re-checks that the user name and email are free.
+            var saved = await users.UpdateAsync(member);
+            if (!saved.Succeeded)
+            {
+                db.ChangeTracker.Clear();
+                // Two updates of one member raced (its concurrency stamp moved): read it again and apply this profile on top.
+                return new Attempt(saved.Errors.Any(e => e.Code == "ConcurrencyFailure") ? null
+                    : Refused(string.Join(" ", saved.Errors.Select(e => e.Description))), false);
+            }
         }
+        else if (!await SaveProfileAsync(member)) return new Attempt(null, false);
         await tx.CommitAsync(ct);
         return new Attempt(new UpsertResult(member.Id, outcome), rolesChanged);
+    }
+
+    private static readonly string MemberRole = Roles.Member.ToUpperInvariant();
+
+    /// <summary>
+    /// A profile refresh (plan, account, name, attributes) writes only the changed columns and a new concurrency stamp, and nothing
+    /// when nothing changed: Identity's update would re-check the unchanged user name and email (two queries) and write every column.
+    /// False when a parallel update of the member won.
+    /// </summary>
+    private async Task<bool> SaveProfileAsync(Member member)
+    {
+        if (!db.ChangeTracker.HasChanges()) return true;
+        member.ConcurrencyStamp = Guid.NewGuid().ToString();
+        try
+        {
+            await db.SaveChangesAsync();
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     private void Apply(Member member, ProductProfile p, bool created)
@@ -156,17 +190,18 @@ public sealed class ExternalMembers(CommunityDb db, UserManager<Member> users, M
     }
 
     /// <summary>A verified new address at the product follows the member here, unless another account holds it.</summary>
-    private async Task RefreshEmailAsync(Member member, ProductProfile p)
+    private async Task<bool> RefreshEmailAsync(Member member, ProductProfile p)
     {
-        if (p.Email is null || !p.EmailVerified || string.Equals(p.Email, member.Email, StringComparison.OrdinalIgnoreCase)) return;
+        if (p.Email is null || !p.EmailVerified || string.Equals(p.Email, member.Email, StringComparison.OrdinalIgnoreCase)) return false;
         if (await users.FindByEmailAsync(p.Email) is not null)
         {
             log.EmailTaken(member.Id);
-            return;
+            return false;
         }
         member.Email = p.Email;
         member.NormalizedEmail = users.NormalizeEmail(p.Email);
         member.EmailConfirmed = true;
+        return true;
     }
 
     /// <summary>Adds and removes only the roles the admin mapped from groups; roles granted by hand outside the map stay.</summary>

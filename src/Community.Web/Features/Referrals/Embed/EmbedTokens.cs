@@ -39,17 +39,26 @@ public sealed class EmbedTokens(EmbedOptions options, TimeProvider clock, IServi
         RequireExpirationTime = true,
     };
 
-    public async Task<EmbedIdentity> ResolveAsync(string? token, CancellationToken ct)
+    /// <summary>A token seen before resolves without an await (no task or state machine): the panel's hot path.</summary>
+    public ValueTask<EmbedIdentity> ResolveAsync(string? token, CancellationToken ct)
     {
-        if (!options.Enabled) return Refuse(EmbedRefusal.Disabled);
-        if (string.IsNullOrWhiteSpace(token)) return Refuse(EmbedRefusal.Missing);
+        if (!options.Enabled) return new(Refuse(EmbedRefusal.Disabled));
+        if (string.IsNullOrWhiteSpace(token)) return new(Refuse(EmbedRefusal.Missing));
         var now = clock.GetUtcNow().UtcDateTime;
-        if (_validated.TryGetValue(token, out var known))
-        {
-            if (known.Expires + Skew <= now) return Refuse(EmbedRefusal.Expired);
-            // A member deactivated since (on any server: the session state is dropped everywhere) loses the panel at once.
-            return await Deactivated(known.MemberId, ct) ? Refuse(EmbedRefusal.UnknownMember) : new EmbedIdentity(known.MemberId, EmbedRefusal.None);
-        }
+        if (!_validated.TryGetValue(token, out var known)) return new(ValidateAsync(token, now, ct));
+        if (known.Expires + Skew <= now) return new(Refuse(EmbedRefusal.Expired));
+        var session = sessions.GetAsync(known.MemberId, ct);
+        return session.IsCompletedSuccessfully ? new(Known(known.MemberId, session.Result)) : KnownAsync(known.MemberId, session);
+    }
+
+    private async ValueTask<EmbedIdentity> KnownAsync(string memberId, ValueTask<MemberSession> session) => Known(memberId, await session);
+
+    // A member deactivated since (on any server: the session state is dropped everywhere) loses the panel at once.
+    private EmbedIdentity Known(string memberId, MemberSession session) =>
+        ReferenceEquals(session, MemberSession.Gone) ? Refuse(EmbedRefusal.UnknownMember) : new EmbedIdentity(memberId, EmbedRefusal.None);
+
+    private async Task<EmbedIdentity> ValidateAsync(string token, DateTime now, CancellationToken ct)
+    {
         if (token.Length > MaxTokenLength) return Refuse(EmbedRefusal.Invalid);
 
         var result = await _handler.ValidateTokenAsync(token, _parameters);
@@ -69,9 +78,6 @@ public sealed class EmbedTokens(EmbedOptions options, TimeProvider clock, IServi
         _validated[token] = (memberId, expires);
         return new EmbedIdentity(memberId, EmbedRefusal.None);
     }
-
-    private async ValueTask<bool> Deactivated(string memberId, CancellationToken ct) =>
-        ReferenceEquals(await sessions.GetAsync(memberId, ct), MemberSession.Gone);
 
     private EmbedIdentity Refuse(EmbedRefusal refusal)
     {

@@ -17,19 +17,36 @@ internal static class ShowEmbedPanel
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet(Path, Handle).ExcludeFromDescription();
 
-    private static async Task<IResult> Handle(HttpContext http, EmbedTokens tokens, EmbedPanels panels, AssetUrls assets, string? token,
+    private const string Html = "text/html; charset=utf-8";
+
+    /// <summary>A known token and a cached panel complete without an await: the hot path allocates no task.</summary>
+    private static ValueTask<IResult> Handle(HttpContext http, EmbedTokens tokens, EmbedPanels panels, AssetUrls assets, string? token,
         string? theme, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
         var dark = string.Equals(theme, "dark", StringComparison.OrdinalIgnoreCase);
-        var who = await tokens.ResolveAsync(token, ct);
-        if (who.Refusal != EmbedRefusal.None)
-        {
-            var (status, title, detail) = Explain(who.Refusal);
-            return Results.Content(Page(assets, dark, title, Error(title, detail)), "text/html; charset=utf-8", Encoding.UTF8, status);
-        }
-        var panel = await panels.GetAsync(who.MemberId, ct);
-        return Results.Bytes(dark ? panel.DarkPage : panel.LightPage, "text/html; charset=utf-8");
+        var who = tokens.ResolveAsync(token, ct);
+        return who.IsCompletedSuccessfully ? ShowFor(who.Result, panels, assets, dark, ct) : ResolveThenShowAsync(who, panels, assets, dark, ct);
+    }
+
+    private static ValueTask<IResult> ShowFor(EmbedIdentity who, EmbedPanels panels, AssetUrls assets, bool dark, CancellationToken ct)
+    {
+        if (who.Refusal != EmbedRefusal.None) return new(Refused(assets, dark, who.Refusal));
+        var panel = panels.GetAsync(who.MemberId, ct);
+        return panel.IsCompletedSuccessfully ? new(Show(panel.Result, dark)) : AwaitPanelAsync(panel, dark);
+    }
+
+    private static async ValueTask<IResult> ResolveThenShowAsync(ValueTask<EmbedIdentity> resolving, EmbedPanels panels, AssetUrls assets,
+        bool dark, CancellationToken ct) => await ShowFor(await resolving, panels, assets, dark, ct);
+
+    private static async ValueTask<IResult> AwaitPanelAsync(ValueTask<EmbedPanel> panel, bool dark) => Show(await panel, dark);
+
+    private static IResult Show(EmbedPanel panel, bool dark) => Results.Bytes(dark ? panel.DarkPage : panel.LightPage, Html);
+
+    private static IResult Refused(AssetUrls assets, bool dark, EmbedRefusal refusal)
+    {
+        var (status, title, detail) = Explain(refusal);
+        return Results.Content(Page(assets, dark, title, Error(title, detail)), Html, Encoding.UTF8, status);
     }
 
     internal static byte[] PanelPage(AssetUrls assets, bool dark, EmbedPanel panel, string baseUrl) =>
