@@ -10,23 +10,46 @@ namespace Community.Web.Infrastructure.Live;
 /// server reaches viewers connected to any other. NOTIFY payloads are limited to 8000 bytes, so larger
 /// messages are split by UTF-8 bytes into numbered chunks sent in one transaction (PostgreSQL keeps their order).
 /// </summary>
-internal sealed class PostgresLiveBus(NpgsqlDataSource dataSource) : ILiveBus
+internal sealed partial class PostgresLiveBus(NpgsqlDataSource dataSource, ILogger<PostgresLiveBus> logger) : ILiveBus
 {
     public const string Channel = "community_live";
 
     /// <summary>The hub message that tells every connected page to catch up by sequence number now (the bus may have lost messages).</summary>
     public const string Resync = "Resync";
 
+    /// <summary>
+    /// Publishes after the change has committed, so a failure here must not fail the request (the write is saved; a 503 would
+    /// make the user retry it). A pooled connection that died is retried once on a fresh one; beyond that the message is logged
+    /// and dropped: pages catch up by sequence number, and when the database is back every listener reconnects and sends
+    /// <see cref="Resync"/>.
+    /// </summary>
     public async Task PublishAsync(string group, string method, object payload, CancellationToken ct = default)
     {
         var envelope = new LiveEnvelope(group, method, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web));
         var json = JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web);
         var chunks = LiveChunks.Split(Guid.NewGuid().ToString("N"), json);
-        await using var command = dataSource.CreateCommand(
-            $"SELECT pg_notify('{Channel}', c) FROM unnest(@chunks) WITH ORDINALITY AS t(c, n) ORDER BY n");
-        command.Parameters.AddWithValue("chunks", chunks);
-        await command.ExecuteNonQueryAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand(
+                    $"SELECT pg_notify('{Channel}', c) FROM unnest(@chunks) WITH ORDINALITY AS t(c, n) ORDER BY n");
+                command.Parameters.AddWithValue("chunks", chunks);
+                await command.ExecuteNonQueryAsync(ct);
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException
+                                      && !ct.IsCancellationRequested)
+            {
+                if (attempt == 1) { dataSource.Clear(); continue; }
+                LogDropped(logger, method, group, e.Message);
+                return;
+            }
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live message {Method} to {Group} not sent: the database is unreachable ({Error})")]
+    private static partial void LogDropped(ILogger logger, string method, string group, string error);
 }
 
 internal sealed record LiveEnvelope(string Group, string Method, JsonElement Payload);

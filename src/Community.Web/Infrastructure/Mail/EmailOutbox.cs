@@ -1,9 +1,10 @@
 using Community.Web.Data;
+using Community.Web.Infrastructure.Jobs;
 
 namespace Community.Web.Infrastructure.Mail;
 
 /// <summary>Queues email in the caller's unit of work; the dispatcher sends it after commit.</summary>
-public sealed class EmailOutbox(CommunityDb db, TimeProvider clock, OutboxSignal signal)
+public sealed class EmailOutbox(CommunityDb db, TimeProvider clock, OutboxSignal signal, JobLeases leases)
 {
     /// <summary>Adds the message to the context; it is stored by the caller's SaveChanges.</summary>
     public void Enqueue(string recipient, string subject, string textBody)
@@ -14,6 +15,9 @@ public sealed class EmailOutbox(CommunityDb db, TimeProvider clock, OutboxSignal
             Subject = subject,
             TextBody = textBody,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
+            // Offered first to this server, which is woken at once; another takes it only if this one dies before sending.
+            ClaimedBy = leases.Holder,
+            ClaimedUntil = clock.GetUtcNow().UtcDateTime + OutboxDispatcher.Claim,
         });
         signal.Pulse();
     }

@@ -14,6 +14,9 @@ public sealed class OutboxMessage
     public DateTime? SentAt { get; set; }
     public int Attempts { get; set; }
     public string? LastError { get; set; }
+    /// <summary>The server that may send it until <see cref="ClaimedUntil"/>: with several servers, each message goes out once.</summary>
+    public string? ClaimedBy { get; set; }
+    public DateTime? ClaimedUntil { get; set; }
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
@@ -24,6 +27,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Recipient).HasMaxLength(256);
         builder.Property(m => m.Subject).HasMaxLength(300);
         builder.Property(m => m.LastError).HasMaxLength(1000);
+        builder.Property(m => m.ClaimedBy).HasMaxLength(100);
         builder.HasIndex(m => m.SentAt);
     }
 }
