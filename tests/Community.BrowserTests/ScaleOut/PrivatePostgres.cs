@@ -40,8 +40,11 @@ public sealed class PrivatePostgres : IAsyncDisposable
     private string Options() =>
         $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
 
-    /// <summary>A fast restart: every connection (the live bus's LISTEN included) is cut; waits until it accepts again.</summary>
-    public Task RestartAsync() => AsOwnerAsync("pg_ctl", "-D", Data, "-l", Path.Combine(_folder, "log"), "-w", "-m", "fast", "-o", Options(), "restart");
+    /// <summary>A fast shutdown: every connection (the live bus's LISTEN included) is cut.</summary>
+    public Task StopAsync() => AsOwnerAsync("pg_ctl", "-D", Data, "-w", "-m", "fast", "stop");
+
+    /// <summary>Starts the stopped cluster again; waits until it accepts connections.</summary>
+    public Task StartAgainAsync() => AsOwnerAsync("pg_ctl", "-D", Data, "-l", Path.Combine(_folder, "log"), "-w", "-o", Options(), "start");
 
     private Task AsOwnerAsync(string tool, params string[] args) =>
         Environment.UserName == "root"

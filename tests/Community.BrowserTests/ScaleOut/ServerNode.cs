@@ -11,7 +11,7 @@ namespace Community.BrowserTests.ScaleOut;
 public sealed class ServerNode : IAsyncDisposable
 {
     private readonly IReadOnlyList<string> _args;
-    private readonly System.Text.StringBuilder _log = new();
+    private readonly List<string> _log = [];
     private Process? _process;
 
     private ServerNode(string name, int port, IReadOnlyList<string> args)
@@ -71,20 +71,23 @@ public sealed class ServerNode : IAsyncDisposable
         }
     }
 
+    // Every line is kept (the request log is off in these tests, so there are few) for Tail and CountLines.
     private void Keep(string? line)
     {
         if (line is null) return;
-        lock (_log)
-        {
-            _log.AppendLine(line);
-            if (_log.Length > 64 * 1024) _log.Remove(0, _log.Length - 32 * 1024);
-        }
+        lock (_log) _log.Add(line);
     }
 
     /// <summary>The last lines the server wrote (standard output and error), for failure messages.</summary>
     public string Tail()
     {
-        lock (_log) return _log.ToString()[Math.Max(0, _log.Length - 6000)..];
+        lock (_log) return string.Join('\n', _log.TakeLast(60));
+    }
+
+    /// <summary>How many lines the server has written (over all its starts) that contain <paramref name="text"/>.</summary>
+    public int CountLines(string text)
+    {
+        lock (_log) return _log.Count(l => l.Contains(text, StringComparison.Ordinal));
     }
 
     /// <summary>SIGKILL: a crash, nothing flushed, sockets cut.</summary>
