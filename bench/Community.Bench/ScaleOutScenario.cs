@@ -104,11 +104,11 @@ internal static class ScaleOutScenario
         public static async Task<Database> CreateAsync()
         {
             var database = new Database();
-            await database.ExecuteAsync($"CREATE DATABASE {database._name}");
+            await ExecuteAsync($"CREATE DATABASE {database._name}");
             return database;
         }
 
-        private async Task ExecuteAsync(string sql)
+        private static async Task ExecuteAsync(string sql)
         {
             await using var connection = new NpgsqlConnection(AdminConnection);
             await connection.OpenAsync();
