@@ -27,6 +27,10 @@ public sealed class ScaleOutDrillTests(TwoServersFixture fixture)
         try
         {
             await pair.One.KillAsync();
+            // nginx logs a WebSocket when it closes: the doomed viewer's socket was upgraded (101) through nginx to server 1.
+            var upgraded = await Eventually.ValueAsync(() => Task.FromResult(pair.Nginx.UpstreamsOf("HTTP/1.1\" 101 ")),
+                u => u.Contains($"127.0.0.1:{pair.One.Port}"));
+            Assert.Contains($"127.0.0.1:{pair.One.Port}", upgraded);
             for (var seq = 3; seq <= 8; seq++) await ReplyAsync(poster, threadId, $"Reply {seq}, after the crash");
 
             foreach (var page in new[] { doomed, survivor })
