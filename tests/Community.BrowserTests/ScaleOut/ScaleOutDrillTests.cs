@@ -67,10 +67,13 @@ public sealed class ScaleOutDrillTests(TwoServersFixture fixture)
         await Assertions.Expect(Post(onTwo, 2)).ToContainTextAsync("Reply 2, before the restart");
 
         // Replies keep coming, alternately on both servers, each retried until acknowledged, while PostgreSQL goes down and
-        // stays down until each server's live bus has failed to reconnect five times (its backoff is then 4 s): the
-        // replies acknowledged right after the restart are published while no server listens.
+        // stays down until each server's live bus has failed to reconnect six times (it then waits 8 s before trying
+        // again): the replies acknowledged right after the restart are published while no server listens.
+        const string Lost = "Live bus lost its PostgreSQL connection", Listening = "Live bus listening on PostgreSQL channel";
         var back = new TaskCompletionSource();
         var acknowledged = new List<string>();
+        var listeningBefore = new int[2];
+        var unheard = 0; // replies acknowledged after the restart while a server's bus was not listening yet
         var stream = Task.Run(async () =>
         {
             var afterRestart = 0;
@@ -79,16 +82,19 @@ public sealed class ScaleOutDrillTests(TwoServersFixture fixture)
                 var body = $"Reply {i}, streamed";
                 await ReplyWithRetryAsync(i % 2 == 0 ? posterOne : posterTwo, threadId, body);
                 lock (acknowledged) acknowledged.Add(body);
-                if (back.Task.IsCompleted) afterRestart++;
-                await Task.Delay(100); // a steady stream, not a flood: the thread stays within one window of posts
+                if (!back.Task.IsCompleted) { await Task.Delay(100); continue; } // a steady stream, not a flood
+                afterRestart++;
+                if (pair.Servers.Where((server, n) => server.CountLines(Listening) == listeningBefore[n]).Any()) unheard++;
             }
         });
         await Eventually.TrueAsync(() => { lock (acknowledged) return acknowledged.Count >= 2; });
         await postgres.StopAsync();
-        await Eventually.TrueAsync(() => pair.Servers.All(s => s.CountLines("Live bus lost its PostgreSQL connection") >= 5), pair.Logs);
+        await Eventually.TrueAsync(() => pair.Servers.All(s => s.CountLines(Lost) >= 6), pair.Logs);
+        for (var n = 0; n < 2; n++) listeningBefore[n] = pair.Servers[n].CountLines(Listening);
         await postgres.StartAgainAsync();
         back.SetResult();
         await stream;
+        Assert.True(unheard > 0, "every reply came after the buses listened again: this run did not test the gap\n" + pair.Logs());
 
         var stored = await ApiClient.ReadAsync<JsonElement>(await posterOne.GetAsync($"/api/threads/{threadId}/posts?after=0&limit=50"));
         var seqs = stored.GetProperty("posts").EnumerateArray().Select(p => p.GetProperty("seq").GetInt32()).ToList();
