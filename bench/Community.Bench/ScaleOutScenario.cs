@@ -48,7 +48,7 @@ internal static class ScaleOutScenario
 
     private static async Task<Server> StartAsync(string repo, int port, Database database, string keys)
     {
-        var server = await Server.StartAsync(repo, port, "--Database:Provider=Postgres", $"--Database:ConnectionString={database.ConnectionString}",
+        var server = await Server.StartAsync(repo, port, folder: null, "--Database:Provider=Postgres", $"--Database:ConnectionString={database.ConnectionString}",
             $"--DataProtection:KeysFolder={keys}", "--Demo:Seed=false");
         using (var warm = new HttpClient()) for (var i = 0; i < 200; i++) await warm.GetAsync(server.Url + "/");
         await Task.Delay(2000);
