@@ -24,8 +24,10 @@ internal static class ScaleOutScenario
         {
             var (stream, _) = await StreamAsync(server, [server.Url], viewers, perSecond, seconds);
             single = Percentiles.Of(stream.All, 99);
-            report.Add("Scale-out", $"one server on PostgreSQL: {perSecond} replies/s to {viewers} viewers for {seconds} s, delivery from the HTTP 201",
-                "reference for the two-server row (p99 ≤ 100 ms)", Describe(stream.All, stream.Expected, stream.Failures), single <= 100 && stream.Complete);
+            report.Add("Scale-out",
+                $"one server on PostgreSQL: {perSecond} replies/s to {viewers} viewers for {seconds} s, delivery from the HTTP 201",
+                "reference for the two-server row (p99 ≤ 100 ms)", Describe(stream.All, stream.Expected, stream.Failures),
+                single <= 100 && stream.Complete);
         }
         await using (var database = await Database.CreateAsync())
         {
@@ -48,8 +50,8 @@ internal static class ScaleOutScenario
 
     private static async Task<Server> StartAsync(string repo, int port, Database database, string keys)
     {
-        var server = await Server.StartAsync(repo, port, folder: null, "--Database:Provider=Postgres", $"--Database:ConnectionString={database.ConnectionString}",
-            $"--DataProtection:KeysFolder={keys}", "--Demo:Seed=false");
+        var server = await Server.StartAsync(repo, port, folder: null, "--Database:Provider=Postgres",
+            $"--Database:ConnectionString={database.ConnectionString}", $"--DataProtection:KeysFolder={keys}", "--Demo:Seed=false");
         using (var warm = new HttpClient()) for (var i = 0; i < 200; i++) await warm.GetAsync(server.Url + "/");
         await Task.Delay(2000);
         return server;

@@ -52,8 +52,8 @@ public sealed partial class Nginx : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "-p", folder + "/", "-e", Path.Combine(folder, "error.log"), "-c", Path.Combine(folder, "nginx.conf"), "-g", "daemon off;" })
-            start.ArgumentList.Add(arg);
+        string[] args = ["-p", folder + "/", "-e", Path.Combine(folder, "error.log"), "-c", Path.Combine(folder, "nginx.conf"), "-g", "daemon off;"];
+        foreach (var arg in args) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         var nginx = new Nginx(process, folder, port);
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -47,7 +47,8 @@ public sealed class TwoServerThreadTests(TwoServersFixture fixture)
         // Server 2 has served (and cached) the thread; Ana edits her reply on server 1; what server 2 serves next is the edit.
         var postId = (await ApiClient.ReadAsync<JsonElement>(await ana.Api.GetAsync($"/api/threads/{threadId}/posts?after=1&limit=1")))
             .GetProperty("posts")[0].GetProperty("id").GetInt64();
-        await ApiClient.ReadAsync<JsonElement>(await ana.Api.PutAsync($"/api/posts/{postId}", new { body = "Edited on server one: Frankfurt and Paris." }));
+        var edit = new { body = "Edited on server one: Frankfurt and Paris." };
+        await ApiClient.ReadAsync<JsonElement>(await ana.Api.PutAsync($"/api/posts/{postId}", edit));
         await b.ReloadAsync();
         await Assertions.Expect(Post(b, 2)).ToContainTextAsync("Edited on server one: Frankfurt and Paris.");
         await Assertions.Expect(Post(b, 2).GetByRole(AriaRole.Button, new() { Name = "like, 1" })).ToBeVisibleAsync();
