@@ -56,3 +56,20 @@ build_all() {
 }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# need_test_postgres — the local PostgreSQL test.sh uses (packaged cluster, role community/community that may create
+# databases), for bench/run.sh's scale-out area; exports COMMUNITY_BENCH_POSTGRES.
+need_test_postgres() {
+  need_packages postgresql
+  if ! pg_isready -q -h 127.0.0.1; then
+    echo "==> Starting PostgreSQL"
+    local version
+    version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+    if ! pg_lsclusters -h 2>/dev/null | grep -q .; then $SUDO pg_createcluster "$version" main >/dev/null; fi
+    $SUDO pg_ctlcluster "$version" main start 2>/dev/null || true
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+  fi
+  (cd / && $SUDO runuser -u postgres -- psql -q -c "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='community')
+    THEN CREATE ROLE community LOGIN SUPERUSER PASSWORD 'community'; END IF; END\$\$;" >/dev/null)
+  export COMMUNITY_BENCH_POSTGRES="${COMMUNITY_BENCH_POSTGRES:-Host=127.0.0.1;Port=5432;Username=community;Password=community;Database=postgres}"
+}

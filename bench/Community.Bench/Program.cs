@@ -1,7 +1,7 @@
 using Community.Bench;
 
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
-//        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,webhooks,billing,cache] [--out file.md]
+//        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,webhooks,billing,cache] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
 var report = new Report();
@@ -67,6 +67,8 @@ static async Task RunScenariosAsync(Options options, Report report)
     if (options.WantsAny("members", "requestlog")) await RequestLogScenario.RunAsync(options.Repo, options.Port + 2, options.Port + 4, report, options.Seconds);
     if (options.Wants("memory")) await IdleMemoryScenario.RunAsync(options.Repo, options.Port + 2, report);
     if (options.Wants("live")) await LiveScenario.RunAsync(options.Repo, options.Port + 3, report, options.StreamSeconds);
+    // Two servers on one PostgreSQL database (bench/run.sh starts the test PostgreSQL for it).
+    if (options.Wants("scaleout")) await ScaleOutScenario.RunAsync(options.Repo, options.Port + 3, options.Port + 7, report, options.Seconds);
     if (options.Wants("billing")) await BillingScenario.RunAsync(options.Repo, options.Port + 8, report, options.Seconds);
 
     if (options.Wants("webhooks")) await WebhooksScenario.RunAsync(options.Repo, options.Port + 6, report);
