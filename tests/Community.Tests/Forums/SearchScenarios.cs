@@ -86,7 +86,7 @@ internal static class SearchScenarios
         var hits = await SearchAsync(anonymous, word);
         Assert.Equal(2, hits.Count);
         var reply = hits.Single(h => h.Seq == 2);
-        Assert.Contains($"&lt;<mark>{word}</mark>&gt;", reply.Snippet, StringComparison.Ordinal);
+        Assert.Contains($"<mark>{word}</mark>&gt;", reply.Snippet, StringComparison.Ordinal);
         Assert.Contains("&lt;b&gt;bold&lt;/b&gt;", reply.Snippet, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", reply.Snippet, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>", reply.Snippet, StringComparison.Ordinal);

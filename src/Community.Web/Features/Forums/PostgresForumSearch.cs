@@ -91,11 +91,11 @@ internal sealed class PostgresForumSearch : IForumSearch
     /// </summary>
     private sealed record Match(List<string> Words, List<string> Prefixes)
     {
-        public string Sql => string.Join(" && ", new[]
+        public string Sql => "(" + string.Join(" && ", new[]
         {
             Words.Count > 0 ? $"websearch_to_tsquery('{Config}', @words)" : null,
             Prefixes.Count > 0 ? $"to_tsquery('{Config}', @prefixes)" : null,
-        }.OfType<string>());
+        }.OfType<string>()) + ")";
 
         public void AddParameters(DbCommand command)
         {
