@@ -1,6 +1,7 @@
 using Community.Bench;
 
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
+//        [--postgres <Npgsql connection string; default $COMMUNITY_TEST_POSTGRES>] [--pg-search-posts 100000]
 //        [--only site,media,forums,referrals,publishing,members,embed,search,memory,live,webhooks,billing] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
@@ -63,6 +64,9 @@ static async Task RunScenariosAsync(Options options, Report report)
         if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
     }
 
+    // Search on PostgreSQL: its own server and database (COMMUNITY_TEST_POSTGRES or --postgres names a role that may create one).
+    if (options.Wants("search")) await SearchPostgresScenario.RunAsync(options.Repo, options.Port + 7, report, options.PostgresSearchPosts, options.Postgres);
+
     if (options.Wants("memory")) await IdleMemoryScenario.RunAsync(options.Repo, options.Port + 2, report);
     if (options.Wants("live")) await LiveScenario.RunAsync(options.Repo, options.Port + 3, report, options.StreamSeconds);
     if (options.Wants("billing")) await BillingScenario.RunAsync(options.Repo, options.Port + 8, report, options.Seconds);
@@ -75,7 +79,7 @@ static async Task RunScenariosAsync(Options options, Report report)
 }
 
 internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, string? Out, int Port, int SearchPosts, int StreamSeconds,
-    string? BaselineRepo = null, string? BaselineRev = null)
+    string? BaselineRepo = null, string? BaselineRev = null, string? Postgres = null, int PostgresSearchPosts = 100_000)
 {
     public bool Wants(string area) => Only is null || Only.Contains(area);
     public bool WantsAny(params string[] areas) => areas.Any(Wants);
@@ -83,7 +87,8 @@ internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, 
     public static Options Parse(string[] args)
     {
         string repo = Directory.GetCurrentDirectory(), only = "", output = "", baselineRepo = "", baselineRev = "";
-        int seconds = 10, port = 5710, searchPosts = 1_000_000, streamSeconds = 180;
+        int seconds = 10, port = 5710, searchPosts = 1_000_000, streamSeconds = 180, pgSearchPosts = 100_000;
+        var postgres = Environment.GetEnvironmentVariable("COMMUNITY_TEST_POSTGRES");
         for (var i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -96,12 +101,15 @@ internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, 
                 case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--baseline-repo": baselineRepo = args[++i]; break;
                 case "--baseline-rev": baselineRev = args[++i]; break;
+                case "--postgres": postgres = args[++i]; break;
+                case "--pg-search-posts": pgSearchPosts = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--search-posts": searchPosts = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
             }
         }
         return new Options(Path.GetFullPath(repo), seconds,
             only.Length == 0 ? null : only.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
             output.Length == 0 ? null : output, port, searchPosts, streamSeconds,
-            baselineRepo.Length == 0 ? null : Path.GetFullPath(baselineRepo), baselineRev.Length == 0 ? "baseline" : baselineRev);
+            baselineRepo.Length == 0 ? null : Path.GetFullPath(baselineRepo), baselineRev.Length == 0 ? "baseline" : baselineRev,
+            postgres, pgSearchPosts);
     }
 }
