@@ -18,7 +18,8 @@ internal sealed class RedisLiveBus(IHubContext<LiveHub> hub, InProcessLiveBus lo
     /// <summary>Puts the Redis backplane in place of the hub's lifetime manager (see <see cref="LiveSetup.AddLive"/>).</summary>
     public static void Add(IServiceCollection services, string redis, Data.DatabaseOptions database)
     {
-        services.AddSignalR().AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("community"));
+        services.AddSignalR()
+            .AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("community"));
         services.AddSingleton<HubLifetimeManager<LiveHub>>(sp => ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<LiveHub>>(sp));
         services.AddSingleton<InProcessLiveBus>();
         if (database.IsPostgres)
