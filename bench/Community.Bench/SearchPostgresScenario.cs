@@ -23,7 +23,7 @@ internal static class SearchPostgresScenario
         var connection = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
         try
         {
-            await using (var server = await Server.StartAsync(repo, port, "--Database:Provider=Postgres", $"--Database:ConnectionString={connection}"))
+            await using (var server = await Server.StartAsync(repo, port, null, "--Database:Provider=Postgres", $"--Database:ConnectionString={connection}"))
                 await MeasureAsync(server, connection, report, posts);
         }
         finally
