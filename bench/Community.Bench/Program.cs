@@ -1,6 +1,7 @@
 using Community.Bench;
 
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
+//        [--postgres <Npgsql connection string; default $COMMUNITY_TEST_POSTGRES>] [--pg-search-posts 100000]
 //        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,webhooks,billing,cache] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
@@ -65,6 +66,9 @@ static async Task RunScenariosAsync(Options options, Report report)
 
     // Two fresh servers of their own (ports of "memory" and of the old single quiet server), so after the shared one has stopped.
     if (options.WantsAny("members", "requestlog")) await RequestLogScenario.RunAsync(options.Repo, options.Port + 2, options.Port + 4, report, options.Seconds);
+    // Search on PostgreSQL: its own server and database (COMMUNITY_TEST_POSTGRES or --postgres names a role that may create one).
+    if (options.Wants("search")) await SearchPostgresScenario.RunAsync(options.Repo, options.Port + 7, report, options.PostgresSearchPosts, options.Postgres);
+
     if (options.Wants("memory")) await IdleMemoryScenario.RunAsync(options.Repo, options.Port + 2, report);
     if (options.Wants("live")) await LiveScenario.RunAsync(options.Repo, options.Port + 3, report, options.StreamSeconds);
     // Two servers on one PostgreSQL database (bench/run.sh starts the test PostgreSQL for it).
@@ -82,7 +86,7 @@ static async Task RunScenariosAsync(Options options, Report report)
 }
 
 internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, string? Out, int Port, int SearchPosts, int StreamSeconds,
-    string? BaselineRepo = null, string? BaselineRev = null)
+    string? BaselineRepo = null, string? BaselineRev = null, string? Postgres = null, int PostgresSearchPosts = 100_000)
 {
     public bool Wants(string area) => Only is null || Only.Contains(area);
     public bool WantsAny(params string[] areas) => areas.Any(Wants);
@@ -90,7 +94,8 @@ internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, 
     public static Options Parse(string[] args)
     {
         string repo = Directory.GetCurrentDirectory(), only = "", output = "", baselineRepo = "", baselineRev = "";
-        int seconds = 10, port = 5710, searchPosts = 1_000_000, streamSeconds = 180;
+        int seconds = 10, port = 5710, searchPosts = 1_000_000, streamSeconds = 180, pgSearchPosts = 100_000;
+        var postgres = Environment.GetEnvironmentVariable("COMMUNITY_TEST_POSTGRES");
         for (var i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -103,12 +108,15 @@ internal sealed record Options(string Repo, int Seconds, HashSet<string>? Only, 
                 case "--port": port = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--baseline-repo": baselineRepo = args[++i]; break;
                 case "--baseline-rev": baselineRev = args[++i]; break;
+                case "--postgres": postgres = args[++i]; break;
+                case "--pg-search-posts": pgSearchPosts = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--search-posts": searchPosts = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
             }
         }
         return new Options(Path.GetFullPath(repo), seconds,
             only.Length == 0 ? null : only.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase),
             output.Length == 0 ? null : output, port, searchPosts, streamSeconds,
-            baselineRepo.Length == 0 ? null : Path.GetFullPath(baselineRepo), baselineRev.Length == 0 ? "baseline" : baselineRev);
+            baselineRepo.Length == 0 ? null : Path.GetFullPath(baselineRepo), baselineRev.Length == 0 ? "baseline" : baselineRev,
+            postgres, pgSearchPosts);
     }
 }

@@ -10,14 +10,14 @@ namespace Community.Bench;
 /// </summary>
 internal static class SearchScenario
 {
-    private static readonly string[] Common =
+    internal static readonly string[] Common =
     [
         "the", "our", "team", "sync", "job", "update", "release", "api", "webhook", "error", "data", "customer", "account", "billing",
         "export", "import", "user", "admin", "report", "dashboard", "settings", "login", "deploy", "server", "cache", "queue", "retry",
         "timeout", "invoice", "plan", "support", "ticket", "feature", "request", "bug", "fix", "mobile", "email", "slack", "token",
     ];
 
-    private static readonly int[] Strides = [7, 13, 17, 19, 23, 29, 31, 37, 41, 43];
+    internal static readonly int[] Strides = [7, 13, 17, 19, 23, 29, 31, 37, 41, 43];
 
     public static async Task RunAsync(Server server, Report report, int posts)
     {
@@ -78,7 +78,7 @@ internal static class SearchScenario
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    private static async Task<(List<double> Times, int Hits, List<(double Ms, string Query)> Slowest)> TimeAsync(HttpClient http, List<string> queries)
+    internal static async Task<(List<double> Times, int Hits, List<(double Ms, string Query)> Slowest)> TimeAsync(HttpClient http, List<string> queries)
     {
         for (var i = 0; i < 5; i++) (await http.GetAsync($"/api/search?q=warmup{i}")).EnsureSuccessStatusCode();
         var times = new List<double>();

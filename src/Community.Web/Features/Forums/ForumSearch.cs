@@ -26,10 +26,8 @@ public interface IForumSearch
 /// <summary>Bounds that keep one search cheap however large the forum grows.</summary>
 internal static class ForumSearchLimits
 {
-    /// <summary>SQLite: the newest matching posts that are ranked; older ones are reached by adding words to the query.</summary>
+    /// <summary>The newest matching posts that are ranked; older ones are reached by adding words to the query.</summary>
     public const int Candidates = 400;
-    /// <summary>PostgreSQL: how many of the newest posts a substring search looks through.</summary>
-    public const int PostgresScannedPosts = 200_000;
 }
 
 internal static partial class SearchText
@@ -65,46 +63,6 @@ internal static partial class SearchText
 
     [GeneratedRegex(@"[\p{L}\p{N}_]{2,}")]
     private static partial Regex Word();
-}
-
-/// <summary>PostgreSQL: case-insensitive substring match over the newest posts (a tsvector index can replace it without changing callers).</summary>
-internal sealed class PostgresForumSearch : IForumSearch
-{
-    public Task IndexAsync(CommunityDb db, ForumPost post, string? title, int categoryId, CancellationToken ct, bool isNew = false) =>
-        Task.CompletedTask;
-    public Task RemoveAsync(CommunityDb db, long postId, CancellationToken ct) => Task.CompletedTask;
-    public Task RemoveThreadAsync(CommunityDb db, long threadId, CancellationToken ct) => Task.CompletedTask;
-    public Task MoveThreadAsync(CommunityDb db, long threadId, int categoryId, CancellationToken ct) => Task.CompletedTask;
-    public Task RetitleAsync(CommunityDb db, long threadId, string title, CancellationToken ct) => Task.CompletedTask;
-
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory,
-        int skip, int limit, CancellationToken ct)
-    {
-        var terms = SearchText.Terms(query);
-        if (terms.Count == 0 || categoryIds.Count == 0) return [];
-        // Substring matching has no index: only the newest posts are scanned, so a rare word cannot cost a full table scan.
-        var newest = await db.Set<ForumPost>().MaxAsync(p => (long?)p.Id, ct) ?? 0;
-        var oldest = newest - ForumSearchLimits.PostgresScannedPosts;
-        var q = from p in db.Set<ForumPost>().AsNoTracking()
-                join t in db.Set<ForumThread>() on p.ThreadId equals t.Id
-                where p.Id > oldest && !p.IsHidden && !p.IsDeleted && !t.IsDeleted && categoryIds.Contains(t.CategoryId)
-                select new { p, t };
-        foreach (var term in terms)
-        {
-            var escaped = term.Replace("\\", "\\\\", StringComparison.Ordinal)
-                .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
-            var like = "%" + escaped + "%";
-            q = q.Where(x => EF.Functions.ILike(x.p.Body, like) || (x.p.Seq == 1 && EF.Functions.ILike(x.t.Title, like)));
-        }
-        var found = await q.OrderByDescending(x => x.p.CreatedAt).Skip(skip).Take(limit).Select(x => new { x.p.Id, x.p.ThreadId, x.p.Html })
-            .ToListAsync(ct);
-        var rows = found.Select(f =>
-        {
-            var text = Infrastructure.Markdown.MarkdownRenderer.PlainText(f.Html, 70_000);
-            return (f.Id, f.ThreadId, SearchText.Excerpt(text, terms));
-        }).ToList();
-        return await ForumSearchResults.BuildAsync(db, rows, terms, ct, markSnippet: true);
-    }
 }
 
 internal static class ForumSearchResults

@@ -4,8 +4,8 @@ namespace Community.Web.Infrastructure.Live;
 
 public static class LiveSetup
 {
-    /// <summary><c>Live:Bus</c>: <c>InProcess</c> (one server) or <c>Postgres</c> (several servers sharing one database);
-    /// defaults to Postgres whenever the database is PostgreSQL.</summary>
+    /// <summary><c>Live:Bus</c>: <c>InProcess</c> (one server), <c>Postgres</c> (several servers sharing one database) or
+    /// <c>Redis</c> (SignalR's Redis backplane at <c>Live:Redis</c>); defaults to Postgres whenever the database is PostgreSQL.</summary>
     public static IServiceCollection AddLive(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSignalR(o =>
@@ -33,6 +33,12 @@ public static class LiveSetup
             services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(database.ConnectionString));
             services.AddSingleton<ILiveBus, PostgresLiveBus>();
             services.AddHostedService<PostgresLiveListener>();
+        }
+        else if (bus.Equals("Redis", StringComparison.OrdinalIgnoreCase))
+        {
+            var redis = configuration["Live:Redis"];
+            if (string.IsNullOrWhiteSpace(redis)) throw new InvalidOperationException("Live:Bus=Redis needs Live:Redis (host:port).");
+            RedisLiveBus.Add(services, redis, database);
         }
         else
         {
