@@ -9,8 +9,12 @@ namespace Community.Tests.Observability;
 /// <summary>
 /// <c>/metrics</c>: Prometheus text for allowed addresses, the site's plain 404 for everyone else. The test server lets each
 /// request say which address it came from. Instruments are process-wide, so other tests running at the same time only ever
-/// push the numbers up: the assertions look for a rise or a floor, never an exact value.
+/// push the numbers up: the assertions look for a rise or a floor, never an exact value. They run alone, after the parallel tests:
+/// in one full run on a loaded machine a scrape taken while other tests' servers started and stopped had no request metrics at
+/// all, most likely because those servers' meters share names with this one's and their disposal ends the shared streams
+/// (production runs one server per process).
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsEndpointTests
 {
     private static readonly IPAddress Outsider = IPAddress.Parse("192.0.2.7"); // TEST-NET-1: never loopback
@@ -107,6 +111,12 @@ public sealed class MetricsEndpointTests
 }
 
 /// <summary>Reads /metrics as if from a given address, and sums samples out of the text format.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics (alone)";
+}
+
 internal static class Scrape
 {
     public sealed record Answer(int Status, string ContentType, string Body);
