@@ -60,7 +60,7 @@ public sealed class FraudSignals(CommunityDb db, IMemberDirectory members, Dispo
 
     private static readonly Func<CommunityDb, long, DateTime, int, CancellationToken, Task<int>> RecentOnCode = EF.CompileAsyncQuery(
         (CommunityDb db, long codeId, DateTime since, int limit, CancellationToken ct) =>
-            db.Set<Referral>().Where(r => r.CodeId == codeId && r.CreatedAt > since && !r.IsTest).OrderBy(r => r.Id).Take(limit).Count());
+            db.Set<Referral>().Where(r => r.CodeId == codeId && r.CreatedAt > since && !r.IsTest).OrderBy(r => r.CreatedAt).Take(limit).Count());
 
     public async Task<FraudAssessment> AssessAsync(CodeInfo code, string? memberId, string? email, string? deviceId, string? ipHash,
         int velocityPerHour, bool noPriorAttribution, CancellationToken ct)
@@ -85,7 +85,8 @@ public sealed class FraudSignals(CommunityDb db, IMemberDirectory members, Dispo
         }
         if (email is not null && disposable.Contains(email)) reasons.Add(ReasonCodes.DisposableEmail);
         var hourAgo = clock.GetUtcNow().UtcDateTime.AddHours(-1);
-        // Only "at least N" matters: stop counting at N, so a busy code costs no more than a quiet one.
+        // Only "at least N" matters: stop counting at N, so a busy code costs no more than a quiet one. The order is the
+        // (CodeId, CreatedAt) index's own: ordering by Id made the database read and sort every recent referral of the code first.
         if (velocityPerHour > 0 && await RecentOnCode(db, code.Id, hourAgo, velocityPerHour, ct) >= velocityPerHour)
             reasons.Add(ReasonCodes.Velocity);
         if (noPriorAttribution) reasons.Add(ReasonCodes.NoPriorAttribution);

@@ -43,9 +43,13 @@ public sealed class ReferralWebhooks(IWebhookEvents events, IMemberDirectory mem
             credit.Rule, entry.Reason, entry.ReferralId, credit.SourceEventId, entry.CreatedAt, entry.AvailableAt));
     }
 
+    // Per write scope: a sign-up and its first payment, or a batch of events for one busy code, name the same advocate.
+    private readonly Dictionary<string, MemberCard?> _advocates = new(StringComparer.Ordinal);
+
     private async Task<ReferralEventData> DataAsync(Referral r, CancellationToken ct)
     {
-        var advocate = r.AdvocateId is null ? null : await members.FindAsync(r.AdvocateId, ct);
+        MemberCard? advocate = null;
+        if (r.AdvocateId is { } id && !_advocates.TryGetValue(id, out advocate)) _advocates[id] = advocate = await members.FindAsync(id, ct);
         return new ReferralEventData(r.Id, r.AdvocateId, advocate?.ExternalId, r.ReferredMemberId, r.ExternalCustomerId, r.Source,
             r.Decision.ToString().ToLowerInvariant(), r.IsTest, r.CreatedAt);
     }

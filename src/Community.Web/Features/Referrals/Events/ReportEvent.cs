@@ -117,7 +117,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             return Idempotency.Replay(seen, pending.BodyHash);
         // Fresh for every attempt: the entries of an undone attempt must never be announced.
         var credits = new Credits(db, clock, programs, webhooks);
-        var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), pending.Request, null, ct);
+        var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), pending.Request, null, searched: false, ct);
         if (problem is not null) return new EventReply(400, null, problem, []);
         var json = JsonSerializer.Serialize(result!, EventsJson.Default.EventResult);
         if (pending.IdempotencyKey.Length > 0)
@@ -132,19 +132,19 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
 
     /// <summary>
     /// The same rules for an event that arrived another way (a verified Stripe or Paddle webhook mapped to this shape), inside the
-    /// caller's write transaction: <paramref name="known"/> is a referral the caller matched already, otherwise this matches as the
-    /// API does. A payment reported both ways under the same id is recorded and credited once (unique payment and grant keys).
+    /// caller's write transaction: <paramref name="known"/> is the referral the caller matched, or null when its search (a superset
+    /// of the API's: external id, then email) found none. A payment reported both ways under the same id is recorded and credited once (unique payment and grant keys).
     /// </summary>
     public async Task<(EventResult? Result, IResult? Problem, IReadOnlyList<LedgerEntry> Created)> ApplyAsync(ReferralEventRequest request,
         Referral? known, CancellationToken ct)
     {
         var credits = new Credits(db, clock, programs, webhooks);
-        var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), request, known, ct);
+        var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), request, known, searched: true, ct);
         return (result, problem, [.. credits.Created]);
     }
 
     private async Task<(EventResult? Result, IResult? Problem)> ProcessAsync(ReferralRewards rewards, ReferralEventRequest request,
-        Referral? known, CancellationToken ct)
+        Referral? known, bool searched, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var eventId = request.Id!.Trim();
@@ -153,9 +153,10 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         var email = string.IsNullOrWhiteSpace(request.Customer.Email) ? null : EmailRules.Normalise(request.Customer.Email);
 
         var referral = known;
-        if (referral is null && !string.IsNullOrEmpty(externalId))
+        if (referral is null && !searched && !string.IsNullOrEmpty(externalId))
             referral = await ReferralByExternalId(db, externalId, ct) ?? await ReferralOfMemberAsync(externalId, ct);
-        if (referral is null && email is not null) referral = await ReferralByEmail(db, email, ct);
+        if (referral is null && !searched && email is not null) referral = await ReferralByEmail(db, email, ct);
+        var isNew = referral is null; // a referral created here has no payments yet: nothing to look up for it
         if (referral is null)
         {
             var code = await codes.FindAsync(request.Code, ct);
@@ -187,14 +188,14 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
                 grants = await rewards.GrantSignupAsync(referral, ct);
                 break;
             case EventTypes.Conversion:
-                if (await ConversionOf(db, referral.Id, eventId, ct) is { Kind: not EventTypes.Conversion })
+                if (!isNew && await ConversionOf(db, referral.Id, eventId, ct) is { Kind: not EventTypes.Conversion })
                     return IdTaken(eventId, "a refund or chargeback");
                 if (referral.ConvertedAt is null)
                 {
                     referral.ConvertedAt = now; // saved together with the payment row, and so is its event
                     await webhooks.ConvertedAsync(db, referral, eventId, request.Amount!.Value, request.Currency!, request.Plan, ct);
                 }
-                grants = await rewards.GrantConversionAsync(referral, await RecordAsync(referral, eventId, null, request, now, ct), ct);
+                grants = await rewards.GrantConversionAsync(referral, await RecordAsync(referral, eventId, null, request, now, isNew, ct), ct);
                 break;
             default:
                 var (taken, problem) = await TakeBackAsync(referral, eventId, request, now, ct);
@@ -241,15 +242,15 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             return (null, Invalid("conversionId", "This payment has already been fully refunded or charged back."));
         if (amount > left) return (null, Invalid("amount", $"The refund is larger than what is left of the payment ({left})."));
         var refund = await RecordAsync(referral, eventId, conversion.EventId, request with { Amount = amount, Currency = conversion.Currency },
-            now, ct);
+            now, isNew: false, ct);
         return ((conversion, refund), null);
     }
 
     /// <summary>The payment, refund or chargeback row, once per (referral, event id); a repeat finds the first.</summary>
     private async Task<ReferralConversion> RecordAsync(Referral referral, string eventId, string? refunds, ReferralEventRequest request, DateTime now,
-        CancellationToken ct)
+        bool isNew, CancellationToken ct)
     {
-        var existing = await ConversionOf(db, referral.Id, eventId, ct);
+        var existing = isNew ? null : await ConversionOf(db, referral.Id, eventId, ct);
         if (existing is not null)
         {
             if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(ct);
