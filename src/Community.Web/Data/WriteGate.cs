@@ -9,39 +9,81 @@ namespace Community.Web.Data;
 /// that collide get BUSY and its busy handler sleeps (milliseconds each, growing), which wrecks latency under load. So every
 /// write in this process waits here, asynchronously and in order, and never sleeps; the busy timeout remains only for other
 /// processes. <see cref="WriteGateInterceptor"/> takes the gate for every write, so no caller can forget it.
+/// A flow marked <see cref="MarkUrgent"/> (the click flusher) goes ahead of the queue: it waits for the write in progress
+/// only, so what a crash can lose of buffered clicks stays one flush window whatever queues behind replies and events.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "One gate per database file, for the life of the process.")]
 internal sealed class WriteGate
 {
     private static readonly ConcurrentDictionary<string, WriteGate> Gates = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _semaphore = new(1, 1);
+    private static readonly AsyncLocal<bool> UrgentFlow = new();
+    private readonly object _lock = new();
+    private readonly LinkedList<TaskCompletionSource> _urgent = new(), _normal = new();
+    private bool _held;
     private int _waiting;
 
     /// <summary>The gate of the database file <paramref name="connection"/> points at.</summary>
     public static WriteGate For(DbConnection connection) => Gates.GetOrAdd(connection.DataSource, _ => new WriteGate());
 
+    /// <summary>Writes from the calling async method (and what it awaits) go ahead of queued writes; the mark ends with it.</summary>
+    public static void MarkUrgent() => UrgentFlow.Value = true;
+
     /// <summary>Writers queued behind the one holding the gate.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
-    public bool IsHeld => _semaphore.CurrentCount == 0;
+    public bool IsHeld
+    {
+        get { lock (_lock) return _held; }
+    }
 
     public async ValueTask EnterAsync(CancellationToken ct)
     {
         using var measured = CommunityMetrics.WaitForWrite(); // every write, so the histogram shows how many never waited
-        if (_semaphore.Wait(0, CancellationToken.None)) return;
-        Interlocked.Increment(ref _waiting);
-        try { if (!await _semaphore.WaitAsync(MaxWait, ct)) throw WaitedTooLong(); }
-        finally { Interlocked.Decrement(ref _waiting); }
+        if (Queue() is not { } node) return;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(MaxWait);
+        await using (timeout.Token.Register(() => Withdraw(node)))
+        {
+            try { await node.Value.Task; }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { throw WaitedTooLong(); }
+        }
     }
 
     /// <summary>Only for EF's synchronous APIs, which block their thread anyway; the app writes asynchronously.</summary>
     public void Enter()
     {
         using var measured = CommunityMetrics.WaitForWrite();
-        if (_semaphore.Wait(0)) return;
-        Interlocked.Increment(ref _waiting);
-        try { if (!_semaphore.Wait(MaxWait)) throw WaitedTooLong(); }
-        finally { Interlocked.Decrement(ref _waiting); }
+        if (Queue() is not { } node) return;
+        if (node.Value.Task.Wait(MaxWait)) return;
+        if (Withdraw(node)) throw WaitedTooLong();
+        node.Value.Task.Wait(); // granted in the same instant the wait ran out: it is ours
+    }
+
+    /// <summary>Takes the gate at once (null) or joins the queue of this flow's lane.</summary>
+    private LinkedListNode<TaskCompletionSource>? Queue()
+    {
+        lock (_lock)
+        {
+            if (!_held)
+            {
+                _held = true;
+                return null;
+            }
+            _waiting++;
+            return (UrgentFlow.Value ? _urgent : _normal).AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+    }
+
+    /// <summary>Leaves the queue unless the gate was already handed over; true when it left.</summary>
+    private bool Withdraw(LinkedListNode<TaskCompletionSource> node)
+    {
+        lock (_lock)
+        {
+            if (node.List is null) return false;
+            node.List.Remove(node);
+            _waiting--;
+        }
+        node.Value.TrySetCanceled();
+        return true;
     }
 
     // Writes take milliseconds; a wait this long means a writer waits for itself (a second DbContext writing while the
@@ -51,7 +93,24 @@ internal sealed class WriteGate
     private static TimeoutException WaitedTooLong() => new(
         $"Waited {MaxWait.TotalSeconds:0} s for the SQLite write gate: is a second DbContext writing inside another one's write transaction?");
 
-    public void Exit() => _semaphore.Release();
+    /// <summary>Hands the gate to the first urgent writer, else the first in line, else opens it.</summary>
+    public void Exit()
+    {
+        TaskCompletionSource next;
+        lock (_lock)
+        {
+            var node = _urgent.First ?? _normal.First;
+            if (node is null)
+            {
+                _held = false;
+                return;
+            }
+            node.List!.Remove(node);
+            _waiting--;
+            next = node.Value;
+        }
+        next.SetResult();
+    }
 }
 
 /// <summary>
