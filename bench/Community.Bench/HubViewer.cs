@@ -19,6 +19,10 @@ internal sealed class HubViewer : IAsyncDisposable
     /// <summary>seq → Stopwatch timestamp of arrival.</summary>
     public Dictionary<int, long> Arrivals { get; } = [];
 
+    /// <summary>Why a viewer may be short of replies: its socket ended, or the server told it to catch up (a real page would).</summary>
+    public bool Ended { get; private set; }
+    public int CatchUpSignals { get; private set; }
+
     /// <summary>Joins a thread; with <paramref name="read"/> false the viewer then never reads its socket again (a stuck tab).</summary>
     public static async Task<HubViewer> JoinAsync(string baseUrl, long threadId, bool read = true)
     {
@@ -50,11 +54,13 @@ internal sealed class HubViewer : IAsyncDisposable
         {
             string? frame;
             try { frame = await ReceiveFrameAsync(buffer); }
-            catch (Exception) { return; }
-            if (frame is null) return;
+            catch (Exception) { Ended = !_stop.IsCancellationRequested; return; }
+            if (frame is null) { Ended = !_stop.IsCancellationRequested; return; }
             var now = Stopwatch.GetTimestamp();
             foreach (var message in frame.Split(Separator, StringSplitOptions.RemoveEmptyEntries))
             {
+                if (message.Contains("\"Resync\"", StringComparison.Ordinal) || message.Contains("\"Reconnect\"", StringComparison.Ordinal))
+                    CatchUpSignals++;
                 if (!message.Contains("\"postCreated\"", StringComparison.Ordinal) || Seq(message) is not { } seq) continue;
                 lock (Arrivals) Arrivals.TryAdd(seq, now);
             }

@@ -91,9 +91,24 @@ internal static class ScaleOutScenario
         await Task.Delay(2000);
         var all = ForumsScenario.Latencies(groups.SelectMany(g => g).ToList(), posted);
         var cross = ForumsScenario.Latencies(groups.Skip(1).SelectMany(g => g).ToList(), posted);
+        Shortfall(groups, posted);
         foreach (var group in groups) await ForumsScenario.DisposeAllAsync(group);
         var expected = viewers / urls.Length * urls.Length * posted.Count;
         return (new Stream(all, expected, failures, all.Count == expected && failures == 0), cross);
+    }
+
+    /// <summary>When deliveries are missing, says where: which server's viewers, whether their sockets ended or were told to catch up.</summary>
+    private static void Shortfall(List<List<HubViewer>> groups, IReadOnlyDictionary<int, long> posted)
+    {
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var shortViewers = groups[g].Where(v => { lock (v.Arrivals) return posted.Keys.Count(v.Arrivals.ContainsKey) < posted.Count; }).ToList();
+            if (shortViewers.Count == 0) continue;
+            var missing = shortViewers.SelectMany(v => { lock (v.Arrivals) return posted.Keys.Where(k => !v.Arrivals.ContainsKey(k)).ToList(); })
+                .GroupBy(k => k).OrderBy(k => k.Key).Select(k => $"{k.Key}×{k.Count()}").Take(12);
+            Console.WriteLine($"    server {g + 1}: {shortViewers.Count} viewers short ({shortViewers.Count(v => v.Ended)} sockets ended, "
+                + $"{shortViewers.Count(v => v.CatchUpSignals > 0)} told to catch up); missing seq×viewers: {string.Join(", ", missing)}");
+        }
     }
 
     /// <summary>A fresh database on the bench's PostgreSQL, dropped afterwards.</summary>

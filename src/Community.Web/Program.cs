@@ -27,7 +27,7 @@ builder.WebHost.ConfigureKestrel(k =>
 {
     k.AddServerHeader = false;
     k.Limits.MaxRequestBodySize = 12 * 1024 * 1024; // image uploads are the largest requests
-    ConnectionLimits.Apply(k.Limits, config); // a connection flood meets a ceiling, not the descriptor limit
+    ConnectionLimits.Apply(k, config); // a connection flood meets a ceiling (503, then closed), not the descriptor limit
 });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddHttpContextAccessor();
@@ -69,6 +69,7 @@ builder.Services.Configure<ForwardedHeadersOptions>(o =>
 var app = builder.Build();
 
 if (config.GetValue("ForwardedHeaders:Enabled", false)) app.UseForwardedHeaders();
+app.UseConnectionLimits(); // first: a request on a connection over the ceiling costs as little as possible
 app.UseExceptionHandler();
 app.UseStatusBodies();
 app.UseSecurityHeaders();

@@ -19,7 +19,7 @@ public sealed class TwoServerThreadTests(TwoServersFixture fixture)
     }
 
     [TwoServersFact]
-    public async Task People_on_two_servers_see_each_others_replies_and_reactions_live_and_an_edit_on_one_is_served_by_the_other()
+    public async Task People_on_two_servers_see_each_other_viewing_typing_replying_and_reacting_live_and_an_edit_on_one_is_served_by_the_other()
     {
         var (threadId, url) = await Pair.ThreadAsync("Which region do you deploy to?");
         var ana = await MemberAsync(Pair.One.Url, "Ana One");
@@ -30,6 +30,21 @@ public sealed class TwoServerThreadTests(TwoServersFixture fixture)
         await SignInAsync(b, ben, url);
         await Assertions.Expect(Post(a, 1)).ToContainTextAsync("region");
         await Assertions.Expect(Post(b, 1)).ToContainTextAsync("region");
+        // Viewers and typing are counted over both servers (heartbeats in the shared database, typing over the bus).
+        await Assertions.Expect(a.Locator("#viewers")).ToContainTextAsync("2 people viewing");
+        await Assertions.Expect(b.Locator("#viewers")).ToContainTextAsync("2 people viewing");
+        await a.GetByLabel("Your reply").PressSequentiallyAsync("We run in");
+        await Assertions.Expect(b.Locator("#typing")).ToHaveTextAsync("Ana One is typing…");
+        await b.GetByLabel("Your reply").PressSequentiallyAsync("Dub");
+        await Assertions.Expect(a.Locator("#typing")).ToHaveTextAsync("Ben Two is typing…");
+        await b.GetByLabel("Your reply").FillAsync("");
+        // A third viewer on server 2 comes and closes the tab: server 1's count follows both ways.
+        var cleo = await MemberAsync(Pair.Two.Url, "Cleo Two");
+        var c = await fixture.NewPersonAsync(Pair.Two.Url);
+        await SignInAsync(c, cleo, url);
+        await Assertions.Expect(a.Locator("#viewers")).ToContainTextAsync("3 people viewing");
+        await c.Context.CloseAsync();
+        await Assertions.Expect(a.Locator("#viewers")).ToContainTextAsync("2 people viewing");
 
         await a.GetByLabel("Your reply").FillAsync("We run in Frankfurt, posted on server one.");
         await a.GetByRole(AriaRole.Button, new() { Name = "Post reply" }).ClickAsync();

@@ -68,5 +68,16 @@ public sealed class PresenceAcrossServersTests
             () => string.Join(",", onB.Received("viewers").Select(v => v.GetProperty("count").GetInt32()))
                 + $"; on A {a.Services.GetRequiredService<IThreadPresence>().LocalCount(id)}, A seen by B "
                 + b.Services.GetRequiredService<ServerPresence>().Count(id), TimeSpan.FromSeconds(15));
+
+        // A closed connection (a closed tab, no LeaveThread) stops counting too, on its own server and on the other.
+        int Latest() => onB.Received("viewers")[^1].GetProperty("count").GetInt32();
+        await using (var tab = await HubClient.ConnectAsync(a))
+        {
+            Assert.Equal(2, (await tab.InvokeAsync("JoinThread", id)).GetInt32());
+            await Eventually.TrueAsync(() => Latest() == 2, () => $"B was told {Latest()}", TimeSpan.FromSeconds(15));
+        }
+        await Eventually.TrueAsync(() => Latest() == 1,
+            () => $"on A {a.Services.GetRequiredService<IThreadPresence>().LocalCount(id)}, seen by B {onB.Received("viewers")[^1]}",
+            TimeSpan.FromSeconds(15));
     }
 }

@@ -38,7 +38,9 @@ public sealed class ConnectionLimitsTests
 
         Assert.NotNull(limits.MaxConcurrentConnections);
         Assert.NotNull(limits.MaxConcurrentUpgradedConnections);
-        Assert.True(limits.MaxConcurrentConnections + limits.MaxConcurrentUpgradedConnections <= limit!.Value - ConnectionLimits.Reserved,
-            $"{limits.MaxConcurrentConnections} + {limits.MaxConcurrentUpgradedConnections} connections leave no room below {limit}");
+        // Every connection, plain or upgraded, counts against one hard ceiling below the descriptor limit (Kestrel's own are its backstop).
+        Assert.True(limits.MaxConcurrentConnections <= limit!.Value - ConnectionLimits.Reserved,
+            $"{limits.MaxConcurrentConnections} connections leave no room below {limit}");
+        Assert.True(limits.MaxConcurrentUpgradedConnections <= limit.Value - ConnectionLimits.Reserved);
     }
 }

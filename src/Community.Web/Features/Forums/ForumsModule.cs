@@ -51,7 +51,9 @@ public static class ForumsModule
         services.AddScoped<IMemberDataSection, ForumMemberData>();
         services.AddSingleton<Infrastructure.Pages.ISitemapSource, ForumSitemapSource>();
         services.AddLiveHub<ForumHub>();
-        services.Configure<HubOptions<ForumHub>>(o => o.AddFilter<PresenceHubFilter>());
+        // On the site-wide hub options: SignalR copies them over HubOptions<ForumHub> when it sets those up, which dropped a filter
+        // configured there, so a closed tab never left the viewer count.
+        services.Configure<HubOptions>(o => o.AddFilter<PresenceHubFilter>());
         services.AddSingleton<PresenceHubFilter>();
         return services;
     }
