@@ -2,7 +2,7 @@
 # The benchmark: builds Release, starts the real site on a temp database, drives it with wrk and the
 # project's own HTTP / SignalR WebSocket clients, and prints a table (also written to artifacts/bench.md).
 #   bench/run.sh [--seconds 10] [--stream-seconds 180] [--search-posts 1000000] [--postgres <conn>] [--pg-search-posts 100000]
-#                [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,webhooks,billing,cache] [--baseline [<git-rev>]]
+#                [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,forumspg,webhooks,billing,cache] [--baseline [<git-rev>]]
 # Every row is printed with its ratio to a reference measured in the same run (bench/Reference, a minimal ASP.NET Core app).
 # --baseline also builds <git-rev> (default: the merge base with main, or HEAD~1 on main itself) in a temporary git worktree
 # under /tmp, runs the same scenarios on it first, and prints each row's ratio to that previous build ("vs previous").
@@ -35,8 +35,8 @@ if [[ -n "$baseline" ]]; then
   dotnet build "$tree/src/Community.Web/Community.Web.csproj" -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
   args+=(--baseline-repo "$tree" --baseline-rev "$(git log -1 --format='%h %s' "$rev" | cut -c1-60)")
 fi
-# The scale-out area runs two servers on the test PostgreSQL (the cluster and role test.sh uses).
-if [[ " ${args[*]} " != *" --only "* ]] || [[ " ${args[*]} " == *scaleout* ]]; then need_test_postgres; fi
+# These areas run servers on the test PostgreSQL (the cluster and role test.sh uses).
+if [[ " ${args[*]} " != *" --only "* ]] || [[ " ${args[*]} " =~ scaleout|forumspg|search|cache ]]; then need_test_postgres; fi
 dotnet build src/Community.Web/Community.Web.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/Community.Bench/Community.Bench.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/Reference/Community.Bench.Reference.csproj -c Release -m:1 -nologo -v quiet -clp:ErrorsOnly

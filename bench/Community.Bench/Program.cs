@@ -73,6 +73,8 @@ static async Task RunScenariosAsync(Options options, Report report)
     if (options.Wants("live")) await LiveScenario.RunAsync(options.Repo, options.Port + 3, report, options.StreamSeconds);
     // Two servers on one PostgreSQL database (bench/run.sh starts the test PostgreSQL for it).
     if (options.Wants("scaleout")) await ScaleOutScenario.RunAsync(options.Repo, options.Port + 3, options.Port + 7, report, options.Seconds);
+    // The forums rows again on one server on PostgreSQL (its own database): issue #13's single-server numbers.
+    if (options.Wants("forumspg")) await ForumsPostgresScenario.RunAsync(options.Repo, options.Port + 9, report, options.Seconds);
     if (options.Wants("billing")) await BillingScenario.RunAsync(options.Repo, options.Port + 8, report, options.Seconds);
 
     if (options.Wants("webhooks")) await WebhooksScenario.RunAsync(options.Repo, options.Port + 6, report);

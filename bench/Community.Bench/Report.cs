@@ -42,8 +42,12 @@ internal sealed class Report
     /// <summary>Rows that count things: the ratio is the count against what it must equal.</summary>
     public static string Exact(long count, long expected) => $"{F(expected == 0 ? 1 : count / (double)expected, "0.000")}× expected";
 
+    /// <summary>Appended to every area while set: the same scenario on another configuration (" (PostgreSQL)").</summary>
+    public string AreaSuffix { get; set; } = "";
+
     public void Add(string area, string measure, string target, string result, bool? met, string? versus = null)
     {
+        area += AreaSuffix;
         var row = new Row(area, measure, target, result, met, versus ?? "—");
         _rows.Add(row);
         Console.WriteLine($"  {(Label is null ? "" : $"[{Label}] ")}{area} | {measure}: {result} ({Verdict(met)}) [{row.Versus}]");

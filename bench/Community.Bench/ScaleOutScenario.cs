@@ -112,7 +112,7 @@ internal static class ScaleOutScenario
     }
 
     /// <summary>A fresh database on the bench's PostgreSQL, dropped afterwards.</summary>
-    private sealed class Database : IAsyncDisposable
+    internal sealed class Database : IAsyncDisposable
     {
         private readonly string _name = "community_bench_" + Guid.NewGuid().ToString("N")[..12];
 
