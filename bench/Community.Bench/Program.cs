@@ -2,7 +2,8 @@ using Community.Bench;
 
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
 //        [--postgres <Npgsql connection string; default $COMMUNITY_TEST_POSTGRES>] [--pg-search-posts 100000]
-//        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,webhooks,billing,cache] [--out file.md]
+//        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,forumspg,webhooks,
+//                billing,cache] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
 var report = new Report();

@@ -46,7 +46,7 @@ public sealed class DatabaseFaultTests
     }
 
     [PostgresFact]
-    public async Task While_the_database_is_away_health_is_503_and_writes_answer_503_with_retry_after_then_recover()
+    public async Task While_the_database_is_away_health_is_503_cached_reads_are_served_and_writes_answer_503_with_retry_after_then_recover()
     {
         await using var database = await Databases.CreatePostgresAsync();
         var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
@@ -57,9 +57,21 @@ public sealed class DatabaseFaultTests
         var category = await Forum.CategoryAsync(admin);
         var thread = await Forum.ThreadAsync(admin, category.Id);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/healthz")).StatusCode);
+        // A visitor has read the thread and the category list: both are in the server's caches now.
+        using var visitor = server.CreateClient();
+        var windowUrl = new Uri($"/api/threads/{thread.Thread.Id}/posts", UriKind.Relative);
+        var before = await (await visitor.GetAsync(windowUrl)).Content.ReadAsStringAsync();
+        var categories = await (await visitor.GetAsync(new Uri("/api/categories", UriKind.Relative))).Content.ReadAsStringAsync();
 
         proxy.Cut();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync("/healthz")).StatusCode);
+        // Reads the caches hold are still served while the database is away.
+        var cachedWindow = await visitor.GetAsync(windowUrl);
+        Assert.Equal(HttpStatusCode.OK, cachedWindow.StatusCode);
+        Assert.Equal(before, await cachedWindow.Content.ReadAsStringAsync());
+        var cachedCategories = await visitor.GetAsync(new Uri("/api/categories", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, cachedCategories.StatusCode);
+        Assert.Equal(categories, await cachedCategories.Content.ReadAsStringAsync());
         var refused = await admin.PostAsync($"/api/threads/{thread.Thread.Id}/posts", new { body = "written while the database is away" });
         var problem = await ApiClient.ProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("database is unreachable", problem.Detail, StringComparison.Ordinal);

@@ -100,7 +100,6 @@ public static class ReplyToThread
             await db.SaveChangesAsync(ct);
             if (!watchers.Contains(author.Id)) await writes.WatchAsync(author.Id, threadId, ct);
             await writes.MarkReadAsync(author.Id, threadId, row.LastSeq, ct);
-            await writes.CountAsync(row.CategoryId, threads: 0, posts: 1, now, ct);
             await search.IndexAsync(db, post, null, row.CategoryId, ct, isNew: true);
             var authorDto = ForumWrites.Author(author);
             var dto = new PostDto(post.Id, threadId, row.LastSeq, authorDto, rendered.Html, now, null, false, false, ForumWrites.NoReactions,
@@ -113,6 +112,9 @@ public static class ReplyToThread
                     ? PostingKeys.Replay<PostDto>(twin, purpose)
                     : Problems.Conflict("This reply is being posted already. Try again in a moment.");
             }
+            // Last before the commit: on PostgreSQL the category row stays locked from this UPDATE to the end of the transaction,
+            // and every reply in the category queues on it.
+            await writes.CountAsync(row.CategoryId, threads: 0, posts: 1, now, ct);
             await tx.CommitAsync(ct);
 
             reader.ThreadChanged(threadId);

@@ -70,7 +70,6 @@ public static class StartThread
                 $"{author.DisplayName} mentioned you in “{title}”");
             webhooks.ThreadCreated(db, thread, category, author);
             await db.SaveChangesAsync(ct);
-            await writes.CountAsync(category.Id, threads: 1, posts: 1, now, ct);
             await search.IndexAsync(db, post, title, category.Id, ct, isNew: true);
             var authorDto = ForumWrites.Author(author);
             var dto = new ThreadDto(thread.Id, title, thread.Slug, ForumReader.ThreadUrl(thread.Id, thread.Slug), category.Ref, authorDto, now,
@@ -84,6 +83,7 @@ public static class StartThread
                     ? PostingKeys.Replay<CreatedThread>(twin, purpose)
                     : Problems.Conflict("This thread is being posted already. Try again in a moment.");
             }
+            await writes.CountAsync(category.Id, threads: 1, posts: 1, now, ct); // last: PostgreSQL holds the category row until commit
             await tx.CommitAsync(ct);
 
             reader.ThreadChanged(thread.Id);

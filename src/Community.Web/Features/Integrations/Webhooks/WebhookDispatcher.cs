@@ -64,11 +64,19 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
+    private DateTime _purgedAt = DateTime.MinValue;
+
     internal async Task<bool> FanOutAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-        if (await WebhookFanout.RunAsync(db, clock.GetUtcNow().UtcDateTime, ct) == 0) return false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now - _purgedAt >= TimeSpan.FromHours(1))
+        {
+            _purgedAt = now; // the fan-out loop is one per server: no other caller races this field
+            await WebhookRetention.RunAsync(db, now, options.RetentionDays, ct);
+        }
+        if (await WebhookFanout.RunAsync(db, now, ct) == 0) return false;
         signal.Pulse(); // new deliveries: wake the delivering loops
         return true;
     }

@@ -19,6 +19,9 @@ public sealed class WebhookOptions
     public int Concurrency { get; set; } = 64;
     /// <summary>Delivering loops per server.</summary>
     public int Workers { get; set; } = 4;
+    /// <summary>Days an event and its finished deliveries are kept after fan-out (the delivery log's reach); 0 keeps them forever.
+    /// Every reply and referral writes an event whether or not an endpoint wants it, so without a limit the table only grows.</summary>
+    public int RetentionDays { get; set; } = 30;
 
     public const int MaxResponseBytes = 256 * 1024;
     public const int ExcerptChars = 1024;

@@ -133,7 +133,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
     /// <summary>
     /// The same rules for an event that arrived another way (a verified Stripe or Paddle webhook mapped to this shape), inside the
     /// caller's write transaction: <paramref name="known"/> is the referral the caller matched, or null when its search (a superset
-    /// of the API's: external id, then email) found none. A payment reported both ways under the same id is recorded and credited once (unique payment and grant keys).
+    /// of the API's: external id, then email) found none. A payment reported both ways under the same id is recorded and credited
+    /// once (unique payment and grant keys).
     /// </summary>
     public async Task<(EventResult? Result, IResult? Problem, IReadOnlyList<LedgerEntry> Created)> ApplyAsync(ReferralEventRequest request,
         Referral? known, CancellationToken ct)
