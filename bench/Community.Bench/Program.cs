@@ -3,7 +3,7 @@ using Community.Bench;
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
 //        [--postgres <Npgsql connection string; default $COMMUNITY_TEST_POSTGRES>] [--pg-search-posts 100000]
 //        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,forumspg,webhooks,
-//                billing,cache] [--out file.md]
+//                billing,cache,drill] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
 var report = new Report();
@@ -76,6 +76,8 @@ static async Task RunScenariosAsync(Options options, Report report)
     if (options.Wants("scaleout")) await ScaleOutScenario.RunAsync(options.Repo, options.Port + 3, options.Port + 7, report, options.Seconds);
     // The forums rows again on one server on PostgreSQL (its own database): issue #13's single-server numbers.
     if (options.Wants("forumspg")) await ForumsPostgresScenario.RunAsync(options.Repo, options.Port + 9, report, options.Seconds);
+    // 10,000 connection attempts against a small connection ceiling: the server stays up (issue #14).
+    if (options.Wants("drill")) await ConnectionDrillScenario.RunAsync(options.Repo, options.Port + 9, report);
     if (options.Wants("billing")) await BillingScenario.RunAsync(options.Repo, options.Port + 8, report, options.Seconds);
 
     if (options.Wants("webhooks")) await WebhooksScenario.RunAsync(options.Repo, options.Port + 6, report);
