@@ -65,7 +65,7 @@ public interface IWebhookEvents
     void Add(CommunityDb db, string type, object data, bool isPrivate = false);
 }
 
-internal sealed class WebhookEventRecorder(TimeProvider clock, Webhooks.WebhookSignal signal) : IWebhookEvents
+internal sealed class WebhookEventRecorder(TimeProvider clock, Webhooks.WebhookEventSignal signal) : IWebhookEvents
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -79,6 +79,6 @@ internal sealed class WebhookEventRecorder(TimeProvider clock, Webhooks.WebhookS
             Private = isPrivate,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         });
-        signal.Pulse(); // the dispatcher looks again shortly, once the caller's transaction has committed
+        signal.Pulse(); // the fan-out loop looks again shortly, once the caller's transaction has committed
     }
 }

@@ -55,7 +55,7 @@ public static class LiveSetup
             services.AddSingleton<ICacheSignals, InProcessCacheSignals>();
             return;
         }
-        services.AddSingleton(new DatabaseConnection(database.ConnectionString));
+        services.AddSingleton(new DatabaseConnection(Data.DatabaseSetup.NormalisePostgres(database.ConnectionString)));
         services.AddSingleton<PostgresCacheSignals>();
         services.AddSingleton<ICacheSignals>(sp => sp.GetRequiredService<PostgresCacheSignals>());
         services.AddHostedService(sp => sp.GetRequiredService<PostgresCacheSignals>());

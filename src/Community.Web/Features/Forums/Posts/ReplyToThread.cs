@@ -112,10 +112,7 @@ public static class ReplyToThread
                     ? PostingKeys.Replay<PostDto>(twin, purpose)
                     : Problems.Conflict("This reply is being posted already. Try again in a moment.");
             }
-            // Last before the commit: on PostgreSQL the category row stays locked from this UPDATE to the end of the transaction,
-            // and every reply in the category queues on it.
-            await writes.CountAsync(row.CategoryId, threads: 0, posts: 1, now, ct);
-            await tx.CommitAsync(ct);
+            await writes.CountNewAsync(tx, row.CategoryId, threads: 0, now, ct); // commits
 
             reader.ThreadChanged(threadId);
             if (watchers.Contains(author.Id)) states.Read(author.Id, threadId, row.LastSeq);

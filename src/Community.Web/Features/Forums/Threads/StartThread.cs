@@ -83,8 +83,7 @@ public static class StartThread
                     ? PostingKeys.Replay<CreatedThread>(twin, purpose)
                     : Problems.Conflict("This thread is being posted already. Try again in a moment.");
             }
-            await writes.CountAsync(category.Id, threads: 1, posts: 1, now, ct); // last: PostgreSQL holds the category row until commit
-            await tx.CommitAsync(ct);
+            await writes.CountNewAsync(tx, category.Id, threads: 1, now, ct); // commits
 
             reader.ThreadChanged(thread.Id);
             states.Changed(author.Id);

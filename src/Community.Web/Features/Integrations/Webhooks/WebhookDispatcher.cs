@@ -2,7 +2,18 @@ using Community.Web.Data;
 
 namespace Community.Web.Features.Integrations.Webhooks;
 
-/// <summary>Wakes the dispatcher's loops when this process adds an event or a redelivery, instead of waiting for their next poll.</summary>
+/// <summary>Wakes the fan-out loop when this process records an event (every reply, thread, referral does), instead of waiting for
+/// its next poll. Only that loop: the delivering loops wake when fan-out (or an admin) made deliveries, on <see cref="WebhookSignal"/>,
+/// so a busy forum with no endpoint costs one fan-out query per burst, not five.</summary>
+public sealed class WebhookEventSignal
+{
+    public WebhookSignal Inner { get; } = new();
+
+    public void Pulse() => Inner.Pulse();
+}
+
+/// <summary>Wakes the dispatcher's delivering loops when this process adds deliveries (fan-out, a redelivery, a test event, an endpoint
+/// enabled again), instead of waiting for their next poll.</summary>
 public sealed class WebhookSignal
 {
     private TaskCompletionSource _next = New();
@@ -34,15 +45,16 @@ public sealed class WebhookSignal
 /// coming due). Everything it does is in the database, so a restart or a crash loses nothing.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    IServiceScopeFactory scopes, WebhookDeliveryPass deliveries, WebhookSignal signal, WebhookOptions options, TimeProvider clock,
+    IServiceScopeFactory scopes, WebhookDeliveryPass deliveries, WebhookSignal signal, WebhookEventSignal events, WebhookOptions options,
+    TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // One loop fans events out; several deliver, so one batch's database work overlaps another's HTTP requests.
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => LoopAsync(DeliverAsync, stoppingToken))
-            .Append(LoopAsync(FanOutAsync, stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => LoopAsync(DeliverAsync, signal, stoppingToken))
+            .Append(LoopAsync(FanOutAsync, events.Inner, stoppingToken)));
 
-    private async Task LoopAsync(Func<CancellationToken, Task<bool>> work, CancellationToken stoppingToken)
+    private async Task LoopAsync(Func<CancellationToken, Task<bool>> work, WebhookSignal signal, CancellationToken stoppingToken)
     {
         await Task.Yield();
         var idle = TimeSpan.FromMilliseconds(Math.Max(10, options.PollMilliseconds));
