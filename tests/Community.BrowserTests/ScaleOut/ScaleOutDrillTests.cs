@@ -51,6 +51,40 @@ public sealed class ScaleOutDrillTests(TwoServersFixture fixture)
     }
 
     [TwoServersFact]
+    public async Task A_rolling_restart_stops_each_server_in_turn_quickly_and_every_viewer_ends_complete_exactly_once()
+    {
+        var pair = fixture.Pair;
+        var (threadId, url) = await pair.ThreadAsync("A thread through a rolling restart");
+        using var poster = await pair.AdminAsync(pair.Nginx.Url); // posts through nginx, like everyone
+        var onOne = await ViewerThroughNginxAsync(pair, pair.One, url);
+        var onTwo = await ViewerThroughNginxAsync(pair, pair.Two, url);
+        var seq = 1;
+        foreach (var server in new[] { pair.One, pair.Two })
+        {
+            await ReplyWithRetryAsync(poster, threadId, $"Reply {++seq}, before {server.Name} restarts");
+            try
+            {
+                // A deploy: SIGTERM. Its pages are told to reconnect and land on the other server through nginx; the stop
+                // does not wait out the shutdown timeout for them.
+                var took = await server.StopAsync();
+                Assert.True(took < TimeSpan.FromSeconds(15), $"{server.Name} took {took.TotalSeconds:0.0} s to stop");
+                for (var i = 0; i < 3; i++) await ReplyWithRetryAsync(poster, threadId, $"Reply {++seq}, while {server.Name} is away");
+            }
+            finally
+            {
+                await server.StartAgainAsync();
+            }
+            await ReplyWithRetryAsync(poster, threadId, $"Reply {++seq}, after {server.Name} is back");
+            foreach (var page in new[] { onOne, onTwo })
+            {
+                await Assertions.Expect(Post(page, seq)).ToContainTextAsync($"after {server.Name} is back");
+                await AssertExactlyOnceInOrderAsync(page, seq);
+            }
+        }
+        foreach (var page in new[] { onOne, onTwo }) await Assertions.Expect(page.Locator("#live-status")).ToBeHiddenAsync();
+    }
+
+    [TwoServersFact]
     public async Task Restarting_PostgreSQL_mid_stream_leaves_viewers_on_both_servers_complete()
     {
         await using var postgres = await PrivatePostgres.StartAsync();

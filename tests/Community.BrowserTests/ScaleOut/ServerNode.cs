@@ -90,6 +90,17 @@ public sealed class ServerNode : IAsyncDisposable
         lock (_log) return _log.Count(l => l.Contains(text, StringComparison.Ordinal));
     }
 
+    /// <summary>SIGTERM, as a deploy stops a server, and wait for the process to end; returns how long the stop took.</summary>
+    public async Task<TimeSpan> StopAsync()
+    {
+        if (_process is not { HasExited: false } process) return TimeSpan.Zero;
+        var watch = Stopwatch.StartNew();
+        using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+        using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cap.Token);
+        return watch.Elapsed;
+    }
+
     /// <summary>SIGKILL: a crash, nothing flushed, sockets cut.</summary>
     public async Task KillAsync()
     {
