@@ -60,11 +60,8 @@ public static class ConnectionLimits
         }
         if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
             context.Response.Headers.Connection = "close"; // HTTP/2 has no such header: its requests keep getting 503
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        await TypedResults.Problem("The server has as many connections open as it can serve. Try again in a few seconds.",
-            statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { [Problems.Problems.RetryAfterSeconds] = RetryAfterSeconds })
-            .ExecuteAsync(context);
+        await Problems.Problems.WriteUnavailableAsync(context,
+            "The server has as many connections open as it can serve. Try again in a few seconds.", RetryAfterSeconds);
     });
 
     /// <summary>Connections the limit leaves room for, or null when there is no limit to respect.</summary>

@@ -63,11 +63,7 @@ public sealed partial class LiveShutdown(
             await inner(context);
             return;
         }
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await TypedResults.Problem("This server is restarting. Reconnect in a moment.", statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Service unavailable",
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { [Problems.Problems.RetryAfterSeconds] = RetryAfterSeconds })
-            .ExecuteAsync(context);
+        await Problems.Problems.WriteUnavailableAsync(context, "This server is restarting. Reconnect in a moment.", RetryAfterSeconds);
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: telling {Count} live connections to reconnect elsewhere")]

@@ -22,4 +22,13 @@ public static class Problems
         title: "Too many requests", extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { [RetryAfterSeconds] = retryAfterSeconds });
 
     public const string RetryAfterSeconds = "retryAfterSeconds";
+
+    /// <summary>Writes a 503 that says when to try again (<c>retryAfterSeconds</c> and the <c>Retry-After</c> header), from middleware
+    /// that answers before any endpoint runs (a stopping server, a connection over the ceiling).</summary>
+    public static Task WriteUnavailableAsync(HttpContext context, string detail, int retryAfterSeconds)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { [RetryAfterSeconds] = retryAfterSeconds }).ExecuteAsync(context);
+    }
 }
