@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Community.BrowserTests.Forums;
+using Community.BrowserTests.Infrastructure;
 using Community.Tests.Infrastructure;
 using static Community.BrowserTests.Forums.ForumArrange;
 
@@ -37,6 +38,7 @@ public sealed class TwoServerThreadTests(TwoServersFixture fixture)
         await Assertions.Expect(b.Locator("#typing")).ToHaveTextAsync("Ana One is typing…");
         await b.GetByLabel("Your reply").PressSequentiallyAsync("Dub");
         await Assertions.Expect(a.Locator("#typing")).ToHaveTextAsync("Ben Two is typing…");
+        await a.ScreenshotAsync("two-servers-viewing-and-typing");
         await b.GetByLabel("Your reply").FillAsync("");
         // A third viewer on server 2 comes and closes the tab: server 1's count follows both ways.
         var cleo = await MemberAsync(Pair.Two.Url, "Cleo Two");
