@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Community.Tests.Forums;
 using Community.Tests.Infrastructure;
+using Community.Tests.Integrations.Webhooks;
 using Community.Tests.Referrals;
 using Community.Web.Data;
 using Community.Web.Features.Integrations;
@@ -11,6 +12,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Community.Tests.Integrations;
 
@@ -53,6 +55,13 @@ public sealed class WebhookEventTests
         {
             base.ConfigureWebHost(builder);
             builder.ConfigureServices(services => services.ConfigureDbContext<CommunityDb>(o => o.AddInterceptors(Failures)));
+        }
+
+        protected override IHost CreateHost(IHostBuilder builder)
+        {
+            var host = base.CreateHost(builder);
+            WebhookKit.SubscribeEverything(host.Services); // events are recorded only for a subscribed endpoint
+            return host;
         }
     }
 
@@ -174,6 +183,7 @@ public sealed class WebhookEventTests
         Assert.True(reversed.Data.GetProperty("amount").GetInt64() < 0);
 
         factory.Clock.Advance(TimeSpan.FromDays(31));
+        WebhookKit.SubscribeEverything(factory.Services); // its deliveries failed for a month: it was disabled
         await advocate.SignInAgainAsync();
         // A redemption whose transaction fails at its last write (the billing mail) leaves no event.
         factory.Failures.Match = "INSERT INTO \"OutboxMessages\"";

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Community.Tests.Forums;
 using Community.Tests.Infrastructure;
+using Community.Tests.Integrations.Webhooks;
 using Community.Tests.Referrals;
 using Community.Web.Features.Integrations;
 using Community.Web.Features.Publishing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Community.Tests.Publishing;
 
@@ -21,6 +23,13 @@ public sealed class SchedulerAcrossServersTests
             settings["Database:ConnectionString"] = connectionString;
             settings["Publishing:SchedulerSeconds"] = "3600"; // the background loop passes once at start; the test drives the rest
             return settings;
+        }
+
+        protected override IHost CreateHost(IHostBuilder builder)
+        {
+            var host = base.CreateHost(builder);
+            WebhookKit.SubscribeEverything(host.Services); // events are recorded only for a subscribed endpoint
+            return host;
         }
 
         public Task<int?> PassAsync() => Services.GetRequiredService<StoryScheduler>().RunOnceAsync(CancellationToken.None);

@@ -31,9 +31,13 @@ public sealed class ForumWebhooks(IWebhookEvents events, PublicUrls urls)
             category.Slug, Author(author), thread.Summary, thread.CreatedAt), category.IsPrivate);
 
     public void PostCreated(CommunityDb db, long threadId, string slug, string title, CategoryInfo category, ForumPost post, MemberCard author,
-        string html) =>
+        string html)
+    {
+        // The excerpt is the costly part of every reply's event: shaped only when an endpoint will receive it.
+        if (!events.Wants(WebhookTypes.PostCreated, category.IsPrivate)) return;
         events.Add(db, WebhookTypes.PostCreated, new PostEventData(threadId, post.Seq, title, Url(threadId, slug, post.Seq), category.Id,
             Author(author), Infrastructure.Markdown.MarkdownRenderer.PlainText(html, ExcerptLength), post.CreatedAt), category.IsPrivate);
+    }
 
     public void AnswerAccepted(CommunityDb db, ForumThread thread, ForumPost answer, MemberCard? answerAuthor, string acceptedBy, bool isPrivate) =>
         events.Add(db, WebhookTypes.AnswerAccepted, new AnswerEventData(thread.Id, thread.Title, answer.Id, answer.Seq,

@@ -59,18 +59,25 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
 }
 
 /// <summary>Records community events for webhook endpoints. Features call <see cref="Add"/> inside their write transaction,
-/// before <c>SaveChangesAsync</c>; nothing is sent before the change commits.</summary>
+/// before <c>SaveChangesAsync</c>; nothing is sent before the change commits. An event no enabled endpoint wants is not recorded.</summary>
 public interface IWebhookEvents
 {
+    /// <summary>Whether an event of this type would be recorded: lets a caller skip shaping (and reading for) one nobody wants.</summary>
+    bool Wants(string type, bool isPrivate = false);
+
     void Add(CommunityDb db, string type, object data, bool isPrivate = false);
 }
 
-internal sealed class WebhookEventRecorder(TimeProvider clock, Webhooks.WebhookEventSignal signal) : IWebhookEvents
+internal sealed class WebhookEventRecorder(TimeProvider clock, Webhooks.WebhookEventSignal signal, Webhooks.WebhookSubscriptions subscriptions)
+    : IWebhookEvents
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    public bool Wants(string type, bool isPrivate = false) => subscriptions.Wants(type, isPrivate);
+
     public void Add(CommunityDb db, string type, object data, bool isPrivate = false)
     {
+        if (!subscriptions.Wants(type, isPrivate)) return;
         db.Add(new WebhookEvent
         {
             Id = "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),

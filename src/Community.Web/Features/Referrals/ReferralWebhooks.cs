@@ -19,14 +19,19 @@ public sealed record CreditEventData(long LedgerEntryId, string MemberId, string
 /// <see cref="IWebhookEvents"/>). The member lookups read the product's external ids, which integrations match on.</summary>
 public sealed class ReferralWebhooks(IWebhookEvents events, IMemberDirectory members)
 {
-    public async Task SignedUpAsync(CommunityDb db, Referral referral, CancellationToken ct) =>
-        events.Add(db, WebhookTypes.ReferralSignedUp, await DataAsync(referral, ct));
+    public async Task SignedUpAsync(CommunityDb db, Referral referral, CancellationToken ct)
+    {
+        if (events.Wants(WebhookTypes.ReferralSignedUp)) events.Add(db, WebhookTypes.ReferralSignedUp, await DataAsync(referral, ct));
+    }
 
     /// <summary>The referral's first payment (later payments are recurring revenue, not a new conversion).</summary>
     public async Task ConvertedAsync(CommunityDb db, Referral referral, string eventId, long amount, string currency, string? plan,
-        CancellationToken ct) =>
+        CancellationToken ct)
+    {
+        if (!events.Wants(WebhookTypes.ReferralConverted)) return;
         events.Add(db, WebhookTypes.ReferralConverted, new ConversionEventData(await DataAsync(referral, ct), eventId, amount,
             currency.ToUpperInvariant(), plan, referral.ConvertedAt ?? referral.CreatedAt));
+    }
 
     /// <summary>A ledger entry just written by <see cref="Credits.GrantAsync"/>: granted, reversed or redeemed (adjustments by sign).</summary>
     public async Task CreditAsync(CommunityDb db, LedgerEntry entry, Credit credit, CancellationToken ct)
@@ -38,6 +43,7 @@ public sealed class ReferralWebhooks(IWebhookEvents events, IMemberDirectory mem
             LedgerKind.Adjustment when entry.Amount < 0 => WebhookTypes.CreditReversed,
             _ => WebhookTypes.CreditGranted,
         };
+        if (!events.Wants(type)) return;
         var member = await members.FindAsync(entry.MemberId, ct);
         events.Add(db, type, new CreditEventData(entry.Id, entry.MemberId, member?.ExternalId, entry.Amount, entry.Kind.ToString().ToLowerInvariant(),
             credit.Rule, entry.Reason, entry.ReferralId, credit.SourceEventId, entry.CreatedAt, entry.AvailableAt));

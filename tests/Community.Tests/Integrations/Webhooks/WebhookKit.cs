@@ -56,6 +56,30 @@ public static class WebhookKit
         return new CreatedEndpoint(body.GetProperty("endpoint").GetProperty("id").GetString()!, body.GetProperty("secret").GetString()!);
     }
 
+    /// <summary>An enabled endpoint wanting every type, private ones too: features record an event only when some endpoint wants
+    /// it, so tests that read the recorded events subscribe first. Its target is refused, so its deliveries fail and, a test day
+    /// later, disable it: a test that moves its clock on calls this again to enable it afresh.</summary>
+    public static void SubscribeEverything(IServiceProvider services)
+    {
+        using (var scope = services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+            var endpoint = db.Set<WebhookEndpoint>().FirstOrDefault(e => e.Id == "ep_every_type");
+            if (endpoint is null)
+            {
+                db.Add(endpoint = new WebhookEndpoint
+                {
+                    Id = "ep_every_type", Url = "http://127.0.0.1:9/", Description = "every type", EventTypes = string.Join(' ', WebhookTypes.All),
+                    IncludePrivate = true, ProtectedSecret = "", CreatedAt = DateTime.UtcNow,
+                });
+            }
+            (endpoint.Enabled, endpoint.FailingSince, endpoint.DisabledReason) = (true, null, null);
+            try { db.SaveChanges(); }
+            catch (DbUpdateException) { /* another server of the same test added it first */ }
+        }
+        services.GetRequiredService<WebhookSubscriptions>().Changed();
+    }
+
     /// <summary>Records events the way features do: through IWebhookEvents in a write, committed together.</summary>
     public static async Task<List<string>> AddEventsAsync(this CommunityFactory factory, string type, int count, bool isPrivate = false)
     {

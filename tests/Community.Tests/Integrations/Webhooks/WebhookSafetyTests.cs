@@ -41,6 +41,7 @@ public sealed class WebhookSafetyTests(GuardedWebhookFactory factory) : IClassFi
                 ProtectedSecret = scope.ServiceProvider.GetRequiredService<WebhookSecrets>().Protect(WebhookSigning.NewSecret()),
             });
             await db.SaveChangesAsync();
+            scope.ServiceProvider.GetRequiredService<WebhookSubscriptions>().Changed();
         }
         await factory.AddEventsAsync(WebhookTypes.AnswerAccepted, 1);
 

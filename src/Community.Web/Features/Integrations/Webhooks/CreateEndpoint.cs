@@ -9,7 +9,7 @@ internal static class CreateEndpoint
     public static void Map(RouteGroupBuilder group) => group.MapPost("/", Handle);
 
     private static async Task<Results<Created<WebhookSecretShown>, ValidationProblem>> Handle(WebhookEndpointInput input, CommunityDb db,
-        WebhookTargets targets, WebhookSecrets secrets, TimeProvider clock, CancellationToken ct)
+        WebhookTargets targets, WebhookSecrets secrets, WebhookSubscriptions subscriptions, TimeProvider clock, CancellationToken ct)
     {
         var errors = await input.ValidateAsync(targets, ct);
         if (errors.Any) return errors.ToProblem();
@@ -23,6 +23,7 @@ internal static class CreateEndpoint
         input.ApplyTo(endpoint);
         db.Add(endpoint);
         await db.SaveChangesAsync(ct);
+        subscriptions.Changed();
         return TypedResults.Created($"/api/admin/integrations/webhooks/{endpoint.Id}",
             new WebhookSecretShown(endpoint.AsView(), secret, "Copy the signing secret now: it is not shown again."));
     }

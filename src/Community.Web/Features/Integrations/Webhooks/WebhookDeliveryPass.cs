@@ -49,6 +49,7 @@ public sealed class WebhookDeliveryPass(
         foreach (var endpoint in disabled) await alerts.EndpointDisabledAsync(endpoint, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        if (disabled.Count > 0) scope.ServiceProvider.GetRequiredService<WebhookSubscriptions>().Changed();
         return claimed.Count;
     }
 

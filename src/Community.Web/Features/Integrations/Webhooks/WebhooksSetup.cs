@@ -11,6 +11,7 @@ public static class WebhooksSetup
         var options = configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
         services.AddSingleton(options);
         services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WebhookSubscriptions>();
         services.AddSingleton<WebhookEventSignal>();
         services.AddSingleton<WebhookTargets>();
         services.AddSingleton<WebhookSecrets>();
