@@ -59,33 +59,43 @@ internal static class ReferralsScenario
     private static async Task EventsAsync(Server server, Signer signer, string code, Report report, int seconds)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(server.Url) };
+        // Eight seconds of the same load first, unmeasured: the JIT's final code and warm caches, as on a server that has been running.
+        await SendEventsAsync(http, signer, code, "warm_", 8, 0, [], []);
         var latencies = new ConcurrentBag<double>();
         var failures = new ConcurrentBag<string>();
-        var sequence = 0;
-        var deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(seconds, 5) * Stopwatch.Frequency);
         var run = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
-        {
-            while (Stopwatch.GetTimestamp() < deadline || Volatile.Read(ref sequence) < 2000)
-            {
-                var n = Interlocked.Increment(ref sequence);
-                // Alternate: a referred sign-up, then that customer's first payment.
-                var customer = $"cus_bench_{(n + 1) / 2}";
-                var body = n % 2 == 1
-                    ? JsonSerializer.Serialize(new { id = $"evt_{n}", type = "signup", customer = new { externalId = customer }, code })
-                    : JsonSerializer.Serialize(new { id = $"evt_{n}", type = "conversion", customer = new { externalId = customer }, amount = 4900, currency = "USD", plan = "team" });
-                var start = Stopwatch.GetTimestamp();
-                using var response = await http.SendAsync(signer.Request(body, $"idem_{n}"));
-                if (response.StatusCode == HttpStatusCode.OK) latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                else failures.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-        })));
+        await SendEventsAsync(http, signer, code, "", Math.Max(seconds, 5), 2000, latencies, failures);
         var elapsed = run.Elapsed.TotalSeconds;
         var sorted = latencies.OrderBy(x => x).ToList();
         var rate = sorted.Count / elapsed;
         report.Add("Referrals", "signed events API (HMAC + Idempotency-Key), 32 concurrent senders", "≥ 2,000 events/s",
             $"{Report.F(rate, "0")}/s, p99 {Report.F(Percentiles.Of(sorted, 99), "0.0")} ms{(failures.IsEmpty ? "" : $", {failures.Count} failed: {failures.First()}")}",
             rate >= 2000 && failures.IsEmpty, report.VsRate(rate));
+    }
+
+    /// <summary>32 senders until the time is up and at least <paramref name="atLeast"/> were sent.</summary>
+    private static Task SendEventsAsync(HttpClient http, Signer signer, string code, string prefix, int seconds, int atLeast,
+        ConcurrentBag<double> latencies, ConcurrentBag<string> failures)
+    {
+        var sequence = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        return Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline || Volatile.Read(ref sequence) < atLeast)
+            {
+                var n = Interlocked.Increment(ref sequence);
+                // Alternate: a referred sign-up, then that customer's first payment.
+                var customer = $"cus_bench_{prefix}{(n + 1) / 2}";
+                var body = n % 2 == 1
+                    ? JsonSerializer.Serialize(new { id = $"evt_{prefix}{n}", type = "signup", customer = new { externalId = customer }, code })
+                    : JsonSerializer.Serialize(new { id = $"evt_{prefix}{n}", type = "conversion", customer = new { externalId = customer }, amount = 4900,
+                        currency = "USD", plan = "team" });
+                var start = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(signer.Request(body, $"idem_{prefix}{n}"));
+                if (response.StatusCode == HttpStatusCode.OK) latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                else failures.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        })));
     }
 
     private static async Task DashboardAsync(BenchClient advocate, Report report)

@@ -70,7 +70,7 @@ public sealed class FraudSignals(CommunityDb db, IMemberDirectory members, Dispo
         {
             // Each input is read only when a signal can use it: the events API has no member, device or IP.
             if (memberId == advocateId) reasons.Add(ReasonCodes.SelfReferral);
-            else if (email is not null && (await members.FindAsync(advocateId, ct))?.Email is { } advocateEmail
+            else if (email is not null && await AdvocateEmailAsync(advocateId, ct) is { } advocateEmail
                 && EmailRules.Normalise(email) == EmailRules.Normalise(advocateEmail))
             {
                 reasons.Add(ReasonCodes.SelfReferral);
@@ -95,6 +95,16 @@ public sealed class FraudSignals(CommunityDb db, IMemberDirectory members, Dispo
             : score >= options.ReviewScore ? ReferralDecision.Review
             : ReferralDecision.Allow;
         return new FraudAssessment(score, reasons, decision);
+    }
+
+    // Per scope (one request, or one batch of the events writer, where a busy code's events name the same advocate over and over).
+    private readonly Dictionary<string, string?> _advocateEmails = new(StringComparer.Ordinal);
+
+    private async ValueTask<string?> AdvocateEmailAsync(string advocateId, CancellationToken ct)
+    {
+        if (!_advocateEmails.TryGetValue(advocateId, out var email))
+            _advocateEmails[advocateId] = email = (await members.FindAsync(advocateId, ct))?.Email;
+        return email;
     }
 
     /// <summary>Remembers the advocate's device and today's IP hash, so a sign-up from the same device can be recognised.</summary>

@@ -81,9 +81,17 @@ internal sealed partial class PostgresCacheSignals(DatabaseConnection connection
         // A host that is disposed before (or again after) it is stopped must not fail its own shutdown.
         if (Volatile.Read(ref _disposed) != 0) return;
         _outbox.Writer.TryComplete();
-        try { await _sending.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken); } catch (TimeoutException) { }
-        await _stop.CancelAsync();
+        try { await _sending.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken); }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException) { }
+        // The host gives up on a slow stop and disposes its services: this may finish after DisposeAsync ran.
+        Cancel();
         try { await _listening; } catch (OperationCanceledException) { }
+    }
+
+    private void Cancel()
+    {
+        try { _stop.Cancel(); }
+        catch (ObjectDisposedException) { /* disposed meanwhile: the listener was cancelled then */ }
     }
 
     private async Task SendAsync()
@@ -158,6 +166,7 @@ internal sealed partial class PostgresCacheSignals(DatabaseConnection connection
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Cancel();
         _stop.Dispose();
         if (_source is not null) await _source.DisposeAsync();
     }

@@ -22,19 +22,19 @@ internal sealed class BillingMatcher(CommunityDb db, IMemberDirectory members)
         if (!string.IsNullOrWhiteSpace(notice.ExternalId))
         {
             var externalId = notice.ExternalId.Trim();
-            if (await Referrals.FirstOrDefaultAsync(r => r.ExternalCustomerId == externalId, ct) is { } known)
+            if (await ByExternalId(db, externalId, ct) is { } known)
                 return new BillingMatch(known, "metadata");
             if (await members.FindIdByExternalIdAsync(externalId, ct) is { } memberId
-                && await Referrals.FirstOrDefaultAsync(r => r.ReferredMemberId == memberId, ct) is { } ofMember)
+                && await ByMember(db, memberId, ct) is { } ofMember)
                 return new BillingMatch(ofMember, "external id");
         }
         var earlier = await EarlierAsync(notice, ct);
-        if (earlier?.ReferralId is { } id && await Referrals.FirstOrDefaultAsync(r => r.Id == id, ct) is { } seen)
+        if (earlier?.ReferralId is { } id && await ById(db, id, ct) is { } seen)
             return new BillingMatch(seen, "earlier event", earlier.PaymentId);
         if (!string.IsNullOrWhiteSpace(notice.Email))
         {
             var email = EmailRules.Normalise(notice.Email);
-            if (await Referrals.FirstOrDefaultAsync(r => r.CustomerEmail == email, ct) is { } byEmail) return new BillingMatch(byEmail, "email");
+            if (await ByEmail(db, email, ct) is { } byEmail) return new BillingMatch(byEmail, "email");
         }
         return new BillingMatch(null, null);
     }
@@ -54,23 +54,18 @@ internal sealed class BillingMatcher(CommunityDb db, IMemberDirectory members)
             .MaxAsync(e => e.Amount, ct) ?? 0;
     }
 
-    private IQueryable<Referral> Referrals => db.Set<Referral>();
-
     private async Task<BillingEvent?> EarlierAsync(BillingNotice notice, CancellationToken ct)
     {
         if (await ByPaymentAsync(notice, ct) is { } payment) return payment;
         if (string.IsNullOrEmpty(notice.CustomerRef)) return null;
         // The same customer, but not necessarily the same payment: the referral only.
-        var ofCustomer = await Earlier(notice.Provider).Where(e => e.CustomerRef == notice.CustomerRef).OrderByDescending(e => e.Id)
-            .FirstOrDefaultAsync(ct);
-        return ofCustomer is null ? null : new BillingEvent { ReferralId = ofCustomer.ReferralId };
+        var referralId = await ReferralOfCustomer(db, notice.Provider, notice.CustomerRef, ct);
+        return referralId is null ? null : new BillingEvent { ReferralId = referralId };
     }
 
     private async Task<BillingEvent?> ByPaymentAsync(BillingNotice notice, CancellationToken ct)
     {
-        if (!string.IsNullOrEmpty(notice.PaymentId)
-            && await Earlier(notice.Provider).Where(e => e.PaymentId == notice.PaymentId).OrderBy(e => e.Id).FirstOrDefaultAsync(ct) is { } hit)
-            return hit;
+        if (!string.IsNullOrEmpty(notice.PaymentId) && await OfPayment(db, notice.Provider, notice.PaymentId, ct) is { } hit) return hit;
         if (notice.PaymentRefs.Count == 0) return null;
         var refs = notice.PaymentRefs.ToArray();
         return await Earlier(notice.Provider).Where(e => e.PaymentRef != null && refs.Contains(e.PaymentRef) && e.PaymentId != null)
@@ -79,4 +74,27 @@ internal sealed class BillingMatcher(CommunityDb db, IMemberDirectory members)
 
     private IQueryable<BillingEvent> Earlier(string provider) =>
         db.Set<BillingEvent>().AsNoTracking().Where(e => e.Provider == provider && e.ReferralId != null);
+
+    // Compiled once: the matcher runs inside the events writer, for every provider event, and skipping EF's query cache keeps
+    // the writer's turn short.
+    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ByExternalId = EF.CompileAsyncQuery(
+        (CommunityDb db, string externalId, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.ExternalCustomerId == externalId));
+
+    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ByMember = EF.CompileAsyncQuery(
+        (CommunityDb db, string memberId, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.ReferredMemberId == memberId));
+
+    private static readonly Func<CommunityDb, long, CancellationToken, Task<Referral?>> ById = EF.CompileAsyncQuery(
+        (CommunityDb db, long id, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.Id == id));
+
+    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ByEmail = EF.CompileAsyncQuery(
+        (CommunityDb db, string email, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.CustomerEmail == email));
+
+    private static readonly Func<CommunityDb, string, string, CancellationToken, Task<BillingEvent?>> OfPayment = EF.CompileAsyncQuery(
+        (CommunityDb db, string provider, string paymentId, CancellationToken ct) => db.Set<BillingEvent>().AsNoTracking()
+            .Where(e => e.Provider == provider && e.ReferralId != null && e.PaymentId == paymentId).OrderBy(e => e.Id).FirstOrDefault());
+
+    private static readonly Func<CommunityDb, string, string, CancellationToken, Task<long?>> ReferralOfCustomer = EF.CompileAsyncQuery(
+        (CommunityDb db, string provider, string customerRef, CancellationToken ct) => db.Set<BillingEvent>()
+            .Where(e => e.Provider == provider && e.ReferralId != null && e.CustomerRef == customerRef).OrderByDescending(e => e.Id)
+            .Select(e => e.ReferralId).FirstOrDefault());
 }
