@@ -183,7 +183,9 @@ public sealed class WebhookEventTests
         Assert.True(reversed.Data.GetProperty("amount").GetInt64() < 0);
 
         factory.Clock.Advance(TimeSpan.FromDays(31));
-        WebhookKit.SubscribeEverything(factory.Services); // its deliveries failed for a month: it was disabled
+        // The subscribed endpoint's deliveries have failed for a month now: once the dispatcher has disabled it, enable it again.
+        await Eventually.ValueAsync(() => factory.EndpointAsync(WebhookKit.EveryTypeEndpoint), e => !e.Enabled);
+        WebhookKit.SubscribeEverything(factory.Services);
         await advocate.SignInAgainAsync();
         // A redemption whose transaction fails at its last write (the billing mail) leaves no event.
         factory.Failures.Match = "INSERT INTO \"OutboxMessages\"";

@@ -42,6 +42,7 @@ public sealed record CreatedEndpoint(string Id, string Secret);
 public static class WebhookKit
 {
     public const string Api = "/api/admin/integrations/webhooks";
+    public const string EveryTypeEndpoint = "ep_every_type";
 
     public static async Task<CreatedEndpoint> CreateEndpointAsync(this ApiClient admin, string url, IReadOnlyList<string>? types = null,
         bool includePrivate = false)
@@ -58,18 +59,18 @@ public static class WebhookKit
 
     /// <summary>An enabled endpoint wanting every type, private ones too: features record an event only when some endpoint wants
     /// it, so tests that read the recorded events subscribe first. Its target is refused, so its deliveries fail and, a test day
-    /// later, disable it: a test that moves its clock on calls this again to enable it afresh.</summary>
+    /// later, disable it: a test that moves its clock on waits for that and calls this again to enable it afresh.</summary>
     public static void SubscribeEverything(IServiceProvider services)
     {
         using (var scope = services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-            var endpoint = db.Set<WebhookEndpoint>().FirstOrDefault(e => e.Id == "ep_every_type");
+            var endpoint = db.Set<WebhookEndpoint>().FirstOrDefault(e => e.Id == EveryTypeEndpoint);
             if (endpoint is null)
             {
                 db.Add(endpoint = new WebhookEndpoint
                 {
-                    Id = "ep_every_type", Url = "http://127.0.0.1:9/", Description = "every type", EventTypes = string.Join(' ', WebhookTypes.All),
+                    Id = EveryTypeEndpoint, Url = "http://127.0.0.1:9/", Description = "every type", EventTypes = string.Join(' ', WebhookTypes.All),
                     IncludePrivate = true, ProtectedSecret = "", CreatedAt = DateTime.UtcNow,
                 });
             }

@@ -7,9 +7,9 @@ namespace Community.Web.Features.Integrations.Billing;
 /// <summary>
 /// Records a verified provider event exactly once and feeds it to the referral ledger under the events API's rules
 /// (<see cref="ReportEvent.ApplyAsync"/>, whose credits go through <c>Credits.GrantAsync</c>). Runs inside
-/// <see cref="EventBatches"/>' group commit, in its own savepoint: the (provider, event id) row is inserted first, so the same event
-/// twice in one batch, or a concurrent duplicate on another server, hits the unique index; the batch undoes this event alone and
-/// runs it again, and the retry answers from the winner's row. The ledger's own unique keys (payment
+/// <see cref="EventBatches"/>' group commit, in its own savepoint: the (provider, event id) row is inserted last, with its outcome, so
+/// the same event twice in one batch, or a concurrent duplicate on another server, hits the unique index there; the batch undoes
+/// this event alone and runs it again, and the retry answers from the winner's row. The ledger's own unique keys (payment
 /// per referral, grant per rule and payment) keep a payment reported both here and through the events API from being credited twice.
 /// </summary>
 internal sealed class WriteBillingEvent(CommunityDb db, ReportEvent events, BillingMatcher matcher, TimeProvider clock)
@@ -29,9 +29,11 @@ internal sealed class WriteBillingEvent(CommunityDb db, ReportEvent events, Bill
             Amount = notice.Kind == BillingKind.Ignore ? null : notice.Amount,
             Currency = notice.Currency,
         };
-        db.Add(row);
-        await db.SaveChangesAsync(ct); // claims the event id before anything else is written
         var created = await DecideAsync(row, notice, ct);
+        // Written last, with its outcome: one insert instead of an insert and an update. The event's id is still claimed only
+        // once: a duplicate (in this batch or on another server) fails here, and the batch undoes this event and answers the
+        // retry from the winner's row.
+        db.Add(row);
         await db.SaveChangesAsync(ct);
         return new BillingReply(row, false, created);
     }
@@ -64,7 +66,6 @@ internal sealed class WriteBillingEvent(CommunityDb db, ReportEvent events, Bill
             // Refused by the ledger's rules (a refund of more than is left, say): keep the event row, undo the rest.
             await tx.RollbackToSavepointAsync(Savepoint, ct);
             db.ChangeTracker.Clear();
-            db.Update(row);
             return Ignore(row, BillingText.Problem(problem));
         }
         await tx.ReleaseSavepointAsync(Savepoint, ct);

@@ -171,6 +171,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
                 CodeId = code.Id, AdvocateId = code.OwnerId, ExternalCustomerId = externalId, CustomerEmail = email, Source = ReferralSources.Api,
                 Decision = assessment.Decision, FraudScore = assessment.Score, Reasons = string.Join(',', assessment.Reasons), CreatedAt = now,
                 ConfirmedAt = now, // reported by the product: a real customer, not an unconfirmed address
+                ConvertedAt = type == EventTypes.Conversion ? now : null, // in the insert, not in an update right after it
             };
             db.Add(referral);
             await db.SaveChangesAsync(ct);
@@ -191,9 +192,9 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             case EventTypes.Conversion:
                 if (!isNew && await ConversionOf(db, referral.Id, eventId, ct) is { Kind: not EventTypes.Conversion })
                     return IdTaken(eventId, "a refund or chargeback");
-                if (referral.ConvertedAt is null)
+                if (referral.ConvertedAt is null || isNew)
                 {
-                    referral.ConvertedAt = now; // saved together with the payment row, and so is its event
+                    referral.ConvertedAt ??= now; // saved together with the payment row, and so is its event
                     await webhooks.ConvertedAsync(db, referral, eventId, request.Amount!.Value, request.Currency!, request.Plan, ct);
                 }
                 grants = await rewards.GrantConversionAsync(referral, await RecordAsync(referral, eventId, null, request, now, isNew, ct), ct);
