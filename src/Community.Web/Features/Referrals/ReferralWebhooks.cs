@@ -19,6 +19,9 @@ public sealed record CreditEventData(long LedgerEntryId, string MemberId, string
 /// <see cref="IWebhookEvents"/>). The member lookups read the product's external ids, which integrations match on.</summary>
 public sealed class ReferralWebhooks(IWebhookEvents events, IMemberDirectory members)
 {
+    /// <summary>Whether an endpoint wants referral events (which name the referral by its id, so it must be inserted first).</summary>
+    public bool WantsReferralEvents => events.Wants(WebhookTypes.ReferralSignedUp) || events.Wants(WebhookTypes.ReferralConverted);
+
     public async Task SignedUpAsync(CommunityDb db, Referral referral, CancellationToken ct)
     {
         if (events.Wants(WebhookTypes.ReferralSignedUp)) events.Add(db, WebhookTypes.ReferralSignedUp, await DataAsync(referral, ct));

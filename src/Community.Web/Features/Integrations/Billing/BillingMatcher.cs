@@ -22,19 +22,19 @@ internal sealed class BillingMatcher(CommunityDb db, IMemberDirectory members)
         if (!string.IsNullOrWhiteSpace(notice.ExternalId))
         {
             var externalId = notice.ExternalId.Trim();
-            if (await ByExternalId(db, externalId, ct) is { } known)
+            if (await ReferralLookups.ByExternalId(db, externalId, ct) is { } known)
                 return new BillingMatch(known, "metadata");
             if (await members.FindIdByExternalIdAsync(externalId, ct) is { } memberId
-                && await ByMember(db, memberId, ct) is { } ofMember)
+                && await ReferralLookups.ByMember(db, memberId, ct) is { } ofMember)
                 return new BillingMatch(ofMember, "external id");
         }
         var earlier = await EarlierAsync(notice, ct);
-        if (earlier?.ReferralId is { } id && await ById(db, id, ct) is { } seen)
+        if (earlier?.ReferralId is { } id && await ReferralLookups.ById(db, id, ct) is { } seen)
             return new BillingMatch(seen, "earlier event", earlier.PaymentId);
         if (!string.IsNullOrWhiteSpace(notice.Email))
         {
             var email = EmailRules.Normalise(notice.Email);
-            if (await ByEmail(db, email, ct) is { } byEmail) return new BillingMatch(byEmail, "email");
+            if (await ReferralLookups.ByEmail(db, email, ct) is { } byEmail) return new BillingMatch(byEmail, "email");
         }
         return new BillingMatch(null, null);
     }
@@ -75,20 +75,8 @@ internal sealed class BillingMatcher(CommunityDb db, IMemberDirectory members)
     private IQueryable<BillingEvent> Earlier(string provider) =>
         db.Set<BillingEvent>().AsNoTracking().Where(e => e.Provider == provider && e.ReferralId != null);
 
-    // Compiled once: the matcher runs inside the events writer, for every provider event, and skipping EF's query cache keeps
-    // the writer's turn short.
-    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ByExternalId = EF.CompileAsyncQuery(
-        (CommunityDb db, string externalId, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.ExternalCustomerId == externalId));
-
-    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ByMember = EF.CompileAsyncQuery(
-        (CommunityDb db, string memberId, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.ReferredMemberId == memberId));
-
-    private static readonly Func<CommunityDb, long, CancellationToken, Task<Referral?>> ById = EF.CompileAsyncQuery(
-        (CommunityDb db, long id, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.Id == id));
-
-    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ByEmail = EF.CompileAsyncQuery(
-        (CommunityDb db, string email, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.CustomerEmail == email));
-
+    // Compiled once: the matcher runs inside the events writer for every provider event (the referral lookups too, see
+    // ReferralLookups).
     private static readonly Func<CommunityDb, string, string, CancellationToken, Task<BillingEvent?>> OfPayment = EF.CompileAsyncQuery(
         (CommunityDb db, string provider, string paymentId, CancellationToken ct) => db.Set<BillingEvent>().AsNoTracking()
             .Where(e => e.Provider == provider && e.ReferralId != null && e.PaymentId == paymentId).OrderBy(e => e.Id).FirstOrDefault());

@@ -155,8 +155,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
 
         var referral = known;
         if (referral is null && !searched && !string.IsNullOrEmpty(externalId))
-            referral = await ReferralByExternalId(db, externalId, ct) ?? await ReferralOfMemberAsync(externalId, ct);
-        if (referral is null && !searched && email is not null) referral = await ReferralByEmail(db, email, ct);
+            referral = await ReferralLookups.ByExternalId(db, externalId, ct) ?? await ReferralOfMemberAsync(externalId, ct);
+        if (referral is null && !searched && email is not null) referral = await ReferralLookups.ByEmail(db, email, ct);
         var isNew = referral is null; // a referral created here has no payments yet: nothing to look up for it
         if (referral is null)
         {
@@ -174,8 +174,12 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
                 ConvertedAt = type == EventTypes.Conversion ? now : null, // in the insert, not in an update right after it
             };
             db.Add(referral);
-            await db.SaveChangesAsync(ct);
-            await webhooks.SignedUpAsync(db, referral, ct); // saved by the next write below, or at the end
+            // A first payment inserts the new referral along with it, in one SaveChanges, unless a webhook needs its id first.
+            if (type != EventTypes.Conversion || webhooks.WantsReferralEvents)
+            {
+                await db.SaveChangesAsync(ct);
+                await webhooks.SignedUpAsync(db, referral, ct); // saved by the next write below, or at the end
+            }
         }
         else if (!string.IsNullOrEmpty(externalId) && referral.ExternalCustomerId is null)
         {
@@ -264,6 +268,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             Currency = request.Currency!.ToUpperInvariant(), Plan = request.Plan, At = now,
         };
         db.Add(row);
+        if (db.Entry(referral).State == EntityState.Added) // not inserted yet: the key EF holds for it links the payment to it
+            db.Entry(row).Property(r => r.ReferralId).CurrentValue = db.Entry(referral).Property(r => r.Id).CurrentValue;
         await db.SaveChangesAsync(ct);
         return row;
     }
@@ -271,7 +277,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
     /// <summary>A customer who joined here through a referral and was then linked to the product (SSO or member sync) is known by
     /// the product's user id on the member, before the referral ever saw it.</summary>
     private async Task<Referral?> ReferralOfMemberAsync(string externalId, CancellationToken ct) =>
-        await members.FindIdByExternalIdAsync(externalId, ct) is { } memberId ? await ReferralByMember(db, memberId, ct) : null;
+        await members.FindIdByExternalIdAsync(externalId, ct) is { } memberId ? await ReferralLookups.ByMember(db, memberId, ct) : null;
 
     private static (EventResult?, IResult?) Done(string id, string type, string status, long? referralId, IReadOnlyList<string> reasons,
         IReadOnlyList<GrantView> grants) => (new EventResult(id, type, status, referralId, reasons, grants), null);
@@ -282,16 +288,7 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         $"The event id “{eventId}” is already used by {what} of this customer. Give every payment, refund and chargeback its own id.",
         new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["id"] = [$"Already used by {what}."] } }));
 
-    // Compiled once: the batch writer runs these for every event, and skipping the query cache lookup keeps its turn short.
-    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ReferralByExternalId = EF.CompileAsyncQuery(
-        (CommunityDb db, string externalId, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.ExternalCustomerId == externalId));
-
-    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ReferralByMember = EF.CompileAsyncQuery(
-        (CommunityDb db, string memberId, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.ReferredMemberId == memberId));
-
-    private static readonly Func<CommunityDb, string, CancellationToken, Task<Referral?>> ReferralByEmail = EF.CompileAsyncQuery(
-        (CommunityDb db, string email, CancellationToken ct) => db.Set<Referral>().FirstOrDefault(r => r.CustomerEmail == email));
-
+    // Compiled once: the batch writer runs it for every payment and refund.
     private static readonly Func<CommunityDb, long, string, CancellationToken, Task<ReferralConversion?>> ConversionOf = EF.CompileAsyncQuery(
         (CommunityDb db, long referralId, string eventId, CancellationToken ct) =>
             db.Set<ReferralConversion>().AsNoTracking().FirstOrDefault(c => c.ReferralId == referralId && c.EventId == eventId));
