@@ -1,5 +1,9 @@
 using Community.Tests.Forums;
 using Community.Tests.Infrastructure;
+using Community.Web.Data;
+using Community.Web.Features.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Community.Tests.Notifications;
 
@@ -74,5 +78,22 @@ public sealed class PreferencesTests : IClassFixture<NotificationFactory>
         Assert.Contains("notification-settings", page, StringComparison.Ordinal);
         var settings = await (await member.GetAsync("/settings")).Content.ReadAsStringAsync();
         Assert.Contains("href=\"/settings/notifications\"", settings, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Email_settings_are_in_the_data_export_and_leave_with_the_account()
+    {
+        using var member = await _factory.MemberAsync("Pref Leaver");
+        await Notify.SetAsync(member, "Asia/Tokyo", new Dictionary<string, string> { ["credits"] = "weekly" });
+        var export = await (await member.GetAsync("/api/me/export")).Content.ReadAsStringAsync();
+        Assert.Contains("\"emailNotifications\"", export, StringComparison.Ordinal);
+        Assert.Contains("Asia/Tokyo", export, StringComparison.Ordinal);
+
+        var id = member.Current!.Id;
+        Assert.Equal(HttpStatusCode.NoContent, (await member.PostAsync("/api/me/erase", new { password = ApiClient.DefaultPassword })).StatusCode);
+        await using var scope = _factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+        Assert.False(await db.Set<NotificationPreference>().AnyAsync(p => p.MemberId == id));
+        Assert.False(await db.Set<MailSettings>().AnyAsync(s => s.MemberId == id));
     }
 }

@@ -13,6 +13,7 @@ public static class NotificationsModule
         services.AddSingleton<INotificationMail, NotificationMail>();
         services.AddSingleton<DigestRun>();
         services.AddHostedService<DigestService>();
+        services.AddScoped<Accounts.IMemberDataSection, NotificationMemberData>();
         return services;
     }
 
