@@ -99,8 +99,9 @@ internal static class DigestsScenario
         note.Parameters.AddWithValue("$at", Stamp(now.AddHours(-2)));
         var due = db.CreateCommand();
         due.Transaction = tx;
-        due.CommandText = """INSERT INTO "DigestsDue" ("MemberId", "Period", "DueAt") VALUES ($member, 'daily', '2099-01-01 08:00:00')""";
+        due.CommandText = """INSERT INTO "DigestsDue" ("MemberId", "Period", "DueAt", "Since") VALUES ($member, 'daily', '2099-01-01 08:00:00', $since)""";
         var dueMember = due.Parameters.Add(new SqliteParameter("$member", ""));
+        due.Parameters.AddWithValue("$since", Stamp(now.AddHours(-3)));
         for (var i = 0; i < Members; i++)
         {
             var id = $"digest-member-{i:D5}";

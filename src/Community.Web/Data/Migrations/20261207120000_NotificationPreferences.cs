@@ -37,6 +37,7 @@ public sealed class NotificationPreferences : Migration
                 MemberId = table.Column<string>(maxLength: 450, nullable: false),
                 Period = table.Column<string>(maxLength: 12, nullable: false),
                 DueAt = table.Column<DateTime>(nullable: false),
+                Since = table.Column<DateTime>(nullable: false),
             },
             constraints: table => table.PrimaryKey("PK_DigestsDue", x => new { x.MemberId, x.Period }));
         migrationBuilder.CreateIndex("IX_DigestsDue_DueAt", "DigestsDue", "DueAt");

@@ -49,7 +49,7 @@ public static class ForumsModule
         services.AddScoped<ForumPages>();
         services.AddScoped<IDemoContent, ForumDemoContent>();
         services.AddScoped<IMemberDataSection, ForumMemberData>();
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor, NotificationMailHook>();
+        services.AddSingleton<Web.Features.Notifications.INewNotifications, ForumNewNotifications>();
         services.AddSingleton<Web.Features.Notifications.INotificationInbox, ForumNotificationInbox>();
         services.AddSingleton<Infrastructure.Pages.ISitemapSource, ForumSitemapSource>();
         services.AddLiveHub<ForumHub>();

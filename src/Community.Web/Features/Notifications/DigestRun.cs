@@ -39,7 +39,7 @@ public sealed class DigestRun(IServiceScopeFactory scopes, TimeProvider clock, N
 
     private async Task<int> SendBatchAsync(IServiceProvider services, CommunityDb db, List<DigestDue> batch, DateTime now, CancellationToken ct)
     {
-        var inbox = services.GetRequiredService<INotificationInbox>();
+        var inboxes = services.GetServices<INotificationInbox>();
         var directory = services.GetRequiredService<IMemberDirectory>();
         var outbox = new EmailOutbox(db, clock, signal, leases);
         var queued = 0;
@@ -58,7 +58,9 @@ public sealed class DigestRun(IServiceScopeFactory scopes, TimeProvider clock, N
             .ToDictionaryAsync(s => s.MemberId, StringComparer.Ordinal, ct);
         var chosen = (await db.Set<NotificationPreference>().AsNoTracking().Where(p => ids.Contains(p.MemberId)).ToListAsync(ct))
             .ToLookup(p => p.MemberId, StringComparer.Ordinal);
-        var unread = (await inbox.UnreadAsync(db, ids, ct)).ToLookup(n => n.MemberId, StringComparer.Ordinal);
+        List<UnreadNotification> all = [];
+        foreach (var inbox in inboxes) all.AddRange(await inbox.UnreadAsync(db, ids, ct));
+        var unread = all.ToLookup(n => n.MemberId, StringComparer.Ordinal);
         foreach (var due in claimed)
         {
             var mine = settings.GetValueOrDefault(due.MemberId);
@@ -66,7 +68,8 @@ public sealed class DigestRun(IServiceScopeFactory scopes, TimeProvider clock, N
             var topics = NotificationTopics.All.Select(t => t.Topic)
                 .Where(t => (chosen[due.MemberId].FirstOrDefault(p => p.Topic == t)?.Delivery ?? NotificationTopics.DefaultFor(t)) == due.Period)
                 .ToHashSet(StringComparer.Ordinal);
-            var items = unread[due.MemberId].Where(n => topics.Contains(n.Topic) && n.CreatedAt > since).OrderBy(n => n.CreatedAt).ToList();
+            var items = unread[due.MemberId].Where(n => topics.Contains(n.Topic) && n.CreatedAt > since && n.CreatedAt >= due.Since)
+                .OrderBy(n => n.CreatedAt).ToList();
             await NotificationStore.MarkDigestAsync(db, due.MemberId, due.Period, now, ct);
             if (items.Count == 0 || !members.TryGetValue(due.MemberId, out var member) || !member.EmailConfirmed || member.Email is null) continue;
             var mail = emails.Digest(member, due.Period, items);

@@ -32,6 +32,8 @@ public sealed class DigestDue
     public required string Period { get; set; }
     /// <summary>The member's next local morning (UTC).</summary>
     public DateTime DueAt { get; set; }
+    /// <summary>When the first notification for this digest arrived: what came before went out at once, or in an earlier digest.</summary>
+    public DateTime Since { get; set; }
 }
 
 internal sealed class NotificationPreferenceConfiguration : IEntityTypeConfiguration<NotificationPreference>

@@ -46,7 +46,7 @@ internal sealed class NotificationMail(TimeProvider clock, NotificationOptions o
             foreach (var (memberId, period) in digests)
             {
                 var due = MemberMornings.NextDue(now, zones.GetValueOrDefault(memberId), period, options.DigestHour);
-                await NotificationStore.DigestDueAsync(db, memberId, period, due, ct);
+                await NotificationStore.DigestDueAsync(db, memberId, period, due, now, ct);
             }
         }
 

@@ -38,9 +38,10 @@ internal static class NotificationStore
                 """, ct);
 
     /// <summary>A digest is waiting for the member (kept as it is when one is waiting already).</summary>
-    public static Task<int> DigestDueAsync(CommunityDb db, string memberId, string period, DateTime dueAt, CancellationToken ct) =>
+    public static Task<int> DigestDueAsync(CommunityDb db, string memberId, string period, DateTime dueAt, DateTime since,
+        CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"""
-            INSERT INTO "DigestsDue" ("MemberId", "Period", "DueAt") VALUES ({memberId}, {period}, {dueAt})
+            INSERT INTO "DigestsDue" ("MemberId", "Period", "DueAt", "Since") VALUES ({memberId}, {period}, {dueAt}, {since})
             ON CONFLICT ("MemberId", "Period") DO NOTHING
             """, ct);
 }

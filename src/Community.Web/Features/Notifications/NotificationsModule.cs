@@ -11,6 +11,7 @@ public static class NotificationsModule
         services.AddSingleton<UnsubscribeTokens>();
         services.AddSingleton<NotificationEmails>();
         services.AddSingleton<INotificationMail, NotificationMail>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.ISaveChangesInterceptor, NotificationMailInterceptor>();
         services.AddSingleton<DigestRun>();
         services.AddHostedService<DigestService>();
         services.AddScoped<Accounts.IMemberDataSection, NotificationMemberData>();

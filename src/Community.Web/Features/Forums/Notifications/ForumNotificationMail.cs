@@ -1,49 +1,37 @@
 using Community.Web.Data;
 using Community.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Community.Web.Features.Forums;
 
 /// <summary>
-/// Hands every new in-app notification to <see cref="INotificationMail"/> while the SaveChanges that stores it runs, so its email
-/// (or its place in a digest) is written in the same transaction: a notification from <see cref="ForumWrites.Notify"/>, or from any
-/// feature that adds a <see cref="ForumNotification"/>, is mailed as its member chose, and never without the notification.
+/// The forum notifications a SaveChanges is about to insert (from <see cref="ForumWrites.Notify"/>, or any feature that adds a
+/// <see cref="ForumNotification"/>), with their email topic, so they are mailed as each member chose in the same transaction.
 /// </summary>
-internal sealed class NotificationMailHook(INotificationMail mail) : SaveChangesInterceptor
+internal sealed class ForumNewNotifications : INewNotifications
 {
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<NewNotification>> FindAsync(CommunityDb db, CancellationToken ct)
     {
-        if (eventData.Context is not CommunityDb db) return result;
-        var tracker = db.ChangeTracker;
-        var detect = tracker.AutoDetectChangesEnabled;
-        List<ForumNotification> added;
-        // Added entities are known without a scan of every tracked entity (SaveChanges runs that scan itself just after).
-        tracker.AutoDetectChangesEnabled = false;
-        try { added = [.. tracker.Entries<ForumNotification>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)]; }
-        finally { tracker.AutoDetectChangesEnabled = detect; }
-        if (added.Count == 0) return result;
+        var added = db.ChangeTracker.Entries<ForumNotification>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (added.Count == 0) return [];
         var threadIds = added.Where(n => n.Kind == NotificationKinds.Reply).Select(n => n.ThreadId).Distinct().ToList();
         var authors = threadIds.Count == 0 ? [] : await db.Set<ForumThread>().AsNoTracking().Where(t => threadIds.Contains(t.Id))
-            .ToDictionaryAsync(t => t.Id, t => t.AuthorId, cancellationToken);
-        await mail.NotifiedAsync(db, [.. added.Select(n => new NewNotification(n.MemberId,
-            ForumNotificationTopics.Of(n.Kind, n.MemberId, authors.GetValueOrDefault(n.ThreadId)), n.Text, n.Url))], cancellationToken);
-        return result;
+            .ToDictionaryAsync(t => t.Id, t => t.AuthorId, ct);
+        return [.. added.Select(n => new NewNotification(n.MemberId, ForumNotificationTopics.Of(n.Kind, n.MemberId, authors.GetValueOrDefault(n.ThreadId)),
+            n.Text, n.Url))];
     }
 }
 
 /// <summary>Which email topic a forum notification belongs to.</summary>
 internal static class ForumNotificationTopics
 {
-    public const string IdeaStatus = "idea-status", Credit = "credit";
+    public const string IdeaStatus = "idea-status";
 
     /// <summary>A reply reaches every watcher: for the thread's author it is a reply to them, for others activity in a watched thread.</summary>
     public static string Of(string kind, string memberId, string? threadAuthorId) => kind switch
     {
         NotificationKinds.Reply => threadAuthorId == memberId ? NotificationTopics.Replies : NotificationTopics.Watched,
         IdeaStatus => NotificationTopics.IdeaStatus,
-        Credit => NotificationTopics.Credits,
         _ => NotificationTopics.Replies,
     };
 }
