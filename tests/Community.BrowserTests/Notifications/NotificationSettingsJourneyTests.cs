@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Community.BrowserTests.Infrastructure;
+using Community.Tests.Infrastructure;
 
 namespace Community.BrowserTests.Notifications;
 
@@ -55,5 +56,32 @@ public sealed class NotificationSettingsJourneyTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByText("Use a time zone from the IANA list")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("Your time zone")).ToHaveAttributeAsync("aria-invalid", "true");
         await page.AssertAccessibleAsync();
+    }
+
+    [Fact]
+    public async Task The_unsubscribe_link_in_an_email_asks_first_and_then_turns_the_topic_off()
+    {
+        var (_, me) = await browser.SignedInAsync("Ulla Unsub");
+        using (var member = browser.Server.CreateHttpApiClient())
+        {
+            await member.SignInAsync(me.Email);
+            var (admin, _, threadUrl, _) = await browser.CategoryWithThreadAsync("Unsubscribe journey", "Body");
+            var threadId = long.Parse(threadUrl.Split('/')[2], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync($"/api/threads/{threadId}/posts",
+                new { body = $"Hello @{me.UserName}" })).StatusCode);
+            admin.Dispose();
+        }
+        var mail = await new Mailbox(browser.Server.MailFolder).WaitForAsync(me.Email, "mentioned you");
+        var link = Regex.Match(mail, @"(?m)^Unsubscribe: (\S+)").Groups[1].Value;
+
+        var page = await browser.NewPersonAsync(375, 800); // opened from a phone's mail app, not signed in
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Unsubscribe" })).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync();
+        Assert.Empty(await page.LayoutProblemsAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Unsubscribe" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You are unsubscribed" })).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("unsubscribe-done-phone");
     }
 }
