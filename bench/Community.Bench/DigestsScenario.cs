@@ -62,8 +62,9 @@ internal static class DigestsScenario
         var seconds = run.Elapsed.TotalSeconds;
         Console.WriteLine($"    digests: seeded {Members:N0} members × {PerMember} notifications in {seeding.Elapsed.TotalSeconds:0.0} s; "
             + $"read {rows:N0} rows in {reading.Elapsed.TotalMilliseconds:0} ms; run {seconds:0.0} s, {queued:N0} queued, {waiting:N0} still due");
-        report.Add("Digests", $"daily digest run, {Members:N0} members × {PerMember} unread notifications (SQLite, one server, mail to the pickup folder)",
-            "≤ 60 s, one digest each", $"{Report.F(seconds)} s, {queued:N0} digests queued ({Report.F(queued / seconds, "0")}/s), {Report.Exact(queued, Members)}",
+        var measure = $"daily digest run, {Members:N0} members × {PerMember} unread notifications (SQLite, one server, mail to the pickup folder)";
+        var result = $"{Report.F(seconds)} s, {queued:N0} digests queued ({Report.F(queued / seconds, "0")}/s), {Report.Exact(queued, Members)}";
+        report.Add("Digests", measure, "≤ 60 s, one digest each", result,
             seconds <= 60 && queued == Members && waiting == 0,
             $"{Report.F(run.Elapsed.TotalMilliseconds / Math.Max(1, reading.Elapsed.TotalMilliseconds), "0.0")}× reading the same {rows:N0} rows "
             + $"({Report.F(reading.Elapsed.TotalMilliseconds, "0")} ms)");
@@ -99,7 +100,9 @@ internal static class DigestsScenario
         note.Parameters.AddWithValue("$at", Stamp(now.AddHours(-2)));
         var due = db.CreateCommand();
         due.Transaction = tx;
-        due.CommandText = """INSERT INTO "DigestsDue" ("MemberId", "Period", "DueAt", "Since") VALUES ($member, 'daily', '2099-01-01 08:00:00', $since)""";
+        due.CommandText = """
+            INSERT INTO "DigestsDue" ("MemberId", "Period", "DueAt", "Since") VALUES ($member, 'daily', '2099-01-01 08:00:00', $since)
+            """;
         var dueMember = due.Parameters.Add(new SqliteParameter("$member", ""));
         due.Parameters.AddWithValue("$since", Stamp(now.AddHours(-3)));
         for (var i = 0; i < Members; i++)

@@ -26,7 +26,10 @@ public sealed class SmtpServer : IDisposable
         Folder = folder;
         Port = FreePort();
         // Debian's interpreter, which python3-aiosmtpd installs into (a python3 earlier on PATH, pyenv say, would not have it).
-        var start = new ProcessStartInfo(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var start = new ProcessStartInfo(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+        };
         start.ArgumentList.Add(Script());
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));

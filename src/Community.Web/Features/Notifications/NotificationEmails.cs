@@ -32,7 +32,8 @@ public sealed class NotificationEmails(SiteOptions site, PublicUrls urls, Unsubs
         var unsubscribe = UnsubscribeUrl(member.Id, topics);
         var title = period == Deliveries.Weekly ? "weekly" : "daily";
         var subject = $"Your {title} {site.Name} digest: {items.Count} new {(items.Count == 1 ? "notification" : "notifications")}";
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Hi {member.DisplayName},\n\nHere is what happened since your last digest.\n");
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"Hi {member.DisplayName},\n\nHere is what happened since your last digest.\n");
         var html = new StringBuilder().Append(CultureInfo.InvariantCulture,
             $"<p>Hi {E(member.DisplayName)},</p><p>Here is what happened since your last digest.</p>");
         foreach (var group in items.GroupBy(i => i.Topic, StringComparer.Ordinal))

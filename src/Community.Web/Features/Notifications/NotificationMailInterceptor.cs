@@ -43,7 +43,8 @@ internal sealed class NotificationMailInterceptor(IEnumerable<INewNotifications>
         return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
+        CancellationToken cancellationToken = default)
     {
         if (eventData.Context is { } db) Queued.Remove(db);
         return ValueTask.FromResult(result);

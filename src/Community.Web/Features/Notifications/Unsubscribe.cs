@@ -87,11 +87,13 @@ public static class Unsubscribe
         var html = layout.Render(new Page
         {
             Title = title, Name = "unsubscribe",
-            Body = $"<h1>{E(title)}</h1><div class=\"card stack\">{(raw ? body : $"<p>{E(body)}</p><p><a href=\"/settings/notifications\">Choose what we send</a></p>")}</div>",
+            Body = $"<h1>{E(title)}</h1><div class=\"card stack\">{(raw ? body : $"<p>{E(body)}</p>{SettingsLink}")}</div>",
         });
         http.Response.StatusCode = status;
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
+
+    private const string SettingsLink = "<p><a href=\"/settings/notifications\">Choose what we send</a></p>";
 
     private static string E(string value) => WebUtility.HtmlEncode(value);
 }

@@ -17,8 +17,8 @@ internal sealed class ForumNewNotifications : INewNotifications
         var threadIds = added.Where(n => n.Kind == NotificationKinds.Reply).Select(n => n.ThreadId).Distinct().ToList();
         var authors = threadIds.Count == 0 ? [] : await db.Set<ForumThread>().AsNoTracking().Where(t => threadIds.Contains(t.Id))
             .ToDictionaryAsync(t => t.Id, t => t.AuthorId, ct);
-        return [.. added.Select(n => new NewNotification(n.MemberId, ForumNotificationTopics.Of(n.Kind, n.MemberId, authors.GetValueOrDefault(n.ThreadId)),
-            n.Text, n.Url))];
+        return [.. added.Select(n => new NewNotification(n.MemberId,
+            ForumNotificationTopics.Of(n.Kind, n.MemberId, authors.GetValueOrDefault(n.ThreadId)), n.Text, n.Url))];
     }
 }
 
