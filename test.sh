@@ -13,7 +13,7 @@ read -r -a projects <<< "${TEST_PROJECTS:-tests/Community.Media.Tests tests/Comm
 filter="${TEST_FILTER:-}"
 
 need_dotnet
-need_packages chromium postgresql nginx redis-server fonts-dejavu-core fonts-noto-color-emoji
+need_packages chromium postgresql nginx redis-server fonts-dejavu-core fonts-noto-color-emoji python3-aiosmtpd
 
 # The real OpenID Provider the SSO tests sign in at (tests/oidc-provider; versions pinned by its package-lock.json).
 command -v npm >/dev/null 2>&1 || need_packages nodejs npm

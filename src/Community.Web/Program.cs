@@ -5,6 +5,7 @@ using Community.Web.Features.Forums;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
 using Community.Web.Features.Integrations;
+using Community.Web.Features.Notifications;
 using Community.Web.Features.Publishing;
 using Community.Web.Features.Referrals;
 using Community.Web.Infrastructure;
@@ -59,6 +60,7 @@ builder.Services.AddForums(config);
 builder.Services.AddPublishing(config, root);
 builder.Services.AddReferrals(config, root);
 builder.Services.AddIntegrations(config);
+builder.Services.AddNotifications(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -97,6 +99,7 @@ app.MapForums();
 app.MapPublishing();
 app.MapReferrals();
 app.MapIntegrations();
+app.MapNotifications();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

@@ -14,7 +14,7 @@ public static class DatabaseSetup
             ? NormalisePostgres(options.ConnectionString)
             : NormaliseSqlite(options.ConnectionString, contentRoot);
         services.AddSingleton(options);
-        services.AddDbContextPool<CommunityDb>(db =>
+        services.AddDbContextPool<CommunityDb>((provider, db) =>
         {
             if (options.IsPostgres)
             {
@@ -27,6 +27,8 @@ public static class DatabaseSetup
             // Migrations are hand-written (the EF design package is not available here), so there is
             // no model snapshot to compare against; MigrationsMatchModel tests guard the schema instead.
             db.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            // Features that act within a SaveChanges (mailing new notifications in the same transaction) register one of these.
+            db.AddInterceptors(provider.GetServices<ISaveChangesInterceptor>());
         });
         return services;
     }

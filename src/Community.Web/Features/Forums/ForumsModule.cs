@@ -49,6 +49,8 @@ public static class ForumsModule
         services.AddScoped<ForumPages>();
         services.AddScoped<IDemoContent, ForumDemoContent>();
         services.AddScoped<IMemberDataSection, ForumMemberData>();
+        services.AddSingleton<Web.Features.Notifications.INewNotifications, ForumNewNotifications>();
+        services.AddSingleton<Web.Features.Notifications.INotificationInbox, ForumNotificationInbox>();
         services.AddSingleton<Infrastructure.Pages.ISitemapSource, ForumSitemapSource>();
         services.AddLiveHub<ForumHub>();
         // On the site-wide hub options: SignalR copies them over HubOptions<ForumHub> when it sets those up, which dropped a filter

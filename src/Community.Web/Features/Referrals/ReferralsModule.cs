@@ -27,6 +27,9 @@ public static class ReferralsModule
         services.AddHostedService<ReferralPurgeJob>();
         services.AddScoped<FraudSignals>();
         services.AddScoped<Credits>();
+        services.AddSingleton<CreditNotifications>();
+        services.AddSingleton<Notifications.INewNotifications>(sp => sp.GetRequiredService<CreditNotifications>());
+        services.AddSingleton<Notifications.INotificationInbox>(sp => sp.GetRequiredService<CreditNotifications>());
         services.AddScoped<ReferralWebhooks>();
         services.AddScoped<ReferralRewards>();
         services.AddScoped<ReportEvent>();

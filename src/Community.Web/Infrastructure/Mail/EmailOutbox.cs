@@ -7,13 +7,18 @@ namespace Community.Web.Infrastructure.Mail;
 public sealed class EmailOutbox(CommunityDb db, TimeProvider clock, OutboxSignal signal, JobLeases leases)
 {
     /// <summary>Adds the message to the context; it is stored by the caller's SaveChanges.</summary>
-    public void Enqueue(string recipient, string subject, string textBody)
+    public void Enqueue(string recipient, string subject, string textBody) => Enqueue(recipient, subject, textBody, null, null);
+
+    /// <summary>Adds a message with an optional HTML part and one-click unsubscribe address (stored by the caller's SaveChanges).</summary>
+    public void Enqueue(string recipient, string subject, string textBody, string? htmlBody, string? unsubscribeUrl)
     {
         db.Add(new OutboxMessage
         {
             Recipient = recipient,
             Subject = subject,
             TextBody = textBody,
+            HtmlBody = htmlBody,
+            UnsubscribeUrl = unsubscribeUrl,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             // Offered first to this server, which is woken at once; another takes it only if this one dies before sending.
             ClaimedBy = leases.Holder,

@@ -10,6 +10,10 @@ public sealed class OutboxMessage
     public required string Recipient { get; set; }
     public required string Subject { get; set; }
     public required string TextBody { get; set; }
+    /// <summary>An HTML alternative to <see cref="TextBody"/> (sent as multipart/alternative), or null for plain text only.</summary>
+    public string? HtmlBody { get; set; }
+    /// <summary>The one-click unsubscribe address (RFC 8058) for mail a member can turn off, sent as List-Unsubscribe.</summary>
+    public string? UnsubscribeUrl { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? SentAt { get; set; }
     public int Attempts { get; set; }
@@ -28,6 +32,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Subject).HasMaxLength(300);
         builder.Property(m => m.LastError).HasMaxLength(1000);
         builder.Property(m => m.ClaimedBy).HasMaxLength(100);
+        builder.Property(m => m.UnsubscribeUrl).HasMaxLength(1000);
         builder.HasIndex(m => m.SentAt);
     }
 }
