@@ -50,6 +50,7 @@ public static class ForumsModule
         services.AddScoped<IDemoContent, ForumDemoContent>();
         services.AddScoped<IMemberDataSection, ForumMemberData>();
         services.AddSingleton<Infrastructure.Pages.ISitemapSource, ForumSitemapSource>();
+        services.AddIdeas(configuration);
         services.AddLiveHub<ForumHub>();
         // On the site-wide hub options: SignalR copies them over HubOptions<ForumHub> when it sets those up, which dropped a filter
         // configured there, so a closed tab never left the viewer count.
@@ -87,6 +88,7 @@ public static class ForumsModule
         AuditLog.Map(moderators);
 
         Notifications.Map(members);
+        IdeasModule.MapIdeas(app, api, members);
 
         ThreadApi.Map(app);
         app.MapForumPages();
