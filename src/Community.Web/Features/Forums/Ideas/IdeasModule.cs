@@ -15,6 +15,7 @@ public static class IdeasModule
         services.AddScoped<SetIdeaStatus.Handler>();
         services.AddScoped<MergeIdea.Handler>();
         services.AddScoped<IdeaVoterList.Handler>();
+        services.AddScoped<Demo.IDemoContent, IdeaDemoContent>();
         return services;
     }
 
