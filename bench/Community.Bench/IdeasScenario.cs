@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace Community.Bench;
+
+/// <summary>Issue #15's ideas numbers: the public roadmap page under wrk, and a vote over HTTP.</summary>
+internal static class IdeasScenario
+{
+    public static async Task RunAsync(Server server, Report report, int seconds)
+    {
+        using var admin = await BenchClient.SignInAsync(server.Url, Server.AdminEmail, Server.AdminPassword);
+        var board = await admin.PostJsonAsync("/api/categories",
+            new { name = "Bench ideas", slug = "bench-ideas", description = "Ideas for the benchmark", position = 98, kind = "ideas" });
+        var boardId = board.GetProperty("id").GetInt32();
+        // A board like a real one: 60 ideas, a third of them on the roadmap.
+        var statuses = new[] { "planned", "in-progress", "shipped", "new", "under-review", "declined" };
+        var ideas = new List<long>();
+        for (var i = 0; i < 60; i++)
+        {
+            var created = await admin.PostJsonAsync("/api/threads",
+                new { categoryId = boardId, title = $"Bench idea {i + 1}: export dashboards as PDF", body = "Weekly, to the whole team." });
+            var id = created.GetProperty("thread").GetProperty("id").GetInt64();
+            ideas.Add(id);
+            (await admin.SendAsync(HttpMethod.Put, $"/api/ideas/{id}/status", new { status = statuses[i % statuses.Length], note = "On our list." }))
+                .EnsureSuccessStatusCode();
+        }
+
+        var url = server.Url + "/roadmap";
+        await Wrk.RunAsync(url, seconds: 2); // warm: JIT and the page cache
+        var r = await Wrk.RunAsync(url, seconds: seconds);
+        var versus = await report.VsSameBytesAsync(url, r, seconds);
+        report.Add("Ideas", "/roadmap page (server-rendered, anonymous), wrk 32 connections", "≥ 20,000 req/s",
+            $"{Report.F(r.RequestsPerSecond, "0")} req/s, p99 {Report.F(r.P99Ms, "0.00")} ms{(r.Errors > 0 ? $", {r.Errors} non-2xx" : "")}",
+            r.RequestsPerSecond >= 20_000 && r.Errors == 0, versus);
+
+        // Votes: a member votes and takes the vote back, one request at a time, on an open idea (each is a full write with its live event).
+        var open = ideas[3];
+        var times = new List<double>();
+        var failures = 0;
+        var watch = new Stopwatch();
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        for (var i = 0; i < 50 || (Stopwatch.GetTimestamp() < deadline && i < 5000); i++)
+        {
+            watch.Restart();
+            using var response = await admin.SendAsync(i % 2 == 0 ? HttpMethod.Put : HttpMethod.Delete, $"/api/ideas/{open}/vote", new { });
+            if (i >= 20) times.Add(watch.Elapsed.TotalMilliseconds); // the first ones warm the path
+            if (!response.IsSuccessStatusCode) failures++;
+        }
+        times.Sort();
+        var p99 = Percentiles.Of(times, 99);
+        report.Add("Ideas", $"a vote or unvote over HTTP, sequential ({times.Count} measured)", "p99 ≤ 20 ms",
+            $"p50 {Report.F(Percentiles.Of(times, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms{(failures > 0 ? $", {failures} failed" : "")}",
+            p99 <= 20 && failures == 0, report.VsMillis(p99));
+    }
+}
