@@ -119,4 +119,22 @@ public sealed class IdeaVoteTests(IdeaFactory factory) : IClassFixture<IdeaFacto
         Assert.Equal(1, seen.GetProperty("votes").GetInt32());
         Assert.Equal(1, (await list.WaitForAsync("ideaVotes")).GetProperty("votes").GetInt32());
     }
+
+    [Fact]
+    public async Task A_members_votes_are_in_their_data_and_erasing_the_account_takes_them_off_the_counts()
+    {
+        using var admin = await factory.MemberAsync("Erase Admin", "Admin");
+        using var leaver = await factory.MemberAsync("Erase Voter");
+        var category = await Ideas.CategoryAsync(admin);
+        var id = await Ideas.PostAsync(admin, category.Id, "Audit log export");
+        await Ideas.VotedAsync(leaver, id);
+        await Ideas.VotedAsync(admin, id);
+
+        var data = await (await leaver.GetAsync("/api/me/export")).Content.ReadAsStringAsync();
+        Assert.Contains("Audit log export", data, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await leaver.PostAsync("/api/me/erase", new { password = ApiClient.DefaultPassword })).StatusCode);
+
+        Assert.Equal(1, (await Ideas.GetAsync(admin, id)).Votes);
+        Assert.Equal(1, await Ideas.StoredVotesAsync(factory, id));
+    }
 }

@@ -16,6 +16,7 @@ public static class IdeasModule
         services.AddScoped<MergeIdea.Handler>();
         services.AddScoped<IdeaVoterList.Handler>();
         services.AddScoped<Demo.IDemoContent, IdeaDemoContent>();
+        services.AddScoped<Accounts.IMemberDataSection, IdeaMemberData>();
         return services;
     }
 
