@@ -50,5 +50,41 @@ internal static class IdeasScenario
         report.Add("Ideas", $"a vote or unvote over HTTP, sequential ({times.Count} measured)", "p99 ≤ 20 ms",
             $"p50 {Report.F(Percentiles.Of(times, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms{(failures > 0 ? $", {failures} failed" : "")}",
             p99 <= 20 && failures == 0, report.VsMillis(p99));
+
+        await FanOutAsync(server, admin, ideas[4], report, viewers: 1000, votes: 20);
+    }
+
+    /// <summary>A vote's new count reaching everyone on the idea's page: measured from the HTTP answer to each viewer's socket.</summary>
+    private static async Task FanOutAsync(Server server, BenchClient admin, long idea, Report report, int viewers, int votes)
+    {
+        var clients = await ForumsScenario.ConnectAsync(server.Url, idea, viewers);
+        await Task.Delay(2000);
+        var sent = new List<long>();
+        for (var i = 0; i < votes; i++)
+        {
+            using var response = await admin.SendAsync(i % 2 == 0 ? HttpMethod.Put : HttpMethod.Delete, $"/api/ideas/{idea}/vote", new { });
+            response.EnsureSuccessStatusCode();
+            sent.Add(Stopwatch.GetTimestamp());
+            await Task.Delay(250);
+        }
+        await Task.Delay(2000);
+        var latencies = new List<double>();
+        foreach (var client in clients)
+        {
+            lock (client.VoteArrivals)
+            {
+                for (var i = 0; i < Math.Min(sent.Count, client.VoteArrivals.Count); i++)
+                {
+                    latencies.Add(Math.Max(0, Stopwatch.GetElapsedTime(sent[i], client.VoteArrivals[i]).TotalMilliseconds));
+                }
+            }
+        }
+        latencies.Sort();
+        var p99 = Percentiles.Of(latencies, 99);
+        report.Add("Ideas", $"a vote → {viewers} live viewers of the idea (SignalR JSON over WebSocket), {votes} votes",
+            "p99 ≤ 100 ms from the HTTP answer, none lost",
+            $"p50 {Report.F(Percentiles.Of(latencies, 50), "0.0")} ms, p99 {Report.F(p99, "0.0")} ms; delivered {latencies.Count}/{viewers * votes}",
+            p99 <= 100 && latencies.Count == viewers * votes, report.VsMillis(p99));
+        await ForumsScenario.DisposeAllAsync(clients);
     }
 }

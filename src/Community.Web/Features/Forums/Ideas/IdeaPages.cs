@@ -12,7 +12,7 @@ namespace Community.Web.Features.Forums;
 /// board. Both are cached with the forum's read caches, which every server drops on any write to a thread or category (votes and
 /// status changes included), so a change made on one server shows on all of them.
 /// </summary>
-public sealed class IdeaPages(ForumReader reader, PageLayout layout, SiteOptions site, PublicUrls urls, CommunityDb db)
+public sealed class IdeaPages(ForumReader reader, PageLayout layout, SiteOptions site, PublicUrls urls, CommunityDb db, RoadmapPages roadmaps)
 {
     private const int PerColumn = 50;
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
@@ -44,22 +44,18 @@ public sealed class IdeaPages(ForumReader reader, PageLayout layout, SiteOptions
     public async Task<IResult> RoadmapAsync(HttpContext http, CancellationToken ct)
     {
         var viewer = ForumViewer.From(http.User);
+        var generation = reader.CategoryGeneration; // read before the query: a change meanwhile makes this copy stale at once
         var categories = (await reader.CategoriesAsync(ct)).Values.Where(c => c.IsIdeas && viewer.CanRead(c)).OrderBy(c => c.Id).ToList();
-        var ids = categories.Select(c => c.Id).ToList();
         var baseUrl = urls.Base;
-        var key = ("roadmap", reader.CategoryGeneration, string.Join(',', ids), baseUrl);
-        var page = await reader.CachedAsync(key, async () =>
+        var key = ("roadmap", generation, string.Join(',', categories.Select(c => c.Id)), baseUrl);
+        var page = (await reader.CachedAsync(key, async () =>
         {
             var html = await RenderRoadmapAsync(categories, baseUrl, ct);
-            return new RoadmapBytes(Encoding.UTF8.GetBytes(html), StaticPages.ETagFor(html));
-        }, 64 * 1024);
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers.ETag = page!.ETag;
-        if (http.Request.Headers.IfNoneMatch.Contains(page.ETag)) return Results.StatusCode(StatusCodes.Status304NotModified);
-        return Results.Bytes(page.Html, "text/html; charset=utf-8");
+            return new RoadmapPage(generation, Encoding.UTF8.GetBytes(html), StaticPages.ETagFor(html));
+        }, 64 * 1024))!;
+        if (!viewer.SignedIn) roadmaps.Anonymous = page;
+        return RoadmapPages.Result(http, page);
     }
-
-    private sealed record RoadmapBytes(byte[] Html, string ETag);
 
     private async Task<string> RenderRoadmapAsync(List<CategoryInfo> categories, string baseUrl, CancellationToken ct)
     {
@@ -108,5 +104,31 @@ public sealed class IdeaPages(ForumReader reader, PageLayout layout, SiteOptions
         }
         body.Append("</div>\n");
         return layout.Render(new Page { Title = "Roadmap", Description = description, Head = head.ToString(), Body = body.ToString(), Name = "roadmap" });
+    }
+}
+
+/// <summary>The roadmap as served: its HTML bytes, ETag, and the forum generation it was built at.</summary>
+public sealed record RoadmapPage(long Generation, byte[] Html, string ETag);
+
+/// <summary>
+/// The anonymous roadmap, held apart from the shared cache so the hot path (many anonymous visitors) is one comparison of the
+/// forum generation: any thread, vote, status or category change on any server moves it (cache signals), and the page is rebuilt.
+/// </summary>
+public sealed class RoadmapPages(ForumReader reader)
+{
+    private volatile RoadmapPage? _anonymous;
+
+    public RoadmapPage? Anonymous { get => _anonymous; set => _anonymous = value; }
+
+    /// <summary>The cached anonymous page when it is current, otherwise null (the caller builds it).</summary>
+    public IResult? TryServe(HttpContext http) =>
+        http.User.Identity?.IsAuthenticated != true && Anonymous is { } page && page.Generation == reader.CategoryGeneration ? Result(http, page) : null;
+
+    public static IResult Result(HttpContext http, RoadmapPage page)
+    {
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers.ETag = page.ETag;
+        if (http.Request.Headers.IfNoneMatch.Contains(page.ETag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+        return Results.Bytes(page.Html, "text/html; charset=utf-8");
     }
 }

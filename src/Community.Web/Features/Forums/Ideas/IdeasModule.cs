@@ -11,6 +11,7 @@ public static class IdeasModule
         services.AddScoped<IdeaWrites>();
         services.AddScoped<IdeaQueries>();
         services.AddScoped<IdeaPages>();
+        services.AddSingleton<RoadmapPages>();
         services.AddScoped<VoteOnIdea.Handler>();
         services.AddScoped<SetIdeaStatus.Handler>();
         services.AddScoped<MergeIdea.Handler>();
@@ -27,7 +28,10 @@ public static class IdeasModule
         SetIdeaStatus.Map(members);
         MergeIdea.Map(members);
         IdeaVoterList.Map(members);
-        app.MapGet("/roadmap", (HttpContext http, IdeaPages pages, CancellationToken ct) => pages.RoadmapAsync(http, ct)).ExcludeFromDescription();
+        // The anonymous page straight from memory when current; IdeaPages (and its database context) only to build it.
+        app.MapGet("/roadmap", (HttpContext http, RoadmapPages roadmaps, CancellationToken ct) =>
+            roadmaps.TryServe(http) is { } served ? Task.FromResult(served)
+                : http.RequestServices.GetRequiredService<IdeaPages>().RoadmapAsync(http, ct)).ExcludeFromDescription();
         app.MapPage("/ideas", "ideas.html");
     }
 }
