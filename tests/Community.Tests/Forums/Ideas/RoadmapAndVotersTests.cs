@@ -116,4 +116,23 @@ public sealed class IdeaPostgresTests
         Assert.Equal(HttpStatusCode.MovedPermanently, (await factory.CreateApiClient().GetAsync($"/t/{voted[1]}/x")).StatusCode);
         await ApiClient.ProblemAsync(await admin.PostAsync($"/api/ideas/{voted[0]}/merge", new { targetId = voted[0] }), HttpStatusCode.BadRequest);
     }
+
+    [PostgresFact]
+    public async Task The_roadmap_cached_on_one_server_follows_a_status_change_made_on_another()
+    {
+        await using var database = await Databases.CreatePostgresAsync();
+        await using var a = new PostgresIdeaFactory(database.ConnectionString);
+        await using var b = new PostgresIdeaFactory(database.ConnectionString);
+        using var admin = await a.MemberAsync("Across Roadmap Admin", "Admin");
+        var category = await Ideas.CategoryAsync(admin);
+        var id = await Ideas.PostAsync(admin, category.Id, "Across servers idea");
+        var visitorOnB = b.CreateApiClient();
+        Assert.DoesNotContain("Across servers idea", await (await visitorOnB.GetAsync("/roadmap")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await Ideas.StatusAsync(admin, id, "planned"); // on server A
+
+        var page = await Eventually.ValueAsync(async () => await (await visitorOnB.GetAsync("/roadmap")).Content.ReadAsStringAsync(),
+            html => html.Contains("Across servers idea", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Contains("Across servers idea", page, StringComparison.Ordinal);
+    }
 }

@@ -47,12 +47,15 @@ public sealed class IdeaWrites(CommunityDb db, ForumReader reader, ILiveBus bus,
         if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"idea-votes:" + memberId}, 0))", ct);
     }
 
-    /// <summary>The member's votes that still count against the budget: on ideas not closed, not merged and not deleted.</summary>
+    /// <summary>The member's votes that still count against the budget: on ideas not closed, not merged, not deleted and still in
+    /// an Ideas category (a thread moved out of one is no longer an idea).</summary>
     public Task<int> OpenVotesAsync(string memberId, CancellationToken ct) =>
         (from v in db.Set<IdeaVote>()
          join i in db.Set<Idea>() on v.ThreadId equals i.ThreadId
          join t in db.Set<ForumThread>() on v.ThreadId equals t.Id
+         join c in db.Set<ForumCategory>() on t.CategoryId equals c.Id
          where v.MemberId == memberId && i.MergedIntoId == null && !IdeaStatuses.Closed.Contains(i.Status) && !t.IsDeleted
+             && c.Kind == CategoryKinds.Ideas
          select v).CountAsync(ct);
 
     public async Task<int> VotesLeftAsync(string memberId, CancellationToken ct) =>
