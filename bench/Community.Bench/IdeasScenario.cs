@@ -32,6 +32,14 @@ internal static class IdeasScenario
             $"{Report.F(r.RequestsPerSecond, "0")} req/s, p99 {Report.F(r.P99Ms, "0.00")} ms{(r.Errors > 0 ? $", {r.Errors} non-2xx" : "")}",
             r.RequestsPerSecond >= 20_000 && r.Errors == 0, versus);
 
+        // An idea's own page (the thread page with the idea panel), in the same conditions: the row to compare the roadmap with.
+        var ideaPage = $"{server.Url}/t/{ideas[0]}/x";
+        await Wrk.RunAsync(ideaPage, seconds: 2);
+        var p = await Wrk.RunAsync(ideaPage, seconds: seconds);
+        report.Add("Ideas", "an idea's page HTML (thread page with the idea panel), wrk 32 connections", "informational",
+            $"{Report.F(p.RequestsPerSecond, "0")} req/s, p99 {Report.F(p.P99Ms, "0.00")} ms{(p.Errors > 0 ? $", {p.Errors} non-2xx" : "")}", null,
+            await report.VsSameBytesAsync(ideaPage, p, seconds));
+
         // Votes: a member votes and takes the vote back, one request at a time, on an open idea (each is a full write with its live event).
         var open = ideas[3];
         var times = new List<double>();
