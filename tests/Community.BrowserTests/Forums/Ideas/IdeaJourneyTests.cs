@@ -113,8 +113,16 @@ public sealed class IdeaJourneyTests(BrowserFixture browser)
         var m = await browser.NewPersonAsync();
         await SignInAsync(m, member, "/");
         await m.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Ideas" }).ClickAsync();
-        await Assertions.Expect(m.GetByLabel("Title")).ToBeVisibleAsync();
+        await Assertions.Expect(m.GetByLabel("Title", new() { Exact = true })).ToBeVisibleAsync();
         await m.AssertAccessibleAsync();
+        // Suggesting an idea: the form posts it and opens its page, where the vote button waits.
+        await m.GetByLabel("Board", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Value = board.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await m.GetByLabel("Title", new() { Exact = true }).FillAsync("Keyboard shortcuts for the editor");
+        await m.GetByLabel("Describe it").FillAsync("Like **Ctrl+K** for links.");
+        await m.GetByRole(AriaRole.Button, new() { Name = "Post idea" }).ClickAsync();
+        await Assertions.Expect(m.Locator("#thread-title")).ToHaveTextAsync("Keyboard shortcuts for the editor");
+        await Assertions.Expect(m.Locator("#idea-status")).ToHaveTextAsync("New");
+        await Assertions.Expect(m.Locator("#idea-vote-area button[data-idea-vote]")).ToHaveAttributeAsync("aria-pressed", "false");
         await m.GotoAsync(firstUrl);
         await Assertions.Expect(m.Locator("#idea-vote-area button[data-idea-vote]")).ToBeVisibleAsync();
         await m.AssertAccessibleAsync();

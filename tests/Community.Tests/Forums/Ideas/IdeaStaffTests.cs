@@ -34,9 +34,12 @@ public sealed class IdeaStaffTests(IdeaFactory factory) : IClassFixture<IdeaFact
             new { status = "planned", announcementUrl = "/t/1/notes" }), HttpStatusCode.BadRequest);
 
         await using var live = await HubClient.ConnectAsync(factory, await CookieAsync(voter));
+        // A first round trip: the server handles hub calls only after the connection joined its member group.
+        await live.InvokeAsync("JoinThread", id);
         var planned = await Ideas.StatusAsync(marketing, id, "planned", "Coming in Q1");
         Assert.Equal(("planned", "Planned", "Coming in Q1"), (planned.Status, planned.StatusLabel, planned.StatusNote));
-        var note = await live.WaitForAsync("notification", n => n.GetProperty("kind").GetString() == "idea-status");
+        var note = await live.WaitForAsync("notification", n => n.GetProperty("kind").GetString() == "idea-status", TimeSpan.FromSeconds(30));
+        Assert.Equal("planned", (await live.WaitForAsync("ideaChanged", timeout: TimeSpan.FromSeconds(30))).GetProperty("status").GetString());
         Assert.Contains("Planned: Coming in Q1", note.GetProperty("text").GetString(), StringComparison.Ordinal);
         foreach (var member in new[] { voter, watcher })
         {

@@ -32,6 +32,8 @@ public sealed class RoadmapAndVotersTests(IdeaFactory factory) : IClassFixture<I
         Assert.DoesNotContain("Secret staff idea", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Unreviewed idea", page, StringComparison.Ordinal);
         Assert.Contains("Secret staff idea", await (await moderator.GetAsync("/roadmap")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var sitemap = await (await anonymous.GetAsync("/sitemap.xml")).Content.ReadAsStringAsync();
+        Assert.Contains("/roadmap</loc>", sitemap, StringComparison.Ordinal);
 
         // Cached, yet a change shows at once: a new status, and a vote count.
         await Ideas.StatusAsync(admin, fresh, "shipped");

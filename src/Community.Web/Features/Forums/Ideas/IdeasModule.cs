@@ -12,6 +12,7 @@ public static class IdeasModule
         services.AddScoped<IdeaQueries>();
         services.AddScoped<IdeaPages>();
         services.AddSingleton<RoadmapPages>();
+        services.AddSingleton<Infrastructure.Pages.ISitemapSource, IdeaSitemapSource>();
         services.AddScoped<VoteOnIdea.Handler>();
         services.AddScoped<SetIdeaStatus.Handler>();
         services.AddScoped<MergeIdea.Handler>();
