@@ -17,8 +17,10 @@ export function voteButton(idea, { signedIn, onChange, onRefused }) {
       el('span', { class: 'visually-hidden' }, ` votes: sign in to vote for ${idea.title}`));
   }
   const count = el('span', { class: 'vote-count' }, String(idea.votes));
-  const button = el('button', { type: 'button', class: 'vote-button', 'data-idea-vote': String(idea.id), 'aria-pressed': String(Boolean(idea.voted)) },
-    el('span', { class: 'vote-arrow', 'aria-hidden': 'true' }, '▲'), count, el('span', { class: 'visually-hidden' }, ` votes: vote for ${idea.title}`));
+  const button = el('button',
+    { type: 'button', class: 'vote-button', 'data-idea-vote': String(idea.id), 'aria-pressed': String(Boolean(idea.voted)) },
+    el('span', { class: 'vote-arrow', 'aria-hidden': 'true' }, '▲'), count,
+    el('span', { class: 'visually-hidden' }, ` votes: vote for ${idea.title}`));
   button.addEventListener('click', async () => {
     const voted = button.getAttribute('aria-pressed') === 'true';
     button.disabled = true;

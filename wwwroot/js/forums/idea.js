@@ -28,7 +28,8 @@ function showStatusOf(e) {
 }
 
 function field(label, input, hint) {
-  return el('div', { class: 'field' }, el('label', { for: input.id }, label), input, hint ? el('p', { class: 'hint', id: `${input.id}-hint` }, hint) : null);
+  return el('div', { class: 'field' }, el('label', { for: input.id }, label), input,
+    hint ? el('p', { class: 'hint', id: `${input.id}-hint` }, hint) : null);
 }
 
 function staffTools(idea) {
@@ -36,7 +37,8 @@ function staffTools(idea) {
     STATUSES.map(([value, label]) => el('option', { value, selected: value === idea.status }, label)));
   const note = el('textarea', { id: 'is-note', name: 'note', rows: '2', maxlength: '500' });
   note.value = idea.statusNote ?? '';
-  const url = el('input', { id: 'is-url', name: 'announcementUrl', maxlength: '300', 'aria-describedby': 'is-url-hint', value: idea.announcementUrl ?? '' });
+  const url = el('input',
+    { id: 'is-url', name: 'announcementUrl', maxlength: '300', 'aria-describedby': 'is-url-hint', value: idea.announcementUrl ?? '' });
   const statusForm = el('form', { id: 'idea-status-form', novalidate: true, class: 'idea-tool' },
     el('h3', {}, 'Set the status'), el('div', { class: 'form-status alert', role: 'status', tabindex: '-1' }),
     field('Status', status), field('Note for voters (optional)', note),

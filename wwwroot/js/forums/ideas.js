@@ -45,7 +45,8 @@ async function load(url = query(), append = false) {
   const ideas = await res.json();
   if (!append) { shown.clear(); listNode.replaceChildren(); }
   for (const idea of ideas) { shown.set(idea.id, idea); listNode.append(row(idea)); }
-  if (!shown.size) listNode.replaceChildren(el('li', { class: 'empty' }, boards.length ? 'No ideas here yet — suggest the first one.' : 'There are no idea boards yet.'));
+  const empty = boards.length ? 'No ideas here yet — suggest the first one.' : 'There are no idea boards yet.';
+  if (!shown.size) listNode.replaceChildren(el('li', { class: 'empty' }, empty));
   nextPage = (res.headers.get('link') || '').match(/<([^>]+)>\s*;\s*rel="next"/)?.[1] ?? null;
   more.hidden = !nextPage;
   listNode.removeAttribute('aria-busy');

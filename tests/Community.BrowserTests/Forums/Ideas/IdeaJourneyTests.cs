@@ -116,7 +116,8 @@ public sealed class IdeaJourneyTests(BrowserFixture browser)
         await Assertions.Expect(m.GetByLabel("Title", new() { Exact = true })).ToBeVisibleAsync();
         await m.AssertAccessibleAsync();
         // Suggesting an idea: the form posts it and opens its page, where the vote button waits.
-        await m.GetByLabel("Board", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Value = board.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await m.GetByLabel("Board", new() { Exact = true })
+            .SelectOptionAsync(new SelectOptionValue { Value = board.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await m.GetByLabel("Title", new() { Exact = true }).FillAsync("Keyboard shortcuts for the editor");
         await m.GetByLabel("Describe it").FillAsync("Like **Ctrl+K** for links.");
         await m.GetByRole(AriaRole.Button, new() { Name = "Post idea" }).ClickAsync();
@@ -128,6 +129,7 @@ public sealed class IdeaJourneyTests(BrowserFixture browser)
         await m.AssertAccessibleAsync();
         await m.GetByRole(AriaRole.Contentinfo).GetByRole(AriaRole.Link, new() { Name = "Roadmap" }).ClickAsync();
         await Assertions.Expect(m).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/roadmap$"));
-        Assert.DoesNotContain(browser.ConsoleErrors, e => e.Contains("/ideas", StringComparison.Ordinal) || e.Contains("/roadmap", StringComparison.Ordinal));
+        Assert.DoesNotContain(browser.ConsoleErrors,
+            e => e.Contains("/ideas", StringComparison.Ordinal) || e.Contains("/roadmap", StringComparison.Ordinal));
     }
 }

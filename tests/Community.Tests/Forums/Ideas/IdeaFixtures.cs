@@ -60,12 +60,14 @@ public static class Ideas
     public static async Task<IdeaView> StatusAsync(ApiClient staff, long id, string status, string? note = null, string? announcementUrl = null) =>
         await ApiClient.ReadAsync<IdeaView>(await staff.PutAsync($"/api/ideas/{id}/status", new { status, note, announcementUrl }));
 
-    public static async Task<IdeaView> GetAsync(ApiClient client, long id) => await ApiClient.ReadAsync<IdeaView>(await client.GetAsync($"/api/ideas/{id}"));
+    public static async Task<IdeaView> GetAsync(ApiClient client, long id) =>
+        await ApiClient.ReadAsync<IdeaView>(await client.GetAsync($"/api/ideas/{id}"));
 
     public static async Task<List<IdeaRow>> ListAsync(ApiClient client, string query = "") =>
         await ApiClient.ReadAsync<List<IdeaRow>>(await client.GetAsync("/api/ideas" + query));
 
-    public static async Task<NotesView> NotesAsync(ApiClient member) => await ApiClient.ReadAsync<NotesView>(await member.GetAsync("/api/notifications"));
+    public static async Task<NotesView> NotesAsync(ApiClient member) =>
+        await ApiClient.ReadAsync<NotesView>(await member.GetAsync("/api/notifications"));
 
     /// <summary>Rows in the vote table for an idea, straight from the database (the count must never disagree with them).</summary>
     public static async Task<int> StoredVotesAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> factory, long id)

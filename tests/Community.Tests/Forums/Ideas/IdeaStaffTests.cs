@@ -24,7 +24,8 @@ public sealed class IdeaStaffTests(IdeaFactory factory) : IClassFixture<IdeaFact
         await Ideas.VotedAsync(voter, id);
         Assert.Equal(HttpStatusCode.NoContent, (await watcher.PutAsync($"/api/threads/{id}/watch")).StatusCode);
 
-        var refused = await ApiClient.ProblemAsync(await voter.PutAsync($"/api/ideas/{id}/status", new { status = "planned" }), HttpStatusCode.Forbidden);
+        var refused = await ApiClient.ProblemAsync(await voter.PutAsync($"/api/ideas/{id}/status", new { status = "planned" }),
+            HttpStatusCode.Forbidden);
         Assert.Contains("moderators, marketing and admins", refused.Detail, StringComparison.Ordinal);
         await ApiClient.ProblemAsync(await marketing.PutAsync($"/api/ideas/{id}/status", new { status = "someday" }), HttpStatusCode.BadRequest);
         var badUrl = await ApiClient.ProblemAsync(await marketing.PutAsync($"/api/ideas/{id}/status",
@@ -44,7 +45,8 @@ public sealed class IdeaStaffTests(IdeaFactory factory) : IClassFixture<IdeaFact
         foreach (var member in new[] { voter, watcher })
         {
             var mine = await Ideas.NotesAsync(member);
-            Assert.Contains(mine.Items, n => n.Kind == "idea-status" && n.Text.Contains("“Scheduled reports” is now Planned", StringComparison.Ordinal));
+            Assert.Contains(mine.Items,
+                n => n.Kind == "idea-status" && n.Text.Contains("“Scheduled reports” is now Planned", StringComparison.Ordinal));
         }
         Assert.DoesNotContain((await Ideas.NotesAsync(marketing)).Items, n => n.Kind == "idea-status");
 

@@ -43,7 +43,8 @@ public sealed class RoadmapAndVotersTests(IdeaFactory factory) : IClassFixture<I
 
         // A category made private leaves the anonymous board.
         await ApiClient.ReadAsync<CategoryView>(await admin.PatchAsync($"/api/categories/{open.Id}", new { readRoles = new[] { "Moderator" } }));
-        Assert.DoesNotContain("Public planned idea", await (await anonymous.GetAsync("/roadmap")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var after = await (await anonymous.GetAsync("/roadmap")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Public planned idea", after, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,7 +77,8 @@ public sealed class RoadmapAndVotersTests(IdeaFactory factory) : IClassFixture<I
         Assert.Equal("account,account_name,plan,user_name,display_name,voted_at", lines[0]);
         Assert.Equal(4, lines.Length);
         Assert.Equal(2, lines.Count(l => l.StartsWith("acct-acme,Acme Inc,Enterprise,", StringComparison.Ordinal)));
-        Assert.Contains(lines, l => l.StartsWith("unknown,,unknown,", StringComparison.Ordinal) && l.Contains(",'=Solo Person,", StringComparison.Ordinal));
+        Assert.Contains(lines,
+            l => l.StartsWith("unknown,,unknown,", StringComparison.Ordinal) && l.Contains(",'=Solo Person,", StringComparison.Ordinal));
     }
 
     private async Task ProductAsync(ApiClient member, string account, string accountName, string plan)
@@ -129,7 +131,8 @@ public sealed class IdeaPostgresTests
         var category = await Ideas.CategoryAsync(admin);
         var id = await Ideas.PostAsync(admin, category.Id, "Across servers idea");
         var visitorOnB = b.CreateApiClient();
-        Assert.DoesNotContain("Across servers idea", await (await visitorOnB.GetAsync("/roadmap")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var before = await (await visitorOnB.GetAsync("/roadmap")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Across servers idea", before, StringComparison.Ordinal);
 
         await Ideas.StatusAsync(admin, id, "planned"); // on server A
 

@@ -86,7 +86,8 @@ public sealed class IdeaPages(ForumReader reader, PageLayout layout, SiteOptions
             var column = rows.Where(r => r.Status == status).Take(PerColumn).ToList();
             var label = IdeaStatuses.Label(status);
             body.Append("<section class=\"roadmap-column card\" aria-labelledby=\"col-").Append(status).Append("\"><h2 id=\"col-").Append(status)
-                .Append("\"><span class=\"badge idea-status status-").Append(status).Append("\">").Append(label).Append("</span> <span class=\"muted\">")
+                .Append("\"><span class=\"badge idea-status status-").Append(status).Append("\">").Append(label)
+                .Append("</span> <span class=\"muted\">")
                 .Append(column.Count.ToString(CultureInfo.InvariantCulture)).Append("</span></h2>\n<ul class=\"roadmap-list\">\n");
             if (column.Count == 0) body.Append("<li class=\"empty muted\">Nothing here yet.</li>\n");
             foreach (var r in column)
@@ -103,7 +104,10 @@ public sealed class IdeaPages(ForumReader reader, PageLayout layout, SiteOptions
             body.Append("</ul></section>\n");
         }
         body.Append("</div>\n");
-        return layout.Render(new Page { Title = "Roadmap", Description = description, Head = head.ToString(), Body = body.ToString(), Name = "roadmap" });
+        return layout.Render(new Page
+        {
+            Title = "Roadmap", Description = description, Head = head.ToString(), Body = body.ToString(), Name = "roadmap",
+        });
     }
 }
 
@@ -122,7 +126,8 @@ public sealed class RoadmapPages(ForumReader reader)
 
     /// <summary>The cached anonymous page when it is current, otherwise null (the caller builds it).</summary>
     public IResult? TryServe(HttpContext http) =>
-        http.User.Identity?.IsAuthenticated != true && Anonymous is { } page && page.Generation == reader.CategoryGeneration ? Result(http, page) : null;
+        http.User.Identity?.IsAuthenticated != true && Anonymous is { } page && page.Generation == reader.CategoryGeneration
+            ? Result(http, page) : null;
 
     public static IResult Result(HttpContext http, RoadmapPage page)
     {

@@ -44,7 +44,9 @@ public sealed class IdeaWrites(CommunityDb db, ForumReader reader, ILiveBus bus,
     /// budget check. (SQLite's single writer already does this.)</summary>
     public async Task LockMemberAsync(string memberId, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"idea-votes:" + memberId}, 0))", ct);
+        if (!db.Database.IsNpgsql()) return;
+        var key = "idea-votes:" + memberId;
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", ct);
     }
 
     /// <summary>The member's votes that still count against the budget: on ideas not closed, not merged, not deleted and still in

@@ -26,7 +26,10 @@ public static class MergeIdea
             if (!IdeaWrites.IsStaff(viewer)) return Problems.Forbidden("Only moderators, marketing and admins merge ideas.");
             if (request.TargetId is not { } targetId) return ForumProblems.Invalid("targetId", "Choose the idea to merge this one into.");
             if (targetId == id) return ForumProblems.Invalid("targetId", "An idea cannot be merged into itself.");
-            if (await ideas.FindAsync(targetId, viewer, ct) is not { } target) return ForumProblems.Invalid("targetId", "No such idea, or you cannot see it.");
+            if (await ideas.FindAsync(targetId, viewer, ct) is not { } target)
+            {
+                return ForumProblems.Invalid("targetId", "No such idea, or you cannot see it.");
+            }
             var (actor, refused) = await writes.ActorAsync(viewer, posting: false, ct);
             if (refused is not null) return refused;
 
@@ -43,7 +46,8 @@ public static class MergeIdea
                 await db.Database.ExecuteSqlAsync($"""
                     INSERT INTO "IdeaVotes" ("ThreadId", "MemberId", "CreatedAt")
                     SELECT {targetId}, v."MemberId", v."CreatedAt" FROM "IdeaVotes" v
-                    WHERE v."ThreadId" = {id} AND NOT EXISTS (SELECT 1 FROM "IdeaVotes" w WHERE w."ThreadId" = {targetId} AND w."MemberId" = v."MemberId")
+                    WHERE v."ThreadId" = {id}
+                      AND NOT EXISTS (SELECT 1 FROM "IdeaVotes" w WHERE w."ThreadId" = {targetId} AND w."MemberId" = v."MemberId")
                     """, ct);
                 await db.Set<IdeaVote>().Where(v => v.ThreadId == id).ExecuteDeleteAsync(ct);
                 await db.Database.ExecuteSqlAsync($"""

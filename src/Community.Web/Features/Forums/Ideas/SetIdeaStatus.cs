@@ -29,7 +29,10 @@ public static class SetIdeaStatus
         if (request.Note is { Length: > NoteMax }) errors.Add("note", $"Keep the note under {NoteMax} characters.");
         if (request.AnnouncementUrl is { Length: > 0 } url)
         {
-            if (url.Length > UrlMax || !LocalUrls.IsLocal(url)) errors.Add("announcementUrl", "Use a path on this site, such as /t/12/release-notes.");
+            if (url.Length > UrlMax || !LocalUrls.IsLocal(url))
+            {
+                errors.Add("announcementUrl", "Use a path on this site, such as /t/12/release-notes.");
+            }
             else if (request.Status != IdeaStatuses.Shipped) errors.Add("announcementUrl", "Only a shipped idea links to its announcement.");
         }
         return errors;

@@ -38,7 +38,10 @@ public static class VoteOnIdea
                 if (vote && !had)
                 {
                     if (idea.MergedIntoId is not null) return Problems.Conflict("This idea was merged into another one: vote there.");
-                    if (IdeaStatuses.IsClosed(idea.Status)) return Problems.Conflict($"This idea is {IdeaStatuses.Label(idea.Status)}: voting is closed.");
+                    if (IdeaStatuses.IsClosed(idea.Status))
+                    {
+                        return Problems.Conflict($"This idea is {IdeaStatuses.Label(idea.Status)}: voting is closed.");
+                    }
                     var open = await ideas.OpenVotesAsync(me, ct);
                     if (open >= budget) return OverBudget(budget, open);
                     db.Add(new IdeaVote { ThreadId = id, MemberId = me, CreatedAt = ideas.Now });
