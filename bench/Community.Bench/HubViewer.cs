@@ -19,6 +19,9 @@ internal sealed class HubViewer : IAsyncDisposable
     /// <summary>seq → Stopwatch timestamp of arrival.</summary>
     public Dictionary<int, long> Arrivals { get; } = [];
 
+    /// <summary>Arrival timestamps of <c>ideaVotes</c> events, in order (the ideas bench sends votes one at a time).</summary>
+    public List<long> VoteArrivals { get; } = [];
+
     /// <summary>Why a viewer may be short of replies: its socket ended, or the server told it to catch up (a real page would).</summary>
     public bool Ended { get; private set; }
     public int CatchUpSignals { get; private set; }
@@ -61,6 +64,7 @@ internal sealed class HubViewer : IAsyncDisposable
             {
                 if (message.Contains("\"Resync\"", StringComparison.Ordinal) || message.Contains("\"Reconnect\"", StringComparison.Ordinal))
                     CatchUpSignals++;
+                if (message.Contains("\"ideaVotes\"", StringComparison.Ordinal)) lock (VoteArrivals) VoteArrivals.Add(now);
                 if (!message.Contains("\"postCreated\"", StringComparison.Ordinal) || Seq(message) is not { } seq) continue;
                 lock (Arrivals) Arrivals.TryAdd(seq, now);
             }

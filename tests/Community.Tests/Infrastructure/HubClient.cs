@@ -19,6 +19,7 @@ public sealed class HubClient : IAsyncDisposable
     [
         "postCreated", "postUpdated", "threadUpdated", "threadDeleted", "threadCreated", "threadActivity",
         "typing", "viewers", "flagCreated", "flagsResolved", "notification", "referralCredit",
+        "ideaVotes", "ideaChanged",
         "notice", "ready", // test-only: LiveBusTests, SessionEnd*Tests
         "Reconnect", // no arguments: a stopping server (LiveShutdown)
         "Resync", // no arguments: the live bus reconnected

@@ -52,6 +52,10 @@ async function start() {
   document.title = `${category.name} · ${document.title.split(' · ').pop()}`;
   document.getElementById('category-name').textContent = category.name;
   document.getElementById('category-description').textContent = category.description;
+  if (category.kind === 'ideas') {
+    document.getElementById('category-description').append(' ',
+      el('a', { href: `/ideas?category=${encodeURIComponent(category.slug)}` }, 'Vote on these ideas and see their status'));
+  }
   await loadPage();
 
   const me = await currentUser().catch(() => null);

@@ -13,6 +13,7 @@ function render() {
     el('div', { class: 'category-main' },
       el('h3', {}, el('a', { href: `/c/${encodeURIComponent(c.slug)}` }, c.name),
         c.isQa ? badge('qa') : null,
+        c.kind === 'ideas' ? badge('note', { text: 'Ideas', href: `/ideas?category=${encodeURIComponent(c.slug)}` }) : null,
         c.isPrivate ? badge('private') : null),
       el('p', { class: 'muted' }, c.description)),
     el('dl', { class: 'category-stats' },
@@ -83,6 +84,7 @@ if (me?.roles.includes('Admin')) {
     field('description').value = c?.description ?? '';
     field('position').value = String(c?.position ?? 0);
     field('isQa').checked = Boolean(c?.isQa);
+    field('kind').value = c?.kind ?? 'discussion';
     for (const r of roles) field(`role-${r}`).checked = Boolean(c?.readRoles?.includes(r));
     field('readPlans').value = (c?.readPlans ?? []).join('\n');
     field('readAccounts').value = (c?.readAccounts ?? []).join('\n');
@@ -92,7 +94,7 @@ if (me?.roles.includes('Admin')) {
   bindForm(adminForm, async (data) => {
     const body = {
       name: data.name, slug: data.slug || undefined, description: data.description, position: Number(data.position) || 0,
-      isQa: data.isQa, readRoles: roles.filter((r) => data[`role-${r}`]),
+      isQa: data.isQa, kind: data.kind, readRoles: roles.filter((r) => data[`role-${r}`]),
       readPlans: values(data.readPlans), readAccounts: values(data.readAccounts),
     };
     const saved = pick.value ? await api.patch(`/api/categories/${pick.value}`, body) : await api.post('/api/categories', body);

@@ -13,7 +13,11 @@ public sealed record MemberCard(string Id, string UserName, string DisplayName, 
 }
 
 /// <summary>The customer segment a member belongs to in the product: plan and account id (either may be unknown).</summary>
-public sealed record MemberSegment(string? Plan, string? AccountId);
+public sealed record MemberSegment(string? Plan, string? AccountId)
+{
+    /// <summary>The product account's display name, when the product sent one (filled by <see cref="IMemberDirectory.SegmentsOfAsync"/>).</summary>
+    public string? AccountName { get; init; }
+}
 
 /// <summary>Claim types that carry the member's product segment in the sign-in cookie, so per-request checks read no table.
 /// They are refreshed whenever the cookie is rebuilt (sign-in, and Identity's periodic security-stamp check).</summary>
@@ -107,8 +111,8 @@ internal sealed class MemberDirectory(CommunityDb db) : IMemberDirectory
     {
         var ids = memberIds.Distinct(StringComparer.Ordinal).ToArray();
         if (ids.Length == 0) return new Dictionary<string, MemberSegment>(StringComparer.Ordinal);
-        return await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Plan, u.AccountId })
-            .ToDictionaryAsync(u => u.Id, u => new MemberSegment(u.Plan, u.AccountId), StringComparer.Ordinal, ct);
+        return await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Plan, u.AccountId, u.AccountName })
+            .ToDictionaryAsync(u => u.Id, u => new MemberSegment(u.Plan, u.AccountId) { AccountName = u.AccountName }, StringComparer.Ordinal, ct);
     }
     public async Task<IReadOnlyList<MemberCard>> InRoleAsync(string role, CancellationToken ct) =>
         await Cards(from u in db.Users.AsNoTracking()

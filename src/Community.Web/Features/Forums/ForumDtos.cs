@@ -6,7 +6,7 @@ public sealed record AuthorDto(string UserName, string DisplayName, string? Avat
 public sealed record PostDto(long Id, long ThreadId, int Seq, AuthorDto Author, string Html, DateTime CreatedAt, DateTime? EditedAt,
     bool Hidden, bool Deleted, IReadOnlyDictionary<string, int> Reactions, long Version);
 
-public sealed record CategoryRef(int Id, string Slug, string Name, bool IsQa);
+public sealed record CategoryRef(int Id, string Slug, string Name, bool IsQa, bool IsIdeas = false);
 
 public sealed record ThreadDto(long Id, string Title, string Slug, string Url, CategoryRef Category, AuthorDto Author, DateTime CreatedAt,
     DateTime LastPostAt, int LastSeq, bool Locked, bool Pinned, int? AcceptedSeq, long Version, string Summary);
@@ -17,7 +17,7 @@ public sealed record ThreadSummary(long Id, string Title, string Url, AuthorDto 
 /// <remarks><c>ReadPlans</c>/<c>ReadAccounts</c> are filled for admins only: other customers' account ids are nobody else's business.</remarks>
 public sealed record CategoryDto(int Id, string Slug, string Name, string Description, int Position, bool IsQa, bool IsPrivate,
     IReadOnlyList<string> ReadRoles, int ThreadCount, int PostCount, DateTime? LastActivityAt, int Unread,
-    IReadOnlyList<string> ReadPlans, IReadOnlyList<string> ReadAccounts);
+    IReadOnlyList<string> ReadPlans, IReadOnlyList<string> ReadAccounts, string Kind = CategoryKinds.Discussion);
 
 /// <summary>What the signed-in reader needs on top of the shared window: never cached across members.</summary>
 public sealed record ViewerState(int LastReadSeq, bool Watching, IReadOnlyList<MyReaction> Reactions, bool CanModerate, bool CanReply,
@@ -41,7 +41,7 @@ public sealed record OpenFlagCount(int Open);
 public sealed record ResolveFlagsRequest(IReadOnlyList<long>? Ids, string? Action, string? Reason);
 public sealed record SanctionRequest(string? Kind, int? Days, string? Reason);
 public sealed record CategoryRequest(string? Name, string? Slug, string? Description, int? Position, bool? IsQa, IReadOnlyList<string>? ReadRoles,
-    IReadOnlyList<string>? ReadPlans = null, IReadOnlyList<string>? ReadAccounts = null);
+    IReadOnlyList<string>? ReadPlans = null, IReadOnlyList<string>? ReadAccounts = null, string? Kind = null);
 
 public sealed record PostSource(string Body);
 public sealed record RevisionDto(string Body, DateTime CreatedAt, string EditorName);

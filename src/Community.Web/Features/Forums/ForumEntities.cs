@@ -14,6 +14,8 @@ public sealed class ForumCategory
     public int Position { get; set; }
     /// <summary>Questions & answers: a thread's author may accept one reply as the answer.</summary>
     public bool IsQa { get; set; }
+    /// <summary>What the category holds: <see cref="CategoryKinds"/> (discussions, or ideas members vote on).</summary>
+    public string Kind { get; set; } = CategoryKinds.Discussion;
     public string? ReadRoles { get; set; }
     /// <summary>Comma-separated product plans (case-insensitive) whose members may read the category.</summary>
     public string? ReadPlans { get; set; }
@@ -153,6 +155,7 @@ internal sealed class ForumCategoryConfiguration : IEntityTypeConfiguration<Foru
         b.Property(x => x.Slug).HasMaxLength(80).IsRequired();
         b.Property(x => x.Name).HasMaxLength(80).IsRequired();
         b.Property(x => x.Description).HasMaxLength(500).IsRequired();
+        b.Property(x => x.Kind).HasMaxLength(20).HasDefaultValue(CategoryKinds.Discussion);
         b.Property(x => x.ReadRoles).HasMaxLength(200);
         b.Property(x => x.ReadPlans).HasMaxLength(CategorySegmentRules.PlansMax);
         b.Property(x => x.ReadAccounts).HasMaxLength(CategorySegmentRules.AccountsMax);

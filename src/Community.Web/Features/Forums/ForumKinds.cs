@@ -6,6 +6,20 @@ public static class NotificationKinds
     public const string Mention = "mention";
     public const string Reply = "reply";
     public const string Answer = "answer";
+    /// <summary>Staff changed the status of an idea the member voted on or watches.</summary>
+    public const string IdeaStatus = "idea-status";
+    /// <summary>An idea the member voted on was merged into another (the vote moved with it).</summary>
+    public const string IdeaMerged = "idea-merged";
+}
+
+/// <summary>What a category holds (<see cref="ForumCategory.Kind"/>).</summary>
+public static class CategoryKinds
+{
+    public const string Discussion = "discussion";
+    /// <summary>Each thread is an idea members vote on and staff give a status (Features/Forums/Ideas).</summary>
+    public const string Ideas = "ideas";
+
+    public static readonly IReadOnlyList<string> All = [Discussion, Ideas];
 }
 
 /// <summary>The actions a moderator's audit entry records (<see cref="ModAction.Action"/>).</summary>

@@ -25,15 +25,19 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
         {
             var first = await db.Set<ForumPost>().AsNoTracking().Where(p => p.ThreadId == id && p.Seq == 1).Select(p => new { p.Html, p.IsHidden,
                 p.IsDeleted }).FirstOrDefaultAsync(ct);
-            var html = Render(found.Thread, found.Category, first is { IsHidden: false, IsDeleted: false } ? first.Html : "", baseUrl);
-            return new CachedPage(html, StaticPages.ETagFor(html));
+            var (panel, redirect) = found.Category.IsIdeas ? await IdeaPages.PanelAsync(db, reader, found.Thread, ct) : (null, null);
+            if (redirect is not null) return new CachedPage("", "", redirect);
+            var html = Render(found.Thread, found.Category, first is { IsHidden: false, IsDeleted: false } ? first.Html : "", baseUrl, panel);
+            return new CachedPage(html, StaticPages.ETagFor(html), null);
         }, 32 * 1024);
-        return StaticPages.HtmlResult(http, page!.Html, page.ETag);
+        // A duplicate idea merged into another: its address now belongs to the target.
+        if (page!.Redirect is { } target) return Results.Redirect(target, permanent: true);
+        return StaticPages.HtmlResult(http, page.Html, page.ETag);
     }
 
-    private sealed record CachedPage(string Html, string ETag);
+    private sealed record CachedPage(string Html, string ETag, string? Redirect);
 
-    private string Render(ThreadDto t, CategoryInfo category, string firstPostHtml, string baseUrl)
+    private string Render(ThreadDto t, CategoryInfo category, string firstPostHtml, string baseUrl, string? ideaPanel)
     {
         var canonical = baseUrl + t.Url;
         var description = string.IsNullOrEmpty(t.Summary) ? $"A discussion in {category.Name}" : t.Summary;
@@ -61,7 +65,7 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
             .Append(t.CreatedAt.ToString("MMMM d, yyyy", CultureInfo.InvariantCulture)).Append("</time> · <span id=\"reply-count\">")
             .Append(t.LastSeq - 1).Append(t.LastSeq == 2 ? " reply" : " replies")
                 .Append("</span> <span id=\"viewers\" class=\"viewers\"></span></p>\n")
-            .Append("<div id=\"thread-tools\" class=\"thread-tools\"></div></header>\n")
+            .Append("<div id=\"thread-tools\" class=\"thread-tools\"></div></header>\n").Append(ideaPanel ?? "")
             .Append("<button type=\"button\" class=\"secondary load-earlier\" id=\"load-earlier\" hidden>Load earlier posts</button>\n")
             .Append("<ol class=\"posts\" id=\"posts\" aria-label=\"Posts\">\n")
             .Append("<li class=\"post\" id=\"p1\" data-seq=\"1\"><div class=\"post-head\"><strong>").Append(Html.Encode(t.Author.DisplayName))
@@ -79,7 +83,7 @@ public sealed class ForumPages(ForumReader reader, PageLayout layout, SiteOption
             Description = description,
             Head = head.ToString(),
             Body = body.ToString(),
-            Scripts = ["js/forums/thread.js"],
+            Scripts = ideaPanel is null ? ["js/forums/thread.js"] : ["js/forums/thread.js", "js/forums/idea.js"],
             Name = "forums",
         });
     }

@@ -32,7 +32,7 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
             var n = counters.GetValueOrDefault(c.Id);
             return new CategoryDto(c.Id, c.Slug, c.Name, c.Description, c.Position, c.IsQa, c.IsPrivate, c.ReadRoles,
                 n?.ThreadCount ?? 0, n?.PostCount ?? 0, n?.LastActivityAt, unread.GetValueOrDefault(c.Id),
-                viewer.IsAdmin ? c.ReadPlans : [], viewer.IsAdmin ? c.ReadAccounts : []);
+                viewer.IsAdmin ? c.ReadPlans : [], viewer.IsAdmin ? c.ReadAccounts : [], c.Kind);
         })];
     }
 

@@ -16,7 +16,11 @@ public sealed record CategoryInfo(int Id, string Slug, string Name, string Descr
     /// <summary>Product account ids whose members may read the category.</summary>
     public IReadOnlyList<string> ReadAccounts { get; init; } = [];
 
-    public CategoryRef Ref => new(Id, Slug, Name, IsQa);
+    /// <summary><see cref="CategoryKinds"/>.</summary>
+    public string Kind { get; init; } = CategoryKinds.Discussion;
+    public bool IsIdeas => Kind == CategoryKinds.Ideas;
+
+    public CategoryRef Ref => new(Id, Slug, Name, IsQa, IsIdeas);
     public bool IsSegmented => ReadPlans.Count > 0 || ReadAccounts.Count > 0;
     public bool IsPrivate => ReadRoles.Count > 0 || IsSegmented;
 }
@@ -74,6 +78,7 @@ public sealed class ForumReader : IDisposable
         {
             ReadPlans = CategorySegmentRules.Split(c.ReadPlans),
             ReadAccounts = CategorySegmentRules.Split(c.ReadAccounts),
+            Kind = c.Kind,
         });
         _categories = map;
         return map;

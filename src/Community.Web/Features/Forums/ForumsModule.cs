@@ -52,6 +52,7 @@ public static class ForumsModule
         services.AddSingleton<Web.Features.Notifications.INewNotifications, ForumNewNotifications>();
         services.AddSingleton<Web.Features.Notifications.INotificationInbox, ForumNotificationInbox>();
         services.AddSingleton<Infrastructure.Pages.ISitemapSource, ForumSitemapSource>();
+        services.AddIdeas(configuration);
         services.AddLiveHub<ForumHub>();
         // On the site-wide hub options: SignalR copies them over HubOptions<ForumHub> when it sets those up, which dropped a filter
         // configured there, so a closed tab never left the viewer count.
@@ -89,6 +90,7 @@ public static class ForumsModule
         AuditLog.Map(moderators);
 
         Notifications.Map(members);
+        IdeasModule.MapIdeas(app, api, members);
 
         ThreadApi.Map(app);
         app.MapForumPages();

@@ -55,12 +55,15 @@ public static partial class ManageCategories
                 CategorySegmentRules.PlansMax, errors, StringComparer.OrdinalIgnoreCase);
             var accounts = CategorySegmentRules.Clean(request.ReadAccounts, "readAccounts", CategorySegmentRules.AccountLength,
                 CategorySegmentRules.AccountsMax, errors, StringComparer.Ordinal);
+            var kind = request.Kind?.Trim().ToLowerInvariant();
+            if (kind is not null && !CategoryKinds.All.Contains(kind)) errors.Add("kind", $"Choose one of: {string.Join(", ", CategoryKinds.All)}.");
             if (errors.Any) return errors.ToProblem();
             if (request.Name is not null) category.Name = request.Name.Trim();
             if (slug is not null) category.Slug = slug;
             if (request.Description is not null) category.Description = request.Description.Trim();
             if (request.Position is { } position) category.Position = position;
             if (request.IsQa is { } qa) category.IsQa = qa;
+            if (kind is not null) category.Kind = kind;
             if (roles is not null) category.ReadRoles = roles.Count == 0 ? null : string.Join(',', roles);
             if (plans is not null) category.ReadPlans = CategorySegmentRules.Join(plans);
             if (accounts is not null) category.ReadAccounts = CategorySegmentRules.Join(accounts);
