@@ -5,6 +5,7 @@ using Community.Web.Features.Forums;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
 using Community.Web.Features.Integrations;
+using Community.Web.Features.Knowledge;
 using Community.Web.Features.Publishing;
 using Community.Web.Features.Referrals;
 using Community.Web.Infrastructure;
@@ -57,6 +58,7 @@ builder.Services.AddAccounts(config, root);
 builder.Services.AddLive(config);
 builder.Services.AddForums(config);
 builder.Services.AddPublishing(config, root);
+builder.Services.AddKnowledge(config);
 builder.Services.AddReferrals(config, root);
 builder.Services.AddIntegrations(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
@@ -95,6 +97,7 @@ app.MapLive();
 app.MapHomePages();
 app.MapForums();
 app.MapPublishing();
+app.MapKnowledge();
 app.MapReferrals();
 app.MapIntegrations();
 
