@@ -17,7 +17,9 @@ async function loadStats() {
 
 async function loadSections() {
   const sections = await api.get('/api/kb/sections');
-  field('sectionId').replaceChildren(...sections.map((s) => el('option', { value: String(s.id) }, s.title)));
+  const options = () => sections.map((s) => el('option', { value: String(s.id) }, s.title));
+  field('sectionId').replaceChildren(...options());
+  document.getElementById('kp-section').replaceChildren(...options());
 }
 
 async function loadList() {
@@ -96,5 +98,16 @@ bindForm(sectionForm, async (data) => {
   await loadSections();
 });
 
+const promoteForm = document.getElementById('kb-promote-form');
+bindForm(promoteForm, async (data) => {
+  const threadId = Number(/(?:\/t\/)?(\d+)/.exec(data.threadId)?.[1]);
+  const article = await api.post('/api/kb/promote', { threadId: threadId || null, sectionId: Number(data.sectionId) || null });
+  promoteForm.reset();
+  history.pushState(null, '', `/kb/manage?id=${article.id}`);
+  await Promise.all([loadList(), loadStats()]);
+  await open(article.id);
+});
+
 await Promise.all([loadSections(), loadList(), loadStats()]);
+if (param('promote')) promoteForm.elements.namedItem('threadId').value = param('promote');
 if (param('id')) await open(Number(param('id')));

@@ -121,6 +121,7 @@ public sealed class KnowledgeBase : Migration
         migrationBuilder.CreateIndex("IX_KbSections_Slug", "KbSections", "Slug", unique: true);
         migrationBuilder.CreateIndex("IX_KbArticles_Slug", "KbArticles", "Slug", unique: true);
         migrationBuilder.CreateIndex("IX_KbArticles_SectionId", "KbArticles", "SectionId");
+        migrationBuilder.CreateIndex("IX_KbArticles_SourceThreadId", "KbArticles", "SourceThreadId", unique: true);
         migrationBuilder.CreateIndex("IX_KbArticleRevisions_ArticleId_Number", "KbArticleRevisions", ["ArticleId", "Number"], unique: true);
         migrationBuilder.CreateIndex("IX_KbSlugRedirects_OldSlug", "KbSlugRedirects", "OldSlug", unique: true);
         migrationBuilder.CreateIndex("IX_KbSlugRedirects_ArticleId", "KbSlugRedirects", "ArticleId");

@@ -6,6 +6,8 @@ public static class NotificationKinds
     public const string Mention = "mention";
     public const string Reply = "reply";
     public const string Answer = "answer";
+    /// <summary>An accepted answer was turned into a knowledge-base article.</summary>
+    public const string Promoted = "promoted";
 }
 
 /// <summary>The actions a moderator's audit entry records (<see cref="ModAction.Action"/>).</summary>

@@ -122,6 +122,7 @@ internal sealed class KbArticleConfiguration : IEntityTypeConfiguration<KbArticl
         b.HasOne<KbSection>().WithMany().HasForeignKey(x => x.SectionId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => x.Slug).IsUnique();
         b.HasIndex(x => x.SectionId);
+        b.HasIndex(x => x.SourceThreadId).IsUnique();
     }
 }
 

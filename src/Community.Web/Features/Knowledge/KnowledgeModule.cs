@@ -34,6 +34,7 @@ public static class KnowledgeModule
         PublishArticles.Map(staff);
         Helpfulness.Map(api, staff);
         KbStats.Map(staff);
+        PromoteAnswer.Map(api);
         app.MapKbPages();
         return app;
     }
