@@ -21,6 +21,11 @@ public interface IForumSearch
     /// <param name="skip">Ranked hits to pass over (the pages before this one).</param>
     Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int skip,
         int limit, CancellationToken ct);
+
+    /// <summary>Threads whose titles hold any of <paramref name="terms"/> (the last one also as a prefix: it may be half typed), best
+    /// ranked first: (thread, title) pairs for similar-question suggestions.</summary>
+    Task<IReadOnlyList<(long ThreadId, string Title)>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
+        IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct);
 }
 
 /// <summary>Bounds that keep one search cheap however large the forum grows.</summary>

@@ -32,6 +32,7 @@ public static class ForumsModule
         services.AddScoped<ForumQueries>();
         services.AddScoped<ForumWrites>();
         services.AddScoped<IForumAnswers, ForumAnswers>();
+        services.AddScoped<IForumFinder, ForumFinder>();
         services.AddScoped<StartThread.Handler>();
         services.AddScoped<UpdateThread.Handler>();
         services.AddScoped<DeleteThread.Handler>();

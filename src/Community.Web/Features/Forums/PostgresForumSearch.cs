@@ -141,6 +141,36 @@ internal sealed class PostgresForumSearch : IForumSearch
         return await command.ExecuteScalarAsync(ct) is true;
     }
 
+    public async Task<IReadOnlyList<(long ThreadId, string Title)>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
+        IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct)
+    {
+        if (terms.Count == 0 || categoryIds.Count == 0) return [];
+        var categories = everyCategory ? null : categoryIds.ToArray();
+        // Title lexemes carry weight A and only first posts have a title. The last term may be half typed: a prefix.
+        var query = string.Join(" | ", terms.Select((t, i) => $"'{t}':{(i == terms.Count - 1 ? "*" : "")}A"));
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"""
+                SELECT s."ThreadId", s."Title" FROM "ForumSearch" s, to_tsquery('{Config}', @query) q
+                WHERE s."Document" @@ q AND s."Title" <> '' {Filter(categories)}
+                ORDER BY ts_rank('{"{"}0, 0, 0, 1{"}"}', s."Document", q) DESC, s."PostId" DESC LIMIT @limit
+                """;
+            Add(command, "query", query);
+            Add(command, "limit", limit);
+            if (categories is not null) Add(command, "categories", categories);
+            var rows = new List<(long, string)>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetString(1)));
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     private static string Filter(int[]? categories) => categories is null ? "" : """AND s."CategoryId" = ANY(@categories)""";
 
     private static void Add(DbCommand command, string name, object value)

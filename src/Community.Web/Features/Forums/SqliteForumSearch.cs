@@ -128,6 +128,37 @@ internal sealed class SqliteForumSearch : IForumSearch
         return score;
     }
 
+    public async Task<IReadOnlyList<(long ThreadId, string Title)>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
+        IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct)
+    {
+        if (terms.Count == 0 || categoryIds.Count == 0) return [];
+        var filter = everyCategory ? ""
+            : $"AND category_id IN ({string.Join(',', categoryIds.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
+        // Only first posts carry a title, so the title column filter finds threads; bm25 weighs title hits alone.
+        var match = "title : (" + string.Join(" OR ", terms.Select((t, i) => "\"" + t + "\"" + (i == terms.Count - 1 ? "*" : ""))) + ")";
+        var rows = new List<(long, string)>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"""
+                SELECT thread_id, title FROM ForumSearch WHERE ForumSearch MATCH $q {filter}
+                ORDER BY bm25(ForumSearch, 10.0, 0.0) LIMIT {limit.ToString(CultureInfo.InvariantCulture)}
+                """;
+            var p = command.CreateParameter();
+            p.ParameterName = "$q";
+            p.Value = match;
+            command.Parameters.Add(p);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        return rows;
+    }
+
     /// <summary>Words starting with the term (the index matched the same prefixes).</summary>
     private static int Occurrences(string text, string term)
     {

@@ -35,6 +35,8 @@ public static class KnowledgeModule
         Helpfulness.Map(api, staff);
         KbStats.Map(staff);
         PromoteAnswer.Map(api);
+        SimilarQuestions.Map(api);
+        UnifiedSearch.Map(app);
         app.MapKbPages();
         return app;
     }
