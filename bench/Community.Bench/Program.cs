@@ -2,7 +2,7 @@ using Community.Bench;
 
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
 //        [--postgres <Npgsql connection string; default $COMMUNITY_TEST_POSTGRES>] [--pg-search-posts 100000]
-//        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,forumspg,webhooks,
+//        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,kb,memory,live,scaleout,forumspg,webhooks,
 //                billing,cache,drill] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
@@ -47,7 +47,7 @@ static async Task RunScenariosAsync(Options options, Report report)
     if (options.Wants("media") && report.Label is null) MediaScenario.Run(report);
 
     // The areas measured on one shared server; "memory" and "live" start their own.
-    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search", "embed", "sso", "sync"))
+    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search", "embed", "sso", "sync", "kb"))
     {
         await using var server = await Server.StartAsync(options.Repo, options.Port);
         // Let start-up work (JIT, caches, demo seeding) settle before measuring memory and throughput.
@@ -62,6 +62,7 @@ static async Task RunScenariosAsync(Options options, Report report)
         if (options.WantsAny("members", "sync")) await MemberSyncScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("search")) await SearchScenario.RunAsync(server, report, options.SearchPosts);
+        if (options.Wants("kb")) await KbScenario.RunAsync(server, report);
         if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
     }
 

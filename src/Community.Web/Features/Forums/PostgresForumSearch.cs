@@ -146,16 +146,17 @@ internal sealed class PostgresForumSearch : IForumSearch
     {
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
         var categories = everyCategory ? null : categoryIds.ToArray();
-        // Title lexemes carry weight A and only first posts have a title. The last term may be half typed: a prefix.
-        var query = string.Join(" | ", terms.Select((t, i) => $"'{t}':{(i == terms.Count - 1 ? "*" : "")}A"));
+        // The title index (migration ThreadTitleSearch) holds one vector per thread; the last term may be half typed.
+        var query = string.Join(" | ", terms.Select((t, i) => $"'{t}'{(i == terms.Count - 1 ? ":*" : "")}"));
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"""
-                SELECT s."ThreadId", s."Title" FROM "ForumSearch" s, to_tsquery('{Config}', @query) q
-                WHERE s."Document" @@ q AND s."Title" <> '' {Filter(categories)}
-                ORDER BY ts_rank('{"{"}0, 0, 0, 1{"}"}', s."Document", q) DESC, s."PostId" DESC LIMIT @limit
+                SELECT t."Id", t."Title" FROM "ForumTitleSearch" f JOIN "ForumThreads" t ON t."Id" = f."ThreadId",
+                  to_tsquery('{Config}', @query) q
+                WHERE f."Document" @@ q AND NOT t."IsDeleted" {(categories is null ? "" : """AND t."CategoryId" = ANY(@categories)""")}
+                ORDER BY ts_rank(f."Document", q) DESC, t."Id" DESC LIMIT @limit
                 """;
             Add(command, "query", query);
             Add(command, "limit", limit);

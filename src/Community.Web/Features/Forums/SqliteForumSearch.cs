@@ -133,17 +133,18 @@ internal sealed class SqliteForumSearch : IForumSearch
     {
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
         var filter = everyCategory ? ""
-            : $"AND category_id IN ({string.Join(',', categoryIds.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
-        // Only first posts carry a title, so the title column filter finds threads; bm25 weighs title hits alone.
-        var match = "title : (" + string.Join(" OR ", terms.Select((t, i) => "\"" + t + "\"" + (i == terms.Count - 1 ? "*" : ""))) + ")";
+            : $"AND t.CategoryId IN ({string.Join(',', categoryIds.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
+        // The title index (migration ThreadTitleSearch) holds one row per thread; the last term may be half typed.
+        var match = string.Join(" OR ", terms.Select((t, i) => "\"" + t + "\"" + (i == terms.Count - 1 ? "*" : "")));
         var rows = new List<(long, string)>();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"""
-                SELECT thread_id, title FROM ForumSearch WHERE ForumSearch MATCH $q {filter}
-                ORDER BY bm25(ForumSearch, 10.0, 0.0) LIMIT {limit.ToString(CultureInfo.InvariantCulture)}
+                SELECT t.Id, t.Title FROM ForumTitleSearch f JOIN ForumThreads t ON t.Id = f.rowid
+                WHERE ForumTitleSearch MATCH $q AND t.IsDeleted = 0 {filter}
+                ORDER BY f.rank LIMIT {limit.ToString(CultureInfo.InvariantCulture)}
                 """;
             var p = command.CreateParameter();
             p.ParameterName = "$q";

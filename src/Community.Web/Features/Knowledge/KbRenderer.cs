@@ -110,13 +110,13 @@ public sealed class KbRenderer(PageLayout layout, SiteOptions site, PublicUrls u
               <h2 id="kb-feedback-title">Was this helpful?</h2>
               <form id="kb-feedback" novalidate>
                 <div class="form-status alert" role="status" tabindex="-1"></div>
-                <div class="actions" role="group" aria-labelledby="kb-feedback-title">
-                  <button type="submit" name="helpful" value="yes" class="secondary">Yes</button>
-                  <button type="submit" name="helpful" value="no" class="secondary">No</button>
-                </div>
                 <div class="field">
                   <label for="kb-comment">Anything we should add? (optional)</label>
                   <textarea id="kb-comment" name="comment" maxlength="1000" rows="2"></textarea>
+                </div>
+                <div class="actions" role="group" aria-labelledby="kb-feedback-title">
+                  <button type="submit" name="helpful" value="yes" class="secondary">Yes</button>
+                  <button type="submit" name="helpful" value="no" class="secondary">No</button>
                 </div>
               </form>
               <p class="muted" id="kb-feedback-done" aria-live="polite"></p>

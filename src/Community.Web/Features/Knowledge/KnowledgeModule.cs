@@ -1,5 +1,6 @@
 using Community.Web.Data;
 using Community.Web.Features.Accounts;
+using Community.Web.Features.Demo;
 using Community.Web.Features.Knowledge.Articles;
 using Community.Web.Features.Knowledge.Search;
 using Community.Web.Infrastructure.Pages;
@@ -20,6 +21,7 @@ public static class KnowledgeModule
         services.AddSingleton<KbCatalog>();
         services.AddSingleton<KbRenderer>();
         services.AddSingleton<ISitemapSource, KbSitemapSource>();
+        services.AddScoped<IDemoContent, KnowledgeDemoContent>();
         if (database.IsPostgres) services.AddSingleton<IArticleSearch, PostgresArticleSearch>();
         else services.AddSingleton<IArticleSearch, SqliteArticleSearch>();
         return services;
