@@ -24,6 +24,7 @@ async function loadSections() {
 
 async function loadList() {
   const rows = await api.get('/api/kb/articles');
+  list.setAttribute('aria-busy', 'false');
   if (!rows.length) { list.replaceChildren(el('tr', {}, el('td', { colspan: '5', class: 'empty' }, 'No articles yet.'))); return; }
   list.replaceChildren(...rows.map((a) => {
     const edit = el('a', { href: `/kb/manage?id=${a.id}`, 'data-article': String(a.id) }, a.title);

@@ -29,14 +29,14 @@ internal sealed class ForumFinder(CommunityDb db, ForumQueries queries, ForumRea
         var visible = await queries.VisibleCategoriesAsync(viewer, ct);
         if (terms.Count == 0 || visible.Count == 0) return [];
         var everyCategory = visible.Count == (await reader.CategoriesAsync(ct)).Count;
-        var titles = await search.SimilarTitlesAsync(db, terms, visible.Select(c => c.Id).ToList(), everyCategory, 40, ct);
+        var titles = await search.SimilarTitlesAsync(db, terms, visible.Select(c => c.Id).ToList(), everyCategory, 200, ct);
         if (titles.Count == 0) return [];
         var ids = titles.Select(t => t.ThreadId).Distinct().ToList();
         var threads = await db.Set<ForumThread>().AsNoTracking().Where(t => ids.Contains(t.Id) && !t.IsDeleted)
             .Select(t => new { t.Id, t.Slug, t.Title, t.CategoryId, t.AcceptedSeq }).ToDictionaryAsync(t => t.Id, ct);
         var names = visible.ToDictionary(c => c.Id, c => c.Name);
         // A title sharing one word in passing is noise once the question has several words.
-        var needed = terms.Count >= 3 ? 2 : 1;
+        var needed = SimilarTitles.Shared(terms.Count);
         return [.. ids.Where(threads.ContainsKey).Select(id => threads[id]).Where(t => names.ContainsKey(t.CategoryId))
             .Select(t => new SimilarThread(t.Id, t.Title, ForumReader.ThreadUrl(t.Id, t.Slug), names[t.CategoryId], t.AcceptedSeq is not null,
                 Matched(t.Title, terms)))

@@ -22,8 +22,8 @@ public interface IForumSearch
     Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int skip,
         int limit, CancellationToken ct);
 
-    /// <summary>Threads whose titles hold any of <paramref name="terms"/> (the last one also as a prefix: it may be half typed), best
-    /// ranked first: (thread, title) pairs for similar-question suggestions.</summary>
+    /// <summary>Threads whose titles hold two of <paramref name="terms"/> (any one when there are fewer than three; the last term
+    /// also as a prefix: it may be half typed), newest first: (thread, title) pairs for similar-question suggestions.</summary>
     Task<IReadOnlyList<(long ThreadId, string Title)>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
         IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct);
 }
@@ -33,6 +33,22 @@ internal static class ForumSearchLimits
 {
     /// <summary>The newest matching posts that are ranked; older ones are reached by adding words to the query.</summary>
     public const int Candidates = 400;
+}
+
+/// <summary>The full-text match for similar titles: two of the terms (any one when there are fewer than three).</summary>
+internal static class SimilarTitles
+{
+    public static int Shared(int terms) => terms >= 3 ? 2 : 1;
+
+    public static string Match(IReadOnlyList<string> terms, Func<string, string> word, Func<string, string> prefix, string and, string or)
+    {
+        var parts = terms.Select((t, i) => i == terms.Count - 1 ? prefix(t) : word(t)).ToList();
+        if (Shared(parts.Count) == 1) return string.Join(or, parts);
+        var pairs = new List<string>();
+        for (var i = 0; i < parts.Count; i++)
+            for (var j = i + 1; j < parts.Count; j++) pairs.Add("(" + parts[i] + and + parts[j] + ")");
+        return string.Join(or, pairs);
+    }
 }
 
 internal static partial class SearchText

@@ -146,17 +146,18 @@ internal sealed class PostgresForumSearch : IForumSearch
     {
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
         var categories = everyCategory ? null : categoryIds.ToArray();
-        // The title index (migration ThreadTitleSearch) holds one vector per thread; the last term may be half typed.
-        var query = string.Join(" | ", terms.Select((t, i) => $"'{t}'{(i == terms.Count - 1 ? ":*" : "")}"));
+        // The title index (migration ThreadTitleSearch) holds one vector per thread; the last term may be half typed. As on SQLite:
+        // titles sharing two of the words (any one when there are fewer than three), newest 400, ranked by the caller.
+        var query = SimilarTitles.Match(terms, t => $"'{t}'", t => $"'{t}':*", " & ", " | ");
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"""
-                SELECT t."Id", t."Title" FROM "ForumTitleSearch" f JOIN "ForumThreads" t ON t."Id" = f."ThreadId",
-                  to_tsquery('{Config}', @query) q
-                WHERE f."Document" @@ q AND NOT t."IsDeleted" {(categories is null ? "" : """AND t."CategoryId" = ANY(@categories)""")}
-                ORDER BY ts_rank(f."Document", q) DESC, t."Id" DESC LIMIT @limit
+                SELECT t."Id", t."Title" FROM (SELECT f."ThreadId" FROM "ForumTitleSearch" f WHERE f."Document" @@ to_tsquery('{Config}', @query)
+                  ORDER BY f."ThreadId" DESC LIMIT 400) m JOIN "ForumThreads" t ON t."Id" = m."ThreadId"
+                WHERE NOT t."IsDeleted" {(categories is null ? "" : """AND t."CategoryId" = ANY(@categories)""")}
+                ORDER BY t."Id" DESC LIMIT @limit
                 """;
             Add(command, "query", query);
             Add(command, "limit", limit);

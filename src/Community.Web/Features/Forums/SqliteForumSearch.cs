@@ -134,17 +134,19 @@ internal sealed class SqliteForumSearch : IForumSearch
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
         var filter = everyCategory ? ""
             : $"AND t.CategoryId IN ({string.Join(',', categoryIds.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
-        // The title index (migration ThreadTitleSearch) holds one row per thread; the last term may be half typed.
-        var match = string.Join(" OR ", terms.Select((t, i) => "\"" + t + "\"" + (i == terms.Count - 1 ? "*" : "")));
+        // The title index (migration ThreadTitleSearch) holds one row per thread; the last term may be half typed. Ranking every
+        // match (bm25) cost 10-150 ms at 10,000 threads: instead titles sharing two of the words (any one when there are fewer
+        // than three) are intersected in the index, the newest 400 read, and the caller ranks them by how many words they share.
+        var match = SimilarTitles.Match(terms, t => "\"" + t + "\"", t => "\"" + t + "\"*", " AND ", " OR ");
         var rows = new List<(long, string)>();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"""
-                SELECT t.Id, t.Title FROM ForumTitleSearch f JOIN ForumThreads t ON t.Id = f.rowid
-                WHERE ForumTitleSearch MATCH $q AND t.IsDeleted = 0 {filter}
-                ORDER BY f.rank LIMIT {limit.ToString(CultureInfo.InvariantCulture)}
+                SELECT t.Id, t.Title FROM (SELECT rowid FROM ForumTitleSearch WHERE ForumTitleSearch MATCH $q ORDER BY rowid DESC LIMIT 400) m
+                JOIN ForumThreads t ON t.Id = m.rowid WHERE t.IsDeleted = 0 {filter}
+                ORDER BY t.Id DESC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}
                 """;
             var p = command.CreateParameter();
             p.ParameterName = "$q";

@@ -12,14 +12,14 @@ public sealed record ArticleMatch(int ArticleId, string Snippet);
 
 /// <summary>
 /// Full-text search over published articles, the forum search's sibling: SQLite FTS5 or a PostgreSQL tsvector. Index calls run
-/// inside the writer's transaction, so only published articles are ever found. <c>anyTerm</c> matches articles holding any of
-/// the words (similar questions); otherwise all must appear (the search box).
+/// inside the writer's transaction, so only published articles are ever found. <c>similar</c> matches articles holding two of
+/// the words, any one when there are fewer than three (similar questions); otherwise all must appear (the search box).
 /// </summary>
 public interface IArticleSearch
 {
     Task IndexAsync(CommunityDb db, KbArticle article, CancellationToken ct);
     Task RemoveAsync(CommunityDb db, int articleId, CancellationToken ct);
-    Task<IReadOnlyList<ArticleMatch>> SearchAsync(CommunityDb db, IReadOnlyList<string> terms, bool anyTerm, int limit, CancellationToken ct);
+    Task<IReadOnlyList<ArticleMatch>> SearchAsync(CommunityDb db, IReadOnlyList<string> terms, bool similar, int limit, CancellationToken ct);
 }
 
 internal static class ArticleText
@@ -55,12 +55,13 @@ internal sealed class SqliteArticleSearch : IArticleSearch
     public Task RemoveAsync(CommunityDb db, int articleId, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"DELETE FROM KbSearch WHERE article_id = {articleId}", ct);
 
-    public async Task<IReadOnlyList<ArticleMatch>> SearchAsync(CommunityDb db, IReadOnlyList<string> terms, bool anyTerm, int limit,
+    public async Task<IReadOnlyList<ArticleMatch>> SearchAsync(CommunityDb db, IReadOnlyList<string> terms, bool similar, int limit,
         CancellationToken ct)
     {
         if (terms.Count == 0) return [];
         // Terms are letters, digits and underscores (SearchText.Terms), so quoting them is enough.
-        var match = string.Join(anyTerm ? " OR " : " AND ", terms.Select(t => "\"" + t + "\"*"));
+        var match = similar ? SimilarTitles.Match(terms, t => "\"" + t + "\"*", t => "\"" + t + "\"*", " AND ", " OR ")
+            : string.Join(" AND ", terms.Select(t => "\"" + t + "\"*"));
         var marker = SearchText.Marker(terms);
         var rows = new List<ArticleMatch>();
         await db.Database.OpenConnectionAsync(ct);
@@ -104,17 +105,18 @@ internal sealed class PostgresArticleSearch : IArticleSearch
     public Task RemoveAsync(CommunityDb db, int articleId, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"""DELETE FROM "KbSearch" WHERE "ArticleId" = {articleId}""", ct);
 
-    public async Task<IReadOnlyList<ArticleMatch>> SearchAsync(CommunityDb db, IReadOnlyList<string> terms, bool anyTerm, int limit,
+    public async Task<IReadOnlyList<ArticleMatch>> SearchAsync(CommunityDb db, IReadOnlyList<string> terms, bool similar, int limit,
         CancellationToken ct)
     {
         if (terms.Count == 0) return [];
-        var join = anyTerm ? " | " : " & ";
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var connection = db.Database.GetDbConnection();
-            var rows = await ReadAsync(connection, string.Join(join, terms.Select(t => $"'{t}'")), limit, ct);
-            return rows.Count > 0 ? rows : await ReadAsync(connection, string.Join(join, terms.Select(t => $"'{t}':*")), limit, ct);
+            string Query(Func<string, string> term) => similar ? SimilarTitles.Match(terms, term, term, " & ", " | ")
+                : string.Join(" & ", terms.Select(term));
+            var rows = await ReadAsync(connection, Query(t => $"'{t}'"), limit, ct);
+            return rows.Count > 0 ? rows : await ReadAsync(connection, Query(t => $"'{t}':*"), limit, ct);
         }
         finally
         {

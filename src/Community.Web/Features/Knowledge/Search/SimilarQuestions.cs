@@ -54,8 +54,8 @@ internal static partial class SimilarQuestions
         if (terms.Count == 0) return TypedResults.Ok(new List<SimilarItem>());
         var threads = await forum.SimilarAsync(ForumViewer.From(http.User), terms, Max, ct);
         var snapshot = await kb.GetAsync(ct);
-        var needed = terms.Count >= 3 ? 2 : 1;
-        var found = (await articles.SearchAsync(db, terms, anyTerm: true, Max, ct))
+        var needed = SimilarTitles.Shared(terms.Count);
+        var found = (await articles.SearchAsync(db, terms, similar: true, Max, ct))
             .Select(m => snapshot.ById.GetValueOrDefault(m.ArticleId)).OfType<KbArticleView>()
             .Where(a => ForumFinder.Matched(a.Title + " " + a.Summary, terms) >= needed)
             .Select(a => new SimilarItem("article", a.Title, a.Path, a.Section.Title));

@@ -45,7 +45,7 @@ internal static class UnifiedSearch
         {
             var snapshot = await kb.GetAsync(ct);
             var marker = SearchText.Marker(terms);
-            foreach (var match in await articles.SearchAsync(db, terms, anyTerm: false, ArticleLimit, ct))
+            foreach (var match in await articles.SearchAsync(db, terms, similar: false, ArticleLimit, ct))
             {
                 if (!snapshot.ById.TryGetValue(match.ArticleId, out var a)) continue;
                 hits.Add(new FindHit(FindKinds.Article, SearchText.Mark(a.Title, marker), a.Path, match.Snippet, a.Section.Title));
