@@ -56,3 +56,25 @@ public sealed class HelpfulnessTests(ForumFactory factory) : IClassFixture<Forum
         Assert.True(missing.Errors!.ContainsKey("helpful"));
     }
 }
+
+/// <summary>A member's helpfulness answers are in their data download and go when they erase their account.</summary>
+public sealed class KnowledgeMemberDataTests(ForumFactory factory) : IClassFixture<ForumFactory>
+{
+    [Fact]
+    public async Task Downloading_my_data_includes_my_answers_and_erasing_removes_them()
+    {
+        using var staff = await factory.MemberAsync("Data Staff", "Marketing");
+        using var member = await factory.MemberAsync("Data Member");
+        var section = await Kb.SectionAsync(staff);
+        var article = await Kb.PublishedAsync(staff, section.Id, "Delete your workspace");
+        Assert.Equal(HttpStatusCode.OK, (await member.PutAsync($"/api/kb/articles/{article.Id}/feedback",
+            new { helpful = false, comment = "My very own remark" })).StatusCode);
+        var export = await (await member.GetAsync("/api/me/export")).Content.ReadAsStringAsync();
+        Assert.Contains("My very own remark", export);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await member.PostAsync("/api/me/erase", new { password = ApiClient.DefaultPassword })).StatusCode);
+        var feedback = await ApiClient.ReadAsync<ArticleFeedbackView>(await staff.GetAsync($"/api/kb/articles/{article.Id}/feedback"));
+        Assert.Equal((0, 0), (feedback.Helpful, feedback.NotHelpful));
+        Assert.Empty(feedback.Comments);
+    }
+}

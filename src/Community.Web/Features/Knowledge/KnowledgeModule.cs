@@ -22,6 +22,7 @@ public static class KnowledgeModule
         services.AddSingleton<KbRenderer>();
         services.AddSingleton<ISitemapSource, KbSitemapSource>();
         services.AddScoped<IDemoContent, KnowledgeDemoContent>();
+        services.AddScoped<IMemberDataSection, KnowledgeMemberData>();
         if (database.IsPostgres) services.AddSingleton<IArticleSearch, PostgresArticleSearch>();
         else services.AddSingleton<IArticleSearch, SqliteArticleSearch>();
         return services;
