@@ -1,5 +1,4 @@
 using Community.Web.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Forums;
 
@@ -30,15 +29,11 @@ internal sealed class ForumFinder(CommunityDb db, ForumQueries queries, ForumRea
         if (terms.Count == 0 || visible.Count == 0) return [];
         var everyCategory = visible.Count == (await reader.CategoriesAsync(ct)).Count;
         var titles = await search.SimilarTitlesAsync(db, terms, visible.Select(c => c.Id).ToList(), everyCategory, 200, ct);
-        if (titles.Count == 0) return [];
-        var ids = titles.Select(t => t.ThreadId).Distinct().ToList();
-        var threads = await db.Set<ForumThread>().AsNoTracking().Where(t => ids.Contains(t.Id) && !t.IsDeleted)
-            .Select(t => new { t.Id, t.Slug, t.Title, t.CategoryId, t.AcceptedSeq }).ToDictionaryAsync(t => t.Id, ct);
         var names = visible.ToDictionary(c => c.Id, c => c.Name);
         // A title sharing one word in passing is noise once the question has several words.
         var needed = SimilarTitles.Shared(terms.Count);
-        return [.. ids.Where(threads.ContainsKey).Select(id => threads[id]).Where(t => names.ContainsKey(t.CategoryId))
-            .Select(t => new SimilarThread(t.Id, t.Title, ForumReader.ThreadUrl(t.Id, t.Slug), names[t.CategoryId], t.AcceptedSeq is not null,
+        return [.. titles.Where(t => names.ContainsKey(t.CategoryId))
+            .Select(t => new SimilarThread(t.ThreadId, t.Title, ForumReader.ThreadUrl(t.ThreadId, t.Slug), names[t.CategoryId], t.Solved,
                 Matched(t.Title, terms)))
             .Where(t => t.Matched >= needed)
             .Select((t, rank) => (t, rank)).OrderByDescending(x => x.t.Matched).ThenBy(x => x.rank).Select(x => x.t).Take(limit)];

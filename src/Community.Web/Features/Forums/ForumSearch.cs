@@ -24,9 +24,12 @@ public interface IForumSearch
 
     /// <summary>Threads whose titles hold two of <paramref name="terms"/> (any one when there are fewer than three; the last term
     /// also as a prefix: it may be half typed), newest first: (thread, title) pairs for similar-question suggestions.</summary>
-    Task<IReadOnlyList<(long ThreadId, string Title)>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
+    Task<IReadOnlyList<TitleMatch>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
         IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct);
 }
+
+/// <summary>A thread whose title matched, with what a suggestion shows (read in the same statement).</summary>
+public sealed record TitleMatch(long ThreadId, string Title, string Slug, int CategoryId, bool Solved);
 
 /// <summary>Bounds that keep one search cheap however large the forum grows.</summary>
 internal static class ForumSearchLimits

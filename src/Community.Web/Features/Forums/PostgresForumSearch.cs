@@ -141,7 +141,7 @@ internal sealed class PostgresForumSearch : IForumSearch
         return await command.ExecuteScalarAsync(ct) is true;
     }
 
-    public async Task<IReadOnlyList<(long ThreadId, string Title)>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
+    public async Task<IReadOnlyList<TitleMatch>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
         IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct)
     {
         if (terms.Count == 0 || categoryIds.Count == 0) return [];
@@ -154,7 +154,7 @@ internal sealed class PostgresForumSearch : IForumSearch
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"""
-                SELECT t."Id", t."Title" FROM (SELECT f."ThreadId" FROM "ForumTitleSearch" f WHERE f."Document" @@ to_tsquery('{Config}', @query)
+                SELECT t."Id", t."Title", t."Slug", t."CategoryId", t."AcceptedSeq" IS NOT NULL FROM (SELECT f."ThreadId" FROM "ForumTitleSearch" f WHERE f."Document" @@ to_tsquery('{Config}', @query)
                   ORDER BY f."ThreadId" DESC LIMIT 400) m JOIN "ForumThreads" t ON t."Id" = m."ThreadId"
                 WHERE NOT t."IsDeleted" {(categories is null ? "" : """AND t."CategoryId" = ANY(@categories)""")}
                 ORDER BY t."Id" DESC LIMIT @limit
@@ -162,9 +162,10 @@ internal sealed class PostgresForumSearch : IForumSearch
             Add(command, "query", query);
             Add(command, "limit", limit);
             if (categories is not null) Add(command, "categories", categories);
-            var rows = new List<(long, string)>();
+            var rows = new List<TitleMatch>();
             await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetString(1)));
+            while (await reader.ReadAsync(ct))
+                rows.Add(new TitleMatch(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetBoolean(4)));
             return rows;
         }
         finally
