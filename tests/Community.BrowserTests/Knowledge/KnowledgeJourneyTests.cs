@@ -186,4 +186,21 @@ public sealed class KnowledgeJourneyTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(title);
         await Assertions.Expect(page.Locator(".callout.warning")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task A_moderator_turns_a_solved_thread_into_a_draft_article_from_the_thread()
+    {
+        var arranged = await ArrangeAsync();
+        using var admin = arranged.Admin;
+        var (page, _) = await browser.SignedInAsync("Pat Moderator", roles: "Moderator");
+        await page.GotoAsync(arranged.SolvedUrl);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Make a KB article" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/kb/manage\?promote=\d+"));
+        await Assertions.Expect(page.GetByLabel("Thread link or number")).Not.ToBeEmptyAsync();
+        await page.GetByLabel("Section", new() { Exact = true }).Last.SelectOptionAsync(new SelectOptionValue { Index = 0 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create draft from thread" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#kb-editor-title")).ToContainTextAsync("invoices as CSV");
+        await Assertions.Expect(page.Locator("#kb-body")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("Export all"));
+        await Assertions.Expect(page.Locator("#kb-editor-state")).ToContainTextAsync("Draft");
+    }
 }
