@@ -99,6 +99,17 @@ internal static class FindScenarios
         Assert.Contains(await SimilarAsync(member, $"Trouble with {a} {b[..6]}"), i => i.Url == openThread.Thread.Url);
     }
 
+    public static async Task Racing_articles_for_one_slug_end_as_one_and_409s_never_500(ForumFactory factory)
+    {
+        using var staff = await factory.MemberAsync("Race Staff", "Admin");
+        var section = await Kb.SectionAsync(staff);
+        var slug = Kb.Unique("race");
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            staff.PostAsync("/api/kb/articles", new { sectionId = section.Id, slug, title = $"Racer {i}", body = "x" })));
+        Assert.Single(results, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+    }
+
     public static async Task A_composer_left_after_opening_a_suggestion_counts_one_deflection(ForumFactory factory)
     {
         using var staff = await factory.MemberAsync("Deflect Staff", "Moderator");
@@ -132,6 +143,10 @@ public sealed class FindTests(ForumFactory factory) : IClassFixture<ForumFactory
     [Fact]
     public Task A_composer_left_after_opening_a_suggestion_counts_one_deflection() =>
         FindScenarios.A_composer_left_after_opening_a_suggestion_counts_one_deflection(factory);
+
+    [Fact]
+    public Task Racing_articles_for_one_slug_end_as_one_and_409s_never_500() =>
+        FindScenarios.Racing_articles_for_one_slug_end_as_one_and_409s_never_500(factory);
 }
 
 public sealed class PostgresFindTests(PostgresSearchDatabase database) : IClassFixture<PostgresSearchDatabase>
@@ -147,6 +162,10 @@ public sealed class PostgresFindTests(PostgresSearchDatabase database) : IClassF
     [PostgresFact]
     public async Task A_composer_left_after_opening_a_suggestion_counts_one_deflection() =>
         await FindScenarios.A_composer_left_after_opening_a_suggestion_counts_one_deflection(await database.FactoryAsync());
+
+    [PostgresFact]
+    public async Task Racing_articles_for_one_slug_end_as_one_and_409s_never_500() =>
+        await FindScenarios.Racing_articles_for_one_slug_end_as_one_and_409s_never_500(await database.FactoryAsync());
 
     [PostgresFact]
     public async Task Articles_promotion_and_helpfulness_work_on_postgres()

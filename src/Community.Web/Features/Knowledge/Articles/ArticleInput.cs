@@ -70,6 +70,23 @@ internal static class ArticleRules
     public static ProblemHttpResult SlugConflict(string slug) => Problems.Conflict($"The slug '{slug}' is already used.",
         new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["slug"] = [$"'{slug}' is already used."] } });
 
+    /// <summary>
+    /// Saves, or answers false when a unique slug was taken meanwhile (two servers racing for one slug: the database decides).
+    /// The caller's write transaction is then rolled back when it is disposed.
+    /// </summary>
+    public static async Task<bool> TrySaveAsync(CommunityDb db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            return false;
+        }
+    }
+
     /// <summary>Keeps what was saved as the article's next revision (inside the caller's write transaction).</summary>
     public static async Task AddRevisionAsync(CommunityDb db, KbArticle a, string? authorId, DateTime now, CancellationToken ct)
     {

@@ -65,7 +65,7 @@ internal static class EditArticles
             Body = input.Body!, Html = html, Status = KbStatus.Draft, AuthorId = authorId, CreatedAt = now, UpdatedAt = now,
         };
         db.Add(article);
-        await db.SaveChangesAsync(ct);
+        if (!await ArticleRules.TrySaveAsync(db, ct)) return ArticleRules.SlugConflict(slug);
         await ArticleRules.AddRevisionAsync(db, article, authorId, now, ct);
         await write.CommitAsync(ct);
         return TypedResults.Created($"/api/kb/articles/{article.Id}", await ArticleRules.DtoAsync(db, article, ct));
@@ -101,7 +101,7 @@ internal static class EditArticles
         article.Body = input.Body!;
         article.Html = html;
         article.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
+        if (!await ArticleRules.TrySaveAsync(db, ct)) return ArticleRules.SlugConflict(slug);
         if (article.Status == KbStatus.Published) await search.IndexAsync(db, article, ct);
         await ArticleRules.AddRevisionAsync(db, article, authorId, now, ct);
         await write.CommitAsync(ct);
