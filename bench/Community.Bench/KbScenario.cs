@@ -48,7 +48,8 @@ internal static class KbScenario
         var similarP99 = Percentiles.Of(similar, 99);
         var findP99 = Percentiles.Of(find, 99);
         report.Add("Knowledge base", $"similar-question suggestions ({titles.Count} distinct titles of 4 common words, one at a time), {size}",
-            "p99 ≤ 30 ms", $"p50 {Report.F(Percentiles.Of(similar, 50))} ms, p99 {Report.F(similarP99)} ms; {suggested}/{titles.Count} got suggestions",
+            "p99 ≤ 30 ms",
+            $"p50 {Report.F(Percentiles.Of(similar, 50))} ms, p99 {Report.F(similarP99)} ms; {suggested}/{titles.Count} got suggestions",
             similarP99 <= 30, report.VsMillis(similarP99));
         report.Add("Knowledge base", $"unified search: threads + articles + stories ({queries.Count} distinct queries, one at a time), {size}",
             "p99 ≤ 50 ms", $"p50 {Report.F(Percentiles.Of(find, 50))} ms, p99 {Report.F(findP99)} ms; {found}/{queries.Count} found something",

@@ -37,7 +37,8 @@ public sealed class KnowledgeJourneyTests(BrowserFixture browser)
             body = "Go to **Billing** and pick a format.\n\n:::tip\nCSV opens in any spreadsheet.\n:::\n\n| Format | Best for |\n| --- | --- |\n"
                 + "| CSV | spreadsheets |\n| PDF | accountants |\n",
         }), HttpStatusCode.Created);
-        var published = await ApiClient.ReadAsync<JsonElement>(await admin.PostAsync($"/api/kb/articles/{article.GetProperty("id").GetInt32()}/publish"));
+        var articleId = article.GetProperty("id").GetInt32();
+        var published = await ApiClient.ReadAsync<JsonElement>(await admin.PostAsync($"/api/kb/articles/{articleId}/publish"));
         return new Arranged(admin, slug, solved.GetProperty("url").GetString()!, published.GetProperty("url").GetString()!, word);
     }
 
@@ -72,7 +73,8 @@ public sealed class KnowledgeJourneyTests(BrowserFixture browser)
         await Assertions.Expect(links.Nth(0)).ToHaveAttributeAsync("data-similar-kind", "solved");
         await Assertions.Expect(links.Nth(1)).ToHaveAttributeAsync("data-similar-kind", "article");
         await Assertions.Expect(links.Nth(2)).ToHaveAttributeAsync("data-similar-kind", "thread");
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "similar question" })).ToHaveTextAsync("3 similar questions found");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "similar question" }))
+            .ToHaveTextAsync("3 similar questions found");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("kb-composer-suggestions-desktop");
 

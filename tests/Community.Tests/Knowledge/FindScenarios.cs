@@ -11,14 +11,16 @@ public sealed record OpenedView(string Token);
 public sealed record KbStatsView(int Published, int Drafts, int SuggestionsOpened, int Deflections);
 public sealed record StoryCreated(int Id);
 
-/// <summary>Unified search and similar questions on either database (SQLite: <see cref="FindTests"/>; PostgreSQL: <see cref="PostgresFindTests"/>).</summary>
+/// <summary>Unified search and similar questions on either database (SQLite: <see cref="FindTests"/>; PostgreSQL:
+/// <see cref="PostgresFindTests"/>).</summary>
 internal static class FindScenarios
 {
     /// <summary>A word no other test uses, whose first five letters are its own too (suggestions match on them).</summary>
     private static string Word() => "q" + Guid.NewGuid().ToString("N")[..9].Replace('0', 'g').Replace('1', 'h');
 
     public static async Task<FindResultView> FindAsync(ApiClient client, string q, string? kind = null) =>
-        await ApiClient.ReadAsync<FindResultView>(await client.GetAsync($"/api/find?q={Uri.EscapeDataString(q)}" + (kind is null ? "" : $"&kind={kind}")));
+        await ApiClient.ReadAsync<FindResultView>(
+            await client.GetAsync($"/api/find?q={Uri.EscapeDataString(q)}" + (kind is null ? "" : $"&kind={kind}")));
 
     private static async Task<List<SimilarView>> SimilarAsync(ApiClient client, string title) =>
         await ApiClient.ReadAsync<List<SimilarView>>(await client.GetAsync($"/api/kb/similar?title={Uri.EscapeDataString(title)}"));
@@ -94,7 +96,8 @@ internal static class FindScenarios
         Assert.Equal(["solved", "article", "thread"], items.Select(i => i.Kind));
         Assert.Equal([solved.Thread.Url, article.Url, openThread.Thread.Url], items.Select(i => i.Url));
         Assert.Empty(await SimilarAsync(member, $"{a} {b}"));
-        Assert.Contains(await SimilarAsync(moderator, $"How do I connect {a} and {b}"), i => i.Title.StartsWith("Internal", StringComparison.Ordinal));
+        Assert.Contains(await SimilarAsync(moderator, $"How do I connect {a} and {b}"),
+            i => i.Title.StartsWith("Internal", StringComparison.Ordinal));
         // The last word may be half typed.
         Assert.Contains(await SimilarAsync(member, $"Trouble with {a} {b[..6]}"), i => i.Url == openThread.Thread.Url);
     }
@@ -122,7 +125,8 @@ internal static class FindScenarios
             HttpStatusCode.BadRequest);
 
         // navigator.sendBeacon sends no CSRF header; the token is the proof, and it counts once.
-        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.NoContent, (await beacon.PostAsync($"/api/kb/deflections/{first.Token}", null)).StatusCode);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.NoContent, (await beacon.PostAsync($"/api/kb/deflections/{first.Token}", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await beacon.PostAsync("/api/kb/deflections/made-up-token", null)).StatusCode);
         var after = await ApiClient.ReadAsync<KbStatsView>(await staff.GetAsync("/api/kb/stats"));
         Assert.Equal(before.SuggestionsOpened + 2, after.SuggestionsOpened);

@@ -11,7 +11,8 @@ public sealed record NoteListView(int Unread, List<NoteView> Items);
 /// <summary>A moderator turns a solved thread into a draft article that links back and credits the answerer, who is notified.</summary>
 public sealed class PromoteAnswerTests(ForumFactory factory) : IClassFixture<ForumFactory>
 {
-    internal static async Task<(CreatedThreadView Thread, PostView Answer)> SolvedAsync(ApiClient admin, ApiClient asker, ApiClient answerer, string title)
+    internal static async Task<(CreatedThreadView Thread, PostView Answer)> SolvedAsync(ApiClient admin, ApiClient asker, ApiClient answerer,
+        string title)
     {
         var qa = await Forum.CategoryAsync(admin, qa: true);
         var thread = await Forum.ThreadAsync(asker, qa.Id, title, "I need every invoice as a **CSV** file.");
@@ -56,7 +57,8 @@ public sealed class PromoteAnswerTests(ForumFactory factory) : IClassFixture<For
         var ld = JsonDocument.Parse(doc.QuerySelector("script[type='application/ld+json']")!.TextContent).RootElement;
         Assert.Equal("FAQPage", ld.GetProperty("@type").GetString());
         Assert.Equal("How do I export invoices as CSV?", ld.GetProperty("mainEntity")[0].GetProperty("name").GetString());
-        Assert.Contains(await ApiClient.ReadAsync<List<ArticleRow>>(await moderator.GetAsync("/api/kb/articles")), r => r.Id == article.Id && r.Promoted);
+        var rows = await ApiClient.ReadAsync<List<ArticleRow>>(await moderator.GetAsync("/api/kb/articles"));
+        Assert.Contains(rows, r => r.Id == article.Id && r.Promoted);
     }
 
     [Fact]
@@ -74,8 +76,8 @@ public sealed class PromoteAnswerTests(ForumFactory factory) : IClassFixture<For
         await ApiClient.ProblemAsync(await asker.PostAsync("/api/kb/promote", request), HttpStatusCode.Forbidden);
         await ApiClient.ProblemAsync(await marketer.PostAsync("/api/kb/promote", request), HttpStatusCode.Forbidden);
         var open = await Forum.ThreadAsync(asker, (await Forum.CategoryAsync(admin, qa: true)).Id, "Still open question");
-        var unsolved = await ApiClient.ProblemAsync(await moderator.PostAsync("/api/kb/promote", new { threadId = open.Thread.Id, sectionId = section.Id }),
-            HttpStatusCode.BadRequest);
+        var unsolved = await ApiClient.ProblemAsync(
+            await moderator.PostAsync("/api/kb/promote", new { threadId = open.Thread.Id, sectionId = section.Id }), HttpStatusCode.BadRequest);
         Assert.True(unsolved.Errors!.ContainsKey("threadId"));
         var noSection = await ApiClient.ProblemAsync(await moderator.PostAsync("/api/kb/promote", new { threadId = thread.Thread.Id }),
             HttpStatusCode.BadRequest);

@@ -85,7 +85,8 @@ public sealed class KnowledgeBase : Migration
             constraints: table =>
             {
                 table.PrimaryKey("PK_KbSlugRedirects", x => x.Id);
-                table.ForeignKey("FK_KbSlugRedirects_KbArticles_ArticleId", x => x.ArticleId, "KbArticles", "Id", onDelete: ReferentialAction.Cascade);
+                table.ForeignKey("FK_KbSlugRedirects_KbArticles_ArticleId", x => x.ArticleId, "KbArticles", "Id",
+                    onDelete: ReferentialAction.Cascade);
             });
 
         migrationBuilder.CreateTable(

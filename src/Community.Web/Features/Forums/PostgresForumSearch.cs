@@ -154,7 +154,8 @@ internal sealed class PostgresForumSearch : IForumSearch
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"""
-                SELECT t."Id", t."Title", t."Slug", t."CategoryId", t."AcceptedSeq" IS NOT NULL FROM (SELECT f."ThreadId" FROM "ForumTitleSearch" f WHERE f."Document" @@ to_tsquery('{Config}', @query)
+                SELECT t."Id", t."Title", t."Slug", t."CategoryId", t."AcceptedSeq" IS NOT NULL
+                FROM (SELECT f."ThreadId" FROM "ForumTitleSearch" f WHERE f."Document" @@ to_tsquery('{Config}', @query)
                   ORDER BY f."ThreadId" DESC LIMIT 400) m JOIN "ForumThreads" t ON t."Id" = m."ThreadId"
                 WHERE NOT t."IsDeleted" {(categories is null ? "" : """AND t."CategoryId" = ANY(@categories)""")}
                 ORDER BY t."Id" DESC LIMIT @limit

@@ -144,7 +144,8 @@ internal sealed class SqliteForumSearch : IForumSearch
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = $"""
-                SELECT t.Id, t.Title, t.Slug, t.CategoryId, t.AcceptedSeq IS NOT NULL FROM (SELECT rowid FROM ForumTitleSearch WHERE ForumTitleSearch MATCH $q ORDER BY rowid DESC LIMIT 400) m
+                SELECT t.Id, t.Title, t.Slug, t.CategoryId, t.AcceptedSeq IS NOT NULL
+                FROM (SELECT rowid FROM ForumTitleSearch WHERE ForumTitleSearch MATCH $q ORDER BY rowid DESC LIMIT 400) m
                 JOIN ForumThreads t ON t.Id = m.rowid WHERE t.IsDeleted = 0 {filter}
                 ORDER BY t.Id DESC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}
                 """;

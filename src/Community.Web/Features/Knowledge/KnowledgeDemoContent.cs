@@ -63,8 +63,14 @@ internal sealed class KnowledgeDemoContent(CommunityDb db, StoryMarkdown markdow
         var now = clock.GetUtcNow().UtcDateTime;
         var sections = new Dictionary<string, KbSection>(StringComparer.Ordinal)
         {
-            ["getting-started"] = new() { Slug = "getting-started", Title = "Getting started", Description = "Set up your workspace and team.", Position = 1 },
-            ["billing-and-data"] = new() { Slug = "billing-and-data", Title = "Billing and data", Description = "Plans, invoices and your data.", Position = 2 },
+            ["getting-started"] = new()
+            {
+                Slug = "getting-started", Title = "Getting started", Description = "Set up your workspace and team.", Position = 1,
+            },
+            ["billing-and-data"] = new()
+            {
+                Slug = "billing-and-data", Title = "Billing and data", Description = "Plans, invoices and your data.", Position = 2,
+            },
         };
         await using var write = await db.BeginWriteAsync(ct);
         db.AddRange(sections.Values);
@@ -79,7 +85,10 @@ internal sealed class KnowledgeDemoContent(CommunityDb db, StoryMarkdown markdow
             };
             db.Add(article);
             await db.SaveChangesAsync(ct);
-            db.Add(new KbArticleRevision { ArticleId = article.Id, Number = 1, Title = title, Summary = summary, Body = text, AuthorId = author, CreatedAt = now });
+            db.Add(new KbArticleRevision
+            {
+                ArticleId = article.Id, Number = 1, Title = title, Summary = summary, Body = text, AuthorId = author, CreatedAt = now,
+            });
             await search.IndexAsync(db, article, ct);
         }
         await db.SaveChangesAsync(ct);

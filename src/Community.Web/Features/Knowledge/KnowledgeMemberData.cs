@@ -30,10 +30,14 @@ internal sealed class KnowledgeMemberData(CommunityDb db, KbCatalog catalog) : I
     {
         var key = "m:" + memberId;
         await db.Set<KbFeedback>().Where(f => f.VoterKey == key).ExecuteDeleteAsync(ct);
-        await db.Set<KbSuggestionOpening>().Where(o => o.MemberId == memberId).ExecuteUpdateAsync(s => s.SetProperty(o => o.MemberId, (string?)null), ct);
-        await db.Set<KbArticle>().Where(a => a.CreditMemberId == memberId).ExecuteUpdateAsync(s => s.SetProperty(a => a.CreditMemberId, (string?)null), ct);
-        await db.Set<KbArticle>().Where(a => a.AuthorId == memberId).ExecuteUpdateAsync(s => s.SetProperty(a => a.AuthorId, (string?)null), ct);
-        await db.Set<KbArticleRevision>().Where(r => r.AuthorId == memberId).ExecuteUpdateAsync(s => s.SetProperty(r => r.AuthorId, (string?)null), ct);
+        await db.Set<KbSuggestionOpening>().Where(o => o.MemberId == memberId)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.MemberId, (string?)null), ct);
+        await db.Set<KbArticle>().Where(a => a.CreditMemberId == memberId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.CreditMemberId, (string?)null), ct);
+        await db.Set<KbArticle>().Where(a => a.AuthorId == memberId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.AuthorId, (string?)null), ct);
+        await db.Set<KbArticleRevision>().Where(r => r.AuthorId == memberId)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.AuthorId, (string?)null), ct);
     }
 
     /// <summary>An article page credited the member by name: every server drops its pages.</summary>

@@ -25,7 +25,8 @@ internal static class PromoteAnswer
         if (input.ThreadId is not { } threadId) return new FieldErrors().Add("threadId", "Choose a solved thread.").ToProblem();
         var viewer = ForumViewer.From(http.User);
         var solved = await forum.SolvedAsync(viewer, threadId, ct);
-        if (solved is null) return new FieldErrors().Add("threadId", "Only a thread you can read with an accepted answer can be promoted.").ToProblem();
+        if (solved is null)
+            return new FieldErrors().Add("threadId", "Only a thread you can read with an accepted answer can be promoted.").ToProblem();
         if (await db.Set<KbArticle>().AsNoTracking().FirstOrDefaultAsync(a => a.SourceThreadId == threadId, ct) is { } existing)
             return Conflict(existing);
         var answerer = await members.FindAsync(solved.AnswererId, ct);

@@ -37,7 +37,10 @@ internal static class Sections
         if (errors.Any) return errors.ToProblem();
         var slug = string.IsNullOrWhiteSpace(input.Slug) ? Slugs.From(input.Title!) : input.Slug.Trim();
         if (KbRules.ReservedSlugs.Contains(slug)) slug += "-help";
-        var section = new KbSection { Slug = slug, Title = input.Title!.Trim(), Description = input.Description?.Trim() ?? "", Position = input.Position ?? 0 };
+        var section = new KbSection
+        {
+            Slug = slug, Title = input.Title!.Trim(), Description = input.Description?.Trim() ?? "", Position = input.Position ?? 0,
+        };
         db.Add(section);
         try
         {
