@@ -47,7 +47,7 @@ static async Task RunScenariosAsync(Options options, Report report)
     if (options.Wants("media") && report.Label is null) MediaScenario.Run(report);
 
     // The areas measured on one shared server; "memory" and "live" start their own.
-    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search", "embed", "sso", "sync", "ideas"))
+    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search", "embed", "sso", "sync", "ideas", "kb"))
     {
         await using var server = await Server.StartAsync(options.Repo, options.Port);
         // Let start-up work (JIT, caches, demo seeding) settle before measuring memory and throughput.
@@ -63,6 +63,7 @@ static async Task RunScenariosAsync(Options options, Report report)
         if (options.Wants("forums")) await ForumsScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("ideas")) await IdeasScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("search")) await SearchScenario.RunAsync(server, report, options.SearchPosts);
+        if (options.Wants("kb")) await KbScenario.RunAsync(server, report);
         if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
     }
 

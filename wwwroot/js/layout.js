@@ -38,6 +38,7 @@ if (toggle) disclosure(toggle, document.getElementById('nav-menu'));
 /** What each role may use. The server enforces every one of these; this only makes them findable. */
 const STAFF_TOOLS = [
   { label: 'Publishing', href: '/publishing', roles: ['Marketing', 'Admin'] },
+  { label: 'Knowledge base', href: '/kb/manage', roles: ['Moderator', 'Marketing', 'Admin'] },
   { label: 'Moderation', href: '/mod', roles: ['Moderator', 'Admin'], flags: true },
   { label: 'Referral program', href: '/admin/referrals', roles: ['Marketing', 'Admin'] },
   { label: 'Members', href: '/admin', roles: ['Admin'] },

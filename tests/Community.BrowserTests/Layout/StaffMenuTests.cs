@@ -11,15 +11,16 @@ public sealed class StaffMenuTests(BrowserFixture browser)
 {
     public static TheoryData<string, string[]> RolesAndTools => new()
     {
-        { "Marketing", ["Publishing", "Referral program"] },
-        { "Moderator", ["Moderation"] },
-        { "Admin", ["Publishing", "Moderation", "Referral program", "Members", "Sign-in", "Categories", "Integrations"] },
+        { "Marketing", ["Publishing", "Knowledge base", "Referral program"] },
+        { "Moderator", ["Knowledge base", "Moderation"] },
+        { "Admin", ["Publishing", "Knowledge base", "Moderation", "Referral program", "Members", "Sign-in", "Categories", "Integrations"] },
     };
 
     /// <summary>What proves each tool's page works for the person (not a "sign in" or "moderators only" page).</summary>
     private static readonly Dictionary<string, string> Proof = new(StringComparer.Ordinal)
     {
         ["Publishing"] = "#stories a",
+        ["Knowledge base"] = "#kb-articles[aria-busy=false]",
         ["Moderation"] = "#flags:not([aria-busy])",
         ["Referral program"] = "main:has(#referral-admin[aria-busy=false]):has(#referral-admin-status:empty)",
         ["Members"] = "#members tr",

@@ -5,6 +5,7 @@ import {
 import { on, whenConnected, invoke } from '../live.js';
 import { threadBadges } from '../badges.js';
 import { attachMentions } from './mentions.js';
+import { attachSimilar } from '../knowledge/similar.js';
 
 const slug = decodeURIComponent(location.pathname.split('/')[2] || '');
 const listNode = document.getElementById('threads');
@@ -64,6 +65,7 @@ async function start() {
     form.hidden = false;
     document.getElementById('new-thread-signin').hidden = true;
     attachMentions(document.getElementById('nt-body'));
+    const similar = attachSimilar(document.getElementById('nt-title'), { focusAfter: document.getElementById('nt-body') });
     let key = null; // one key per thread being started, kept until the server confirms it (see writeOnce)
     bindForm(form, async (data) => {
       key ??= newIdempotencyKey();
@@ -71,6 +73,7 @@ async function start() {
         onRetry: () => showStatus(form, 'Connection trouble: still posting your thread…', 'info'),
       });
       key = null;
+      similar.posted();
       location.href = created.thread.url;
     });
   }

@@ -150,6 +150,7 @@ const TOOL_ACTIONS = {
   lock: (page) => patch(page, { locked: !page.state.thread.locked }),
   pin: (page) => patch(page, { pinned: !page.state.thread.pinned }),
   'delete-thread': deleteThread,
+  promote: (page) => { location.href = `/kb/manage?promote=${page.state.thread.id}`; },
 };
 
 function wireComposer(page, form, textarea) {

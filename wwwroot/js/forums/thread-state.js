@@ -99,6 +99,8 @@ export function toolActions(state) {
       { action: 'lock', label: thread.locked ? 'Unlock' : 'Lock' },
       { action: 'pin', label: thread.pinned ? 'Unpin' : 'Pin' },
       { action: 'delete-thread', label: 'Delete thread' });
+    // A solved question can become a knowledge-base article (the server allows moderators and admins only).
+    if (thread.acceptedSeq) list.push({ action: 'promote', label: 'Make a KB article' });
   }
   return list;
 }

@@ -10,6 +10,8 @@ public static class NotificationKinds
     public const string IdeaStatus = "idea-status";
     /// <summary>An idea the member voted on was merged into another (the vote moved with it).</summary>
     public const string IdeaMerged = "idea-merged";
+    /// <summary>An accepted answer was turned into a knowledge-base article.</summary>
+    public const string Promoted = "promoted";
 }
 
 /// <summary>What a category holds (<see cref="ForumCategory.Kind"/>).</summary>

@@ -21,13 +21,37 @@ public interface IForumSearch
     /// <param name="skip">Ranked hits to pass over (the pages before this one).</param>
     Task<IReadOnlyList<SearchHit>> SearchAsync(CommunityDb db, string query, IReadOnlyCollection<int> categoryIds, bool everyCategory, int skip,
         int limit, CancellationToken ct);
+
+    /// <summary>Threads whose titles hold two of <paramref name="terms"/> (any one when there are fewer than three; the last term
+    /// also as a prefix: it may be half typed), newest first: (thread, title) pairs for similar-question suggestions.</summary>
+    Task<IReadOnlyList<TitleMatch>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
+        IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct);
 }
+
+/// <summary>A thread whose title matched, with what a suggestion shows (read in the same statement).</summary>
+public sealed record TitleMatch(long ThreadId, string Title, string Slug, int CategoryId, bool Solved);
 
 /// <summary>Bounds that keep one search cheap however large the forum grows.</summary>
 internal static class ForumSearchLimits
 {
     /// <summary>The newest matching posts that are ranked; older ones are reached by adding words to the query.</summary>
     public const int Candidates = 400;
+}
+
+/// <summary>The full-text match for similar titles: two of the terms (any one when there are fewer than three).</summary>
+internal static class SimilarTitles
+{
+    public static int Shared(int terms) => terms >= 3 ? 2 : 1;
+
+    public static string Match(IReadOnlyList<string> terms, Func<string, string> word, Func<string, string> prefix, string and, string or)
+    {
+        var parts = terms.Select((t, i) => i == terms.Count - 1 ? prefix(t) : word(t)).ToList();
+        if (Shared(parts.Count) == 1) return string.Join(or, parts);
+        var pairs = new List<string>();
+        for (var i = 0; i < parts.Count; i++)
+            for (var j = i + 1; j < parts.Count; j++) pairs.Add("(" + parts[i] + and + parts[j] + ")");
+        return string.Join(or, pairs);
+    }
 }
 
 internal static partial class SearchText

@@ -31,6 +31,8 @@ public static class ForumsModule
         else services.AddSingleton<IForumSearch, SqliteForumSearch>();
         services.AddScoped<ForumQueries>();
         services.AddScoped<ForumWrites>();
+        services.AddScoped<IForumAnswers, ForumAnswers>();
+        services.AddScoped<IForumFinder, ForumFinder>();
         services.AddScoped<StartThread.Handler>();
         services.AddScoped<UpdateThread.Handler>();
         services.AddScoped<DeleteThread.Handler>();

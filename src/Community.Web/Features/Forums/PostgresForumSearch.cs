@@ -141,6 +141,40 @@ internal sealed class PostgresForumSearch : IForumSearch
         return await command.ExecuteScalarAsync(ct) is true;
     }
 
+    public async Task<IReadOnlyList<TitleMatch>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
+        IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct)
+    {
+        if (terms.Count == 0 || categoryIds.Count == 0) return [];
+        var categories = everyCategory ? null : categoryIds.ToArray();
+        // The title index (migration ThreadTitleSearch) holds one vector per thread; the last term may be half typed. As on SQLite:
+        // titles sharing two of the words (any one when there are fewer than three), newest 400, ranked by the caller.
+        var query = SimilarTitles.Match(terms, t => $"'{t}'", t => $"'{t}':*", " & ", " | ");
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"""
+                SELECT t."Id", t."Title", t."Slug", t."CategoryId", t."AcceptedSeq" IS NOT NULL
+                FROM (SELECT f."ThreadId" FROM "ForumTitleSearch" f WHERE f."Document" @@ to_tsquery('{Config}', @query)
+                  ORDER BY f."ThreadId" DESC LIMIT 400) m JOIN "ForumThreads" t ON t."Id" = m."ThreadId"
+                WHERE NOT t."IsDeleted" {(categories is null ? "" : """AND t."CategoryId" = ANY(@categories)""")}
+                ORDER BY t."Id" DESC LIMIT @limit
+                """;
+            Add(command, "query", query);
+            Add(command, "limit", limit);
+            if (categories is not null) Add(command, "categories", categories);
+            var rows = new List<TitleMatch>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add(new TitleMatch(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetBoolean(4)));
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
     private static string Filter(int[]? categories) => categories is null ? "" : """AND s."CategoryId" = ANY(@categories)""";
 
     private static void Add(DbCommand command, string name, object value)

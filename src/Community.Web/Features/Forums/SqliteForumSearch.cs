@@ -128,6 +128,42 @@ internal sealed class SqliteForumSearch : IForumSearch
         return score;
     }
 
+    public async Task<IReadOnlyList<TitleMatch>> SimilarTitlesAsync(CommunityDb db, IReadOnlyList<string> terms,
+        IReadOnlyCollection<int> categoryIds, bool everyCategory, int limit, CancellationToken ct)
+    {
+        if (terms.Count == 0 || categoryIds.Count == 0) return [];
+        var filter = everyCategory ? ""
+            : $"AND t.CategoryId IN ({string.Join(',', categoryIds.Select(i => i.ToString(CultureInfo.InvariantCulture)))})";
+        // The title index (migration ThreadTitleSearch) holds one row per thread; the last term may be half typed. Ranking every
+        // match (bm25) cost 10-150 ms at 10,000 threads: instead titles sharing two of the words (any one when there are fewer
+        // than three) are intersected in the index, the newest 400 read, and the caller ranks them by how many words they share.
+        var match = SimilarTitles.Match(terms, t => "\"" + t + "\"", t => "\"" + t + "\"*", " AND ", " OR ");
+        var rows = new List<TitleMatch>();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"""
+                SELECT t.Id, t.Title, t.Slug, t.CategoryId, t.AcceptedSeq IS NOT NULL
+                FROM (SELECT rowid FROM ForumTitleSearch WHERE ForumTitleSearch MATCH $q ORDER BY rowid DESC LIMIT 400) m
+                JOIN ForumThreads t ON t.Id = m.rowid WHERE t.IsDeleted = 0 {filter}
+                ORDER BY t.Id DESC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}
+                """;
+            var p = command.CreateParameter();
+            p.ParameterName = "$q";
+            p.Value = match;
+            command.Parameters.Add(p);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add(new TitleMatch(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetBoolean(4)));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        return rows;
+    }
+
     /// <summary>Words starting with the term (the index matched the same prefixes).</summary>
     private static int Occurrences(string text, string term)
     {
