@@ -1,10 +1,11 @@
 using Community.Tests.Forums;
+using Community.Tests.Forums.Ideas;
 using Community.Tests.Infrastructure;
 
 namespace Community.Tests.Knowledge;
 
 public sealed record FindHitView(string Kind, string Title, string Url, string Snippet, string Where);
-public sealed record FindCountsView(int Articles, int Threads, int Stories);
+public sealed record FindCountsView(int Articles, int Threads, int Stories, int Ideas = 0);
 public sealed record FindResultView(List<FindHitView> Hits, FindCountsView Counts);
 public sealed record SimilarView(string Kind, string Title, string Url, string Where);
 public sealed record OpenedView(string Token);
@@ -134,6 +135,30 @@ internal static class FindScenarios
     }
 }
 
+internal static class IdeaFindScenarios
+{
+    /// <summary>An idea is a thread of an Ideas board: search and suggestions label it "idea", and the idea filter finds it alone.</summary>
+    public static async Task Ideas_are_found_and_suggested_as_ideas(ForumFactory factory)
+    {
+        using var admin = await factory.MemberAsync("Idea Find Admin", "Admin");
+        using var member = await factory.MemberAsync("Idea Find Member");
+        var word = "i" + Guid.NewGuid().ToString("N")[..9].Replace('0', 'g').Replace('1', 'h');
+        var board = await Ideas.CategoryAsync(admin);
+        var open = await Forum.CategoryAsync(admin);
+        var idea = await Ideas.PostAsync(member, board.Id, $"Export {word} reports to spreadsheets");
+        await Forum.ThreadAsync(member, open.Id, $"Export {word} reports fails", $"Exporting {word} fails for me");
+
+        var found = await FindScenarios.FindAsync(member, word);
+        Assert.Equal(["idea", "thread"], found.Hits.Select(h => h.Kind).Order());
+        Assert.Equal(new FindCountsView(0, 1, 0, 1), found.Counts);
+        var ideasOnly = await FindScenarios.FindAsync(member, word, "idea");
+        Assert.StartsWith($"/t/{idea}/", Assert.Single(ideasOnly.Hits).Url);
+        var suggested = await ApiClient.ReadAsync<List<SimilarView>>(
+            await member.GetAsync($"/api/kb/similar?title={Uri.EscapeDataString($"How to export {word} reports")}"));
+        Assert.Equal(["idea", "thread"], suggested.Select(i => i.Kind).Order());
+    }
+}
+
 public sealed class FindTests(ForumFactory factory) : IClassFixture<ForumFactory>
 {
     [Fact]
@@ -151,6 +176,9 @@ public sealed class FindTests(ForumFactory factory) : IClassFixture<ForumFactory
     [Fact]
     public Task Racing_articles_for_one_slug_end_as_one_and_409s_never_500() =>
         FindScenarios.Racing_articles_for_one_slug_end_as_one_and_409s_never_500(factory);
+
+    [Fact]
+    public Task Ideas_are_found_and_suggested_as_ideas() => IdeaFindScenarios.Ideas_are_found_and_suggested_as_ideas(factory);
 }
 
 public sealed class PostgresFindTests(PostgresSearchDatabase database) : IClassFixture<PostgresSearchDatabase>

@@ -1,5 +1,6 @@
 // The ideas list: every idea board the member may read, sorted and filtered, with vote buttons kept live, and the new-idea form.
 import { api, request, avatar, plural, bindForm, currentUser, el, formatDate, newIdempotencyKey, showStatus, writeOnce } from '../api.js';
+import { attachSimilar } from '../knowledge/similar.js';
 import { on, whenConnected, invoke } from '../live.js';
 import { budgetText, setVotes, statusBadge, voteButton } from './idea-vote.js';
 
@@ -68,6 +69,8 @@ async function start() {
     if (chosen) board.value = String(chosen.id);
     form.hidden = false;
     document.getElementById('new-idea-signin').hidden = true;
+    // The same "maybe already asked" panel as the new-thread form: an idea may already exist, or be answered in the help center.
+    const similar = attachSimilar(document.getElementById('ni-title'), { focusAfter: document.getElementById('ni-body') });
     let key = null; // one key per idea being posted, kept for its retries (see writeOnce)
     bindForm(form, async (data) => {
       key ??= newIdempotencyKey();
@@ -75,6 +78,7 @@ async function start() {
         onRetry: () => showStatus(form, 'Connection trouble: still posting your idea…', 'info'),
       });
       key = null;
+      similar.posted();
       location.href = created.thread.url;
     });
   } else if (!boards.length) {

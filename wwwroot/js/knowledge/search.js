@@ -5,7 +5,7 @@ const form = document.getElementById('find-form');
 const section = document.getElementById('find-results');
 const title = document.getElementById('find-title');
 const list = document.getElementById('find-list');
-const LABELS = { article: 'Article', thread: 'Thread', story: 'Story' };
+const LABELS = { article: 'Article', thread: 'Thread', idea: 'Idea', story: 'Story' };
 
 function html(tag, attrs, markup) {
   // Titles and snippets are escaped on the server; only <mark> is added around hits.
@@ -27,7 +27,7 @@ async function run(q, kind) {
     return;
   }
   const { hits, counts } = result;
-  const parts = [[counts.articles, 'article'], [counts.threads, 'thread'], [counts.stories, 'story']]
+  const parts = [[counts.articles, 'article'], [counts.threads, 'thread'], [counts.ideas, 'idea'], [counts.stories, 'story']]
     .filter(([n]) => n).map(([n, k]) => `${n} ${k}${n === 1 ? '' : (k === 'story' ? '' : 's')}`.replace('storys', 'stories'));
   title.textContent = hits.length ? `Results for “${q}”: ${parts.join(', ')}` : `Nothing found for “${q}”`;
   list.replaceChildren(...hits.map((h) => el('li', { 'data-kind': h.kind },

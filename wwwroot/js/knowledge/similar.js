@@ -5,7 +5,7 @@
 // the token goes out with navigator.sendBeacon and the server counts one deflection.
 import { api, el } from '../api.js';
 
-const LABELS = { solved: 'Solved', article: 'Article', thread: 'Open thread' };
+const LABELS = { solved: 'Solved', article: 'Article', thread: 'Open thread', idea: 'Idea' };
 const words = (text) => (text.match(/[\p{L}\p{N}]+/gu) || []).length;
 
 /**

@@ -51,7 +51,8 @@ public sealed record ModActionDto(long Id, string Moderator, string Action, stri
 public sealed record SanctionDto(long Id, string UserName, string Kind, DateTime Until, string Reason);
 public sealed record NotificationDto(long Id, string Kind, string Text, string Url, DateTime CreatedAt, bool Read);
 public sealed record NotificationList(int Unread, IReadOnlyList<NotificationDto> Items);
-public sealed record SearchHit(long ThreadId, int Seq, string Title, string Url, string Snippet, string Category);
+/// <summary>A forum search result; <see cref="IsIdea"/> when its thread is an idea (a thread in an Ideas category).</summary>
+public sealed record SearchHit(long ThreadId, int Seq, string Title, string Url, string Snippet, string Category, bool IsIdea = false);
 public sealed record ActivityItem(string Title, string Url, string Summary);
 
 /// <summary>Reaction kinds members can pick; names in the API, emoji on screen.</summary>

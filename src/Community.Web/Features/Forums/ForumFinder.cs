@@ -3,7 +3,7 @@ using Community.Web.Data;
 namespace Community.Web.Features.Forums;
 
 /// <summary>A thread similar to a question being typed; <see cref="Solved"/> when it has an accepted answer.</summary>
-public sealed record SimilarThread(long ThreadId, string Title, string Url, string Category, bool Solved, int Matched);
+public sealed record SimilarThread(long ThreadId, string Title, string Url, string Category, bool Solved, int Matched, bool IsIdea = false);
 
 /// <summary>The forum's search for other features (unified search, similar questions), always limited to what the viewer may read.</summary>
 public interface IForumFinder
@@ -29,12 +29,12 @@ internal sealed class ForumFinder(CommunityDb db, ForumQueries queries, ForumRea
         if (terms.Count == 0 || visible.Count == 0) return [];
         var everyCategory = visible.Count == (await reader.CategoriesAsync(ct)).Count;
         var titles = await search.SimilarTitlesAsync(db, terms, visible.Select(c => c.Id).ToList(), everyCategory, 200, ct);
-        var names = visible.ToDictionary(c => c.Id, c => c.Name);
+        var byId = visible.ToDictionary(c => c.Id);
         // A title sharing one word in passing is noise once the question has several words.
         var needed = SimilarTitles.Shared(terms.Count);
-        return [.. titles.Where(t => names.ContainsKey(t.CategoryId))
-            .Select(t => new SimilarThread(t.ThreadId, t.Title, ForumReader.ThreadUrl(t.ThreadId, t.Slug), names[t.CategoryId], t.Solved,
-                Matched(t.Title, terms)))
+        return [.. titles.Where(t => byId.ContainsKey(t.CategoryId))
+            .Select(t => new SimilarThread(t.ThreadId, t.Title, ForumReader.ThreadUrl(t.ThreadId, t.Slug), byId[t.CategoryId].Name, t.Solved,
+                Matched(t.Title, terms), byId[t.CategoryId].IsIdeas))
             .Where(t => t.Matched >= needed)
             .Select((t, rank) => (t, rank)).OrderByDescending(x => x.t.Matched).ThenBy(x => x.rank).Select(x => x.t).Take(limit)];
     }

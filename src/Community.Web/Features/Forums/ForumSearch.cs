@@ -101,14 +101,14 @@ internal static class ForumSearchResults
                           join t in db.Set<ForumThread>() on p.ThreadId equals t.Id
                           join c in db.Set<ForumCategory>() on t.CategoryId equals c.Id
                           where postIds.Contains(p.Id) && !t.IsDeleted
-                          select new { p.Id, p.Seq, t.Title, t.Slug, Category = c.Name }).ToDictionaryAsync(x => x.Id, ct);
+                          select new { p.Id, p.Seq, t.Title, t.Slug, Category = c.Name, c.Kind }).ToDictionaryAsync(x => x.Id, ct);
         var hits = new List<SearchHit>();
         var marker = SearchText.Marker(terms);
         foreach (var (postId, threadId, snippet) in rows)
         {
             if (!info.TryGetValue(postId, out var i)) continue;
             hits.Add(new SearchHit(threadId, i.Seq, SearchText.Mark(i.Title, marker), $"{ForumReader.ThreadUrl(threadId, i.Slug)}#p{i.Seq}",
-                markSnippet ? SearchText.Mark(snippet, marker) : SearchText.ToHtml(snippet), i.Category));
+                markSnippet ? SearchText.Mark(snippet, marker) : SearchText.ToHtml(snippet), i.Category, i.Kind == CategoryKinds.Ideas));
         }
         return hits;
     }

@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Knowledge.Search;
 
-/// <summary>A suggestion for a question being typed: kind "solved" (a thread with an accepted answer), "article" or "thread".</summary>
+/// <summary>A suggestion for a question being typed: kind "solved" (a thread with an accepted answer), "article", "thread" or "idea"
+/// (an open thread of an Ideas category).</summary>
 public sealed record SimilarItem(string Kind, string Title, string Url, string Where);
 public sealed record OpenedInput(string? Url);
 public sealed record OpenedDto(string Token);
@@ -61,7 +62,7 @@ internal static partial class SimilarQuestions
             .Select(a => new SimilarItem("article", a.Title, a.Path, a.Section.Title));
         var items = threads.Where(t => t.Solved).Select(t => new SimilarItem("solved", t.Title, t.Url, t.Category))
             .Concat(found)
-            .Concat(threads.Where(t => !t.Solved).Select(t => new SimilarItem("thread", t.Title, t.Url, t.Category)))
+            .Concat(threads.Where(t => !t.Solved).Select(t => new SimilarItem(t.IsIdea ? "idea" : "thread", t.Title, t.Url, t.Category)))
             .Take(Max).ToList();
         return TypedResults.Ok(items);
     }

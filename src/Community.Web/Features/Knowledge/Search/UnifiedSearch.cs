@@ -8,13 +8,13 @@ namespace Community.Web.Features.Knowledge.Search;
 
 public static class FindKinds
 {
-    public const string Thread = "thread", Article = "article", Story = "story";
-    public static readonly IReadOnlyList<string> All = [Article, Thread, Story];
+    public const string Thread = "thread", Idea = "idea", Article = "article", Story = "story";
+    public static readonly IReadOnlyList<string> All = [Article, Thread, Idea, Story];
 }
 
 /// <summary>One result of the site-wide search: <see cref="Title"/> and <see cref="Snippet"/> are HTML (escaped text with &lt;mark&gt;).</summary>
 public sealed record FindHit(string Kind, string Title, string Url, string Snippet, string Where);
-public sealed record FindCounts(int Articles, int Threads, int Stories);
+public sealed record FindCounts(int Articles, int Threads, int Stories, int Ideas = 0);
 public sealed record FindResult(IReadOnlyList<FindHit> Hits, FindCounts Counts);
 
 /// <summary>
@@ -35,12 +35,12 @@ internal static class UnifiedSearch
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(q) || q.Length > 200) errors.Add("q", "Search for 1–200 characters.");
-        if (kind is not null && kind != "all" && !FindKinds.All.Contains(kind)) errors.Add("kind", "Choose all, article, thread or story.");
+        if (kind is not null && kind != "all" && !FindKinds.All.Contains(kind)) errors.Add("kind", "Choose all, article, thread, idea or story.");
         if (errors.Any) return errors.ToProblem();
         var terms = SearchText.Terms(q!);
         bool Wants(string k) => kind is null or "all" || kind == k;
         var hits = new List<FindHit>();
-        var counts = new int[3];
+        var counts = new int[4];
         if (terms.Count > 0 && Wants(FindKinds.Article))
         {
             var snapshot = await kb.GetAsync(ct);
@@ -52,14 +52,15 @@ internal static class UnifiedSearch
                 counts[0]++;
             }
         }
-        if (terms.Count > 0 && Wants(FindKinds.Thread))
+        if (terms.Count > 0 && (Wants(FindKinds.Thread) || Wants(FindKinds.Idea)))
         {
             var seen = new HashSet<long>();
             foreach (var h in await forum.SearchAsync(ForumViewer.From(http.User), q!, ct))
             {
-                if (!seen.Add(h.ThreadId) || seen.Count > ThreadLimit) continue;
-                hits.Add(new FindHit(FindKinds.Thread, h.Title, h.Url, h.Snippet, h.Category));
-                counts[1]++;
+                var k = h.IsIdea ? FindKinds.Idea : FindKinds.Thread; // an idea is a thread of an Ideas category
+                if (!Wants(k) || !seen.Add(h.ThreadId) || seen.Count > ThreadLimit) continue;
+                hits.Add(new FindHit(k, h.Title, h.Url, h.Snippet, h.Category));
+                counts[h.IsIdea ? 3 : 1]++;
             }
         }
         if (terms.Count > 0 && Wants(FindKinds.Story))
@@ -74,7 +75,7 @@ internal static class UnifiedSearch
                 counts[2]++;
             }
         }
-        return TypedResults.Ok(new FindResult(hits, new FindCounts(counts[0], counts[1], counts[2])));
+        return TypedResults.Ok(new FindResult(hits, new FindCounts(counts[0], counts[1], counts[2], counts[3])));
     }
 
     /// <summary>Every term starts a word somewhere in the story's title, customer, summary or text.</summary>
