@@ -69,7 +69,8 @@ internal static class ReferralsScenario
         var sorted = latencies.OrderBy(x => x).ToList();
         var rate = sorted.Count / elapsed;
         report.Add("Referrals", "signed events API (HMAC + Idempotency-Key), 32 concurrent senders", "≥ 2,000 events/s",
-            $"{Report.F(rate, "0")}/s, p99 {Report.F(Percentiles.Of(sorted, 99), "0.0")} ms{(failures.IsEmpty ? "" : $", {failures.Count} failed: {failures.First()}")}",
+            $"{Report.F(rate, "0")}/s, p99 {Report.F(Percentiles.Of(sorted, 99), "0.0")} ms"
+                + (failures.IsEmpty ? "" : $", {failures.Count} failed: {failures.First()}"),
             rate >= 2000 && failures.IsEmpty, report.VsRate(rate));
     }
 
@@ -88,8 +89,11 @@ internal static class ReferralsScenario
                 var customer = $"cus_bench_{prefix}{(n + 1) / 2}";
                 var body = n % 2 == 1
                     ? JsonSerializer.Serialize(new { id = $"evt_{prefix}{n}", type = "signup", customer = new { externalId = customer }, code })
-                    : JsonSerializer.Serialize(new { id = $"evt_{prefix}{n}", type = "conversion", customer = new { externalId = customer }, amount = 4900,
-                        currency = "USD", plan = "team" });
+                    : JsonSerializer.Serialize(new
+                    {
+                        id = $"evt_{prefix}{n}", type = "conversion", customer = new { externalId = customer }, amount = 4900, currency = "USD",
+                        plan = "team",
+                    });
                 var start = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(signer.Request(body, $"idem_{prefix}{n}"));
                 if (response.StatusCode == HttpStatusCode.OK) latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);

@@ -25,13 +25,12 @@ internal sealed class ForumNewNotifications : INewNotifications
 /// <summary>Which email topic a forum notification belongs to.</summary>
 internal static class ForumNotificationTopics
 {
-    public const string IdeaStatus = "idea-status";
-
     /// <summary>A reply reaches every watcher: for the thread's author it is a reply to them, for others activity in a watched thread.</summary>
     public static string Of(string kind, string memberId, string? threadAuthorId) => kind switch
     {
         NotificationKinds.Reply => threadAuthorId == memberId ? NotificationTopics.Replies : NotificationTopics.Watched,
-        IdeaStatus => NotificationTopics.IdeaStatus,
+        // A merge is what became of an idea the member voted on, as much as a status is.
+        NotificationKinds.IdeaStatus or NotificationKinds.IdeaMerged => NotificationTopics.IdeaStatus,
         _ => NotificationTopics.Replies,
     };
 }
