@@ -26,6 +26,12 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, LiveDeli
         get { lock (_waiting) return _closed; }
     }
 
+    /// <summary>Nothing waiting and no write in flight (or closed): what was posted has been handed to the transport.</summary>
+    public bool IsIdle
+    {
+        get { lock (_waiting) return _closed || !_writing; }
+    }
+
     /// <summary>Hands a message over without waiting for the connection.</summary>
     public Posted Post(SerializedHubMessage message)
     {

@@ -53,6 +53,23 @@ internal sealed partial class LiveFanout : HubLifetimeManager<LiveHub>, IDisposa
     /// <summary>Connections open on this server.</summary>
     public int Count => _connections.Count;
 
+    /// <summary>Waits (up to <paramref name="timeout"/>) until every send queued before the call has been handed to the
+    /// transports: the dispatcher has posted it, and no connection still has a write waiting or in flight. For a graceful stop,
+    /// which closes the connections right after its last message.</summary>
+    public bool Drain(TimeSpan timeout)
+    {
+        var posted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _sends.Writer.TryWrite(() =>
+        {
+            posted.TrySetResult();
+            return 0;
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (!posted.Task.Wait(timeout)) return false;
+        var left = timeout - clock.Elapsed;
+        return SpinWait.SpinUntil(() => _connections.Values.All(o => o.IsIdle), left > TimeSpan.Zero ? left : TimeSpan.Zero);
+    }
+
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         _connections[connection.ConnectionId] = new ConnectionOutbox(connection, _options);

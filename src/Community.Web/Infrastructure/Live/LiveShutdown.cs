@@ -9,7 +9,8 @@ namespace Community.Web.Infrastructure.Live;
 /// shutdown timeout, because Kestrel waits for open connections and SignalR closed only those it had when stopping began.
 /// </summary>
 public sealed partial class LiveShutdown(
-    IHostApplicationLifetime lifetime, LiveConnections connections, IHubContext<LiveHub> hub, ILogger<LiveShutdown> logger) : IDisposable
+    IHostApplicationLifetime lifetime, LiveConnections connections, IHubContext<LiveHub> hub, HubLifetimeManager<LiveHub> manager,
+    ILogger<LiveShutdown> logger) : IDisposable
 {
     /// <summary>Server → client, no arguments: this server is going away; reconnect (the load balancer picks another).</summary>
     public const string ReconnectMethod = "Reconnect";
@@ -47,9 +48,11 @@ public sealed partial class LiveShutdown(
         {
             LogSendFailed(logger, ex);
         }
-        // Stopping callbacks run one after another: a short pause here lets the transports put the message on the wire
-        // before the connections are closed (ours now, SignalR's right after), and bounds what a stop waits for.
-        Thread.Sleep(200);
+        // Stopping callbacks run one after another, so this waits in line: until the message has left every outbox (on a busy
+        // machine the dispatcher can take longer than any fixed pause, and a page then got no Reconnect), at most two seconds,
+        // then a short pause for the transports to put it on the wire before the connections are closed.
+        if (manager is LiveFanout fanout) fanout.Drain(TimeSpan.FromSeconds(2));
+        Thread.Sleep(100);
         foreach (var connection in open) connection.Context.Abort();
         SpinWait.SpinUntil(() => connections.All.Count == 0, TimeSpan.FromSeconds(2));
     }
