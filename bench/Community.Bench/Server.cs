@@ -48,7 +48,8 @@ internal sealed class Server : IAsyncDisposable
             $"--Embed:Secret={EmbedScenario.Secret}",
             "--Sso:Connect:Url=http://127.0.0.1:9/connect", $"--Sso:Connect:Secret={SsoScenario.Secret}", "--Sso:Connect:Name=Bench Product",
             // The bench writes far faster than any person may; production limits stay as configured.
-            "--Forums:PostsPerMinute=1000000", "--Forums:NewMemberPostsPerMinute=1000000", "--RateLimits:SearchPerWindow=1000000",
+            "--Forums:PostsPerMinute=1000000", "--Forums:NewMemberPostsPerMinute=1000000", "--Forums:VotesPerMinute=1000000",
+            "--RateLimits:SearchPerWindow=1000000",
             // Logging stays as shipped (request log at Information, on stdout): the bench measures a default install.
         }.Concat(extra))
         {

@@ -11,6 +11,7 @@ public class ForumFactory : CommunityFactory
         ["Forums:PostsPerMinute"] = "10000",
         ["Forums:NewMemberPostsPerMinute"] = "10000",
         ["Forums:FlagsPerHour"] = "10000",
+        ["Forums:VotesPerMinute"] = "10000",
         // Publishing watches its content folder once /sitemap.xml is served; keep it away from the checkout.
         ["Publishing:ContentFolder"] = Path.Combine(Folder, "content"),
     };

@@ -10,6 +10,8 @@ public sealed class ForumOptions
     public int NewMemberPostsPerMinute { get; set; } = 3;
     public int NewMemberHours { get; set; } = 24;
     public int FlagsPerHour { get; set; } = 20;
+    /// <summary>Votes and unvotes on ideas: each is a write and two live events, so a script toggling one cannot flood viewers.</summary>
+    public int VotesPerMinute { get; set; } = 60;
     /// <summary>Posts per window when the client does not ask (max 100).</summary>
     public int WindowSize { get; set; } = 50;
     /// <summary>Typing events per member per thread are broadcast at most this often.</summary>

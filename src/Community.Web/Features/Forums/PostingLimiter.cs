@@ -6,7 +6,7 @@ using Community.Web.Infrastructure.Security;
 namespace Community.Web.Features.Forums;
 
 /// <summary>
-/// Per-member limits on posting and flagging. Done in the handler rather than as a route policy because the
+/// Per-member limits on posting, flagging and voting on ideas. Done in the handler rather than as a route policy because the
 /// partition depends on how long ago the member joined, which needs the member record. On PostgreSQL (several servers) the
 /// windows are counted in the database, so hitting N servers does not give N allowances; on SQLite (one server) in memory.
 /// </summary>
@@ -28,7 +28,16 @@ public sealed class PostingLimiter(ForumOptions options, DatabaseOptions databas
             QueueLimit = 0,
         }));
 
+    private readonly PartitionedRateLimiter<string> _votes = PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, options.VotesPerMinute),
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
     private const string PostMessage = "You are posting too fast.", FlagMessage = "You have flagged a lot of posts recently.";
+    private const string VoteMessage = "You are voting too fast.";
 
     /// <summary>Null when the member may post now; otherwise the 429 to answer.</summary>
     public async ValueTask<ProblemHttpResult?> PostAsync(string memberId, bool isNewMember, CancellationToken ct)
@@ -43,6 +52,13 @@ public sealed class PostingLimiter(ForumOptions options, DatabaseOptions databas
     {
         if (!database.IsPostgres) return Acquire(_flags, memberId, FlagMessage);
         return TooMany(await shared.HitAsync("flag:" + memberId, Math.Max(1, options.FlagsPerHour), TimeSpan.FromHours(1), ct), FlagMessage);
+    }
+
+    /// <summary>Null when the member may vote (or take a vote back) now; otherwise the 429 to answer.</summary>
+    public async ValueTask<ProblemHttpResult?> VoteAsync(string memberId, CancellationToken ct)
+    {
+        if (!database.IsPostgres) return Acquire(_votes, memberId, VoteMessage);
+        return TooMany(await shared.HitAsync("vote:" + memberId, Math.Max(1, options.VotesPerMinute), TimeSpan.FromMinutes(1), ct), VoteMessage);
     }
 
     private static ProblemHttpResult? TooMany(TimeSpan? retryAfter, string message)
@@ -64,5 +80,6 @@ public sealed class PostingLimiter(ForumOptions options, DatabaseOptions databas
     {
         _posts.Dispose();
         _flags.Dispose();
+        _votes.Dispose();
     }
 }

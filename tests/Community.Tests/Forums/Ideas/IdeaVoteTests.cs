@@ -138,3 +138,37 @@ public sealed class IdeaVoteTests(IdeaFactory factory) : IClassFixture<IdeaFacto
         Assert.Equal(1, await Ideas.StoredVotesAsync(factory, id));
     }
 }
+
+/// <summary>Each vote or unvote is a write and two live events: a member toggling faster than a person would is held back.</summary>
+public sealed class IdeaVoteLimitTests
+{
+    private sealed class StrictFactory : IdeaFactory
+    {
+        protected override IDictionary<string, string?> Settings()
+        {
+            var settings = base.Settings();
+            settings["Forums:VotesPerMinute"] = "3";
+            return settings;
+        }
+    }
+
+    [Fact]
+    public async Task Toggling_a_vote_faster_than_the_limit_gets_429_with_retry_after_and_changes_nothing()
+    {
+        await using var factory = new StrictFactory();
+        using var admin = await factory.MemberAsync("Limit Admin", "Admin");
+        using var member = await factory.MemberAsync("Limit Voter");
+        var category = await Ideas.CategoryAsync(admin);
+        var id = await Ideas.PostAsync(admin, category.Id);
+
+        await Ideas.VotedAsync(member, id);
+        await ApiClient.ReadAsync<VoteView>(await member.DeleteAsync($"/api/ideas/{id}/vote"));
+        await Ideas.VotedAsync(member, id);
+        var fourth = await member.DeleteAsync($"/api/ideas/{id}/vote");
+        Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
+        Assert.True(fourth.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a refused vote says when to try again");
+        Assert.Contains("voting too fast", (await fourth.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.True((await Ideas.GetAsync(member, id)).Voted);
+        Assert.Equal(1, await Ideas.StoredVotesAsync(factory, id));
+    }
+}

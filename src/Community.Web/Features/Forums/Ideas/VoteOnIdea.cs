@@ -20,11 +20,12 @@ public static class VoteOnIdea
             handler.VoteAsync(ForumViewer.From(user), id, false, ct));
     }
 
-    public sealed class Handler(CommunityDb db, IdeaWrites ideas)
+    public sealed class Handler(CommunityDb db, IdeaWrites ideas, PostingLimiter limiter)
     {
         public async Task<Results<Ok<IdeaVoteState>, ProblemHttpResult>> VoteAsync(ForumViewer viewer, long id, bool vote, CancellationToken ct)
         {
             if (viewer.MemberId is not { } me) return Problems.Unauthorized();
+            if (await limiter.VoteAsync(me, ct) is { } limited) return limited;
             if (await ideas.FindAsync(id, viewer, ct) is not { } found) return ForumProblems.NotFound("idea");
             var budget = ideas.Options.VoteBudget;
             int votes;
