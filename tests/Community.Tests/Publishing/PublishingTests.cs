@@ -161,6 +161,11 @@ public sealed class PublishingTests(CommunityFactory factory) : IClassFixture<Co
         var problem = await ApiClient.ProblemAsync(await marketer.PostAsync("/api/stories", Spotlight("Second", slug)), HttpStatusCode.Conflict);
         Assert.Contains($"{slug}-2", problem.Detail, StringComparison.Ordinal);
         Assert.Contains("slug", problem.Errors!.Keys);
+        // A number that is part of the name (a year, or a slug of digits) is kept; only a short counter is replaced.
+        var yearSlug = Unique("launch") + "-2024";
+        await CreateAsync(marketer, Spotlight("Launch", yearSlug));
+        var year = await ApiClient.ProblemAsync(await marketer.PostAsync("/api/stories", Spotlight("Launch again", yearSlug)), HttpStatusCode.Conflict);
+        Assert.Contains($"'{yearSlug}-2'", year.Detail, StringComparison.Ordinal);
 
         var fileSlug = await ApiClient.ProblemAsync(await marketer.PostAsync("/api/stories", Spotlight("Clash", "northwind-ops-self-serve")), HttpStatusCode.Conflict);
         Assert.Contains("northwind-ops-self-serve-2", fileSlug.Detail, StringComparison.Ordinal);

@@ -91,7 +91,8 @@ internal static partial class StoryEditorEndpoints
             ["suggestion"] = suggestion,
         });
 
-    [GeneratedRegex(@"-\d+\z")]
+    // A counter a suggestion added ("-2", "-12"), not a number that is part of the name ("acme-2024", "launch-69454353").
+    [GeneratedRegex(@"-\d{1,3}\z")]
     private static partial Regex TrailingNumber();
 
     [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]
