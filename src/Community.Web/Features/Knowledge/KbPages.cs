@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Community.Web.Features.Publishing;
 using Community.Web.Infrastructure.Pages;
-using Microsoft.AspNetCore.Authorization;
 
 namespace Community.Web.Features.Knowledge;
 
@@ -28,7 +27,7 @@ internal static class KbPages
     {
         app.MapGet("/kb", (HttpContext http, KbCatalog catalog, KbRenderer renderer) =>
             Cached(http, catalog, renderer, "/kb", kb => renderer.Index(kb))).ExcludeFromDescription();
-        app.MapGet("/kb/manage", Manage).ExcludeFromDescription();
+        app.MapGet("/kb/manage", (Delegate)Manage).ExcludeFromDescription();
         app.MapGet("/kb/{section}", (HttpContext http, string section, KbCatalog catalog, KbRenderer renderer) =>
             Cached(http, catalog, renderer, "/kb/" + section, kb =>
                 kb.SectionsBySlug.TryGetValue(section, out var s) ? renderer.Section(kb, s) : null)).ExcludeFromDescription();
@@ -108,26 +107,7 @@ internal static class KbPages
         await http.Response.WriteAsync(renderer.NotFoundPage(), http.RequestAborted);
     }
 
-    private static async Task<IResult> Manage(HttpContext http, IAuthorizationService auth, PageLayout layout, IWebHostEnvironment env)
-    {
-        if (http.User.Identity?.IsAuthenticated != true)
-        {
-            return Results.Redirect("/signin?returnUrl=" + Uri.EscapeDataString(http.Request.Path));
-        }
-        if (!(await auth.AuthorizeAsync(http.User, KnowledgeModule.WritePolicy)).Succeeded)
-        {
-            var denied = layout.Render(new Page
-            {
-                Title = "Staff only",
-                Body = "<section class=\"card narrow\"><h1>Staff only</h1><p>Knowledge-base articles are written by staff.</p>"
-                    + "<p><a href=\"/kb\">Read the knowledge base</a></p></section>",
-                Name = "kb",
-            });
-            http.Response.Headers.CacheControl = "no-store";
-            return Results.Content(denied, "text/html; charset=utf-8", statusCode: 403);
-        }
-        var text = await File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "pages", "kb-manage.html"), http.RequestAborted);
-        http.Response.Headers.CacheControl = "no-store";
-        return Results.Content(layout.RenderPageFile(StaticPages.Parse(text, "kb")), "text/html; charset=utf-8");
-    }
+    private static Task<IResult> Manage(HttpContext http) => StaffPages.ServeAsync(http, KnowledgeModule.WritePolicy, "kb-manage.html", "kb",
+        "Staff only", "<section class=\"card narrow\"><h1>Staff only</h1><p>Knowledge-base articles are written by staff.</p>"
+            + "<p><a href=\"/kb\">Read the knowledge base</a></p></section>");
 }
