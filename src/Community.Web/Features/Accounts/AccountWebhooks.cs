@@ -1,5 +1,6 @@
 using Community.Web.Data;
 using Community.Web.Features.Integrations;
+using Community.Web.Infrastructure.Activity;
 using Community.Web.Infrastructure.Pages;
 
 namespace Community.Web.Features.Accounts;
@@ -10,9 +11,13 @@ public sealed record MemberEventData(string MemberId, string? ExternalId, string
     string ProfileUrl, DateTime JoinedAt);
 
 /// <summary>Shapes and records the member webhook events inside the caller's write.</summary>
-public sealed class AccountWebhooks(IWebhookEvents events, PublicUrls urls)
+public sealed class AccountWebhooks(IWebhookEvents events, PublicUrls urls, IMemberActivity activity)
 {
-    public void Created(CommunityDb db, Member member) => events.Add(db, WebhookTypes.MemberCreated, Data(member));
+    public void Created(CommunityDb db, Member member)
+    {
+        activity.Report(member.Id, ActivityKind.Joined, member.JoinedAt);
+        events.Add(db, WebhookTypes.MemberCreated, Data(member));
+    }
 
     public void Updated(CommunityDb db, Member member) => events.Add(db, WebhookTypes.MemberUpdated, Data(member));
 

@@ -1,6 +1,7 @@
 using Community.Web.Data;
 using Community.Web.Features.Accounts;
 using Community.Web.Features.Integrations;
+using Community.Web.Infrastructure.Activity;
 
 namespace Community.Web.Features.Referrals;
 
@@ -17,13 +18,14 @@ public sealed record CreditEventData(long LedgerEntryId, string MemberId, string
 
 /// <summary>Shapes and records the referral and credit webhook events inside the caller's write (one per feature, see
 /// <see cref="IWebhookEvents"/>). The member lookups read the product's external ids, which integrations match on.</summary>
-public sealed class ReferralWebhooks(IWebhookEvents events, IMemberDirectory members)
+public sealed class ReferralWebhooks(IWebhookEvents events, IMemberDirectory members, IMemberActivity activity)
 {
     /// <summary>Whether an endpoint wants referral events (which name the referral by its id, so it must be inserted first).</summary>
     public bool WantsReferralEvents => events.Wants(WebhookTypes.ReferralSignedUp) || events.Wants(WebhookTypes.ReferralConverted);
 
     public async Task SignedUpAsync(CommunityDb db, Referral referral, CancellationToken ct)
     {
+        if (referral.AdvocateId is { } advocate) activity.Report(advocate, ActivityKind.ReferredSignUp, referral.CreatedAt);
         if (events.Wants(WebhookTypes.ReferralSignedUp)) events.Add(db, WebhookTypes.ReferralSignedUp, await DataAsync(referral, ct));
     }
 
@@ -31,6 +33,7 @@ public sealed class ReferralWebhooks(IWebhookEvents events, IMemberDirectory mem
     public async Task ConvertedAsync(CommunityDb db, Referral referral, string eventId, long amount, string currency, string? plan,
         CancellationToken ct)
     {
+        if (referral.AdvocateId is { } advocate) activity.Report(advocate, ActivityKind.ReferralConverted, referral.ConvertedAt ?? referral.CreatedAt);
         if (!events.Wants(WebhookTypes.ReferralConverted)) return;
         events.Add(db, WebhookTypes.ReferralConverted, new ConversionEventData(await DataAsync(referral, ct), eventId, amount,
             currency.ToUpperInvariant(), plan, referral.ConvertedAt ?? referral.CreatedAt));

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Community.Web.Data;
+using Community.Web.Infrastructure.Activity;
 using Community.Web.Infrastructure.Problems;
 using Community.Web.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
@@ -38,7 +39,7 @@ public static class SetIdeaStatus
         return errors;
     }
 
-    public sealed class Handler(CommunityDb db, IdeaWrites ideas, ForumWrites writes)
+    public sealed class Handler(CommunityDb db, IdeaWrites ideas, ForumWrites writes, IMemberActivity activity)
     {
         public async Task<Results<Ok<IdeaDetail>, ProblemHttpResult, ValidationProblem>> HandleAsync(ForumViewer viewer, long id,
             IdeaStatusRequest request, CancellationToken ct)
@@ -72,6 +73,11 @@ public static class SetIdeaStatus
             }
             await ideas.AfterChangeAsync(id, found.Category.Id, ct);
             await writes.PublishNotesAsync(notes, ct);
+            if (status == IdeaStatuses.Shipped)
+            {
+                var author = await db.Set<ForumThread>().Where(t => t.Id == id).Select(t => t.AuthorId).FirstAsync(ct);
+                activity.Report(author, ActivityKind.IdeaShipped, ideas.Now);
+            }
             return TypedResults.Ok((await IdeaQueries.DetailAsync(db, ideas, found, viewer, ct))!);
         }
     }

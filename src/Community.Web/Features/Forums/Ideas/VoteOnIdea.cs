@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Community.Web.Data;
+using Community.Web.Infrastructure.Activity;
 using Community.Web.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +21,7 @@ public static class VoteOnIdea
             handler.VoteAsync(ForumViewer.From(user), id, false, ct));
     }
 
-    public sealed class Handler(CommunityDb db, IdeaWrites ideas, PostingLimiter limiter)
+    public sealed class Handler(CommunityDb db, IdeaWrites ideas, PostingLimiter limiter, IMemberActivity activity)
     {
         public async Task<Results<Ok<IdeaVoteState>, ProblemHttpResult>> VoteAsync(ForumViewer viewer, long id, bool vote, CancellationToken ct)
         {
@@ -67,6 +68,7 @@ public static class VoteOnIdea
             }
             if (!changed) votes = await db.Set<Idea>().AsNoTracking().Where(i => i.ThreadId == id).Select(i => i.VoteCount).FirstOrDefaultAsync(ct);
             else await ideas.AfterVoteAsync(id, found.Category.Id, votes, ct);
+            if (changed && vote) activity.Report(me, ActivityKind.Voted, ideas.Now);
             return TypedResults.Ok(new IdeaVoteState(id, votes, vote, await ideas.VotesLeftAsync(me, ct), budget));
         }
 

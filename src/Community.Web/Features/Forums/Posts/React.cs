@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Community.Web.Data;
+using Community.Web.Infrastructure.Activity;
 using Community.Web.Infrastructure.Problems;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,7 +34,7 @@ public static class React
         return errors;
     }
 
-    public sealed class Handler(CommunityDb db, ForumWrites writes, MemberThreadStates states)
+    public sealed class Handler(CommunityDb db, ForumWrites writes, MemberThreadStates states, IMemberActivity activity)
     {
         public async Task<Results<Ok<PostDto>, ProblemHttpResult, ValidationProblem>> HandleAsync(
             ForumViewer viewer, long postId, string? kind, bool add, CancellationToken ct)
@@ -61,6 +62,7 @@ public static class React
             }
             await tx.CommitAsync(ct);
             states.Changed(me);
+            if (add) activity.Report(me, ActivityKind.Voted, writes.Now);
             return TypedResults.Ok(await writes.AfterPostChangeAsync(post, ct));
         }
     }
