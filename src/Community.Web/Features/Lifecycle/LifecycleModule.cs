@@ -1,0 +1,40 @@
+using Community.Web.Features.Accounts;
+using Community.Web.Features.Forums;
+using Community.Web.Features.Publishing;
+using Community.Web.Features.Referrals;
+using Community.Web.Infrastructure.Activity;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Community.Web.Features.Lifecycle;
+
+/// <summary>Member lifecycle stages (Joined … Champion, At risk, Dormant), their history and webhook, and each member's timeline.</summary>
+public static class LifecycleModule
+{
+    /// <summary>Who sees stages and timelines: staff (moderators, marketing, admins).</summary>
+    public const string StaffPolicy = "lifecycle-staff";
+
+    public static IServiceCollection AddLifecycle(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection(LifecycleOptions.Section).Get<LifecycleOptions>() ?? new LifecycleOptions());
+        services.Configure<AuthorizationOptions>(o => o.AddPolicy(StaffPolicy, p => p.RequireRole(Roles.Moderator, Roles.Marketing, Roles.Admin)));
+        // Each owning feature's facts (its own class, in its own folder; registered here so the module stays one line in Program).
+        services.AddScoped<IMemberFactSource, AccountLifecycleFacts>();
+        services.AddScoped<IMemberFactSource, ForumLifecycleFacts>();
+        services.AddScoped<IMemberFactSource, ReferralLifecycleFacts>();
+        services.AddScoped<IMemberFactSource, StoryLifecycleFacts>();
+        services.AddScoped<StageEngine>();
+        services.AddScoped<IMemberLifecycle, MemberLifecycle>();
+        services.AddScoped<IMemberActivityHandler, LifecycleActivityHandler>();
+        services.AddScoped<IMemberDataSection, LifecycleMemberData>();
+        services.AddSingleton<StageRecomputation>();
+        services.AddHostedService(sp => sp.GetRequiredService<StageRecomputation>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLifecycle(this IEndpointRouteBuilder app)
+    {
+        var staff = app.MapGroup("/api/admin/members").WithTags("Lifecycle").RequireAuthorization(StaffPolicy);
+        ShowMemberLifecycle.Map(staff);
+        return app;
+    }
+}
