@@ -2,7 +2,9 @@ using Community.Web.Features.Accounts;
 using Community.Web.Features.Forums;
 using Community.Web.Features.Publishing;
 using Community.Web.Features.Referrals;
+using Community.Web.Features.Lifecycle.Timeline;
 using Community.Web.Infrastructure.Activity;
+using Community.Web.Infrastructure.Pages;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Community.Web.Features.Lifecycle;
@@ -26,6 +28,11 @@ public static class LifecycleModule
         services.AddScoped<IMemberLifecycle, MemberLifecycle>();
         services.AddScoped<IMemberActivityHandler, LifecycleActivityHandler>();
         services.AddScoped<IMemberDataSection, LifecycleMemberData>();
+        services.AddScoped<IMemberTimelineSource, AccountTimeline>();
+        services.AddScoped<IMemberTimelineSource, ReferralTimeline>();
+        services.AddScoped<IMemberTimelineSource, ForumTimeline>();
+        services.AddScoped<IMemberTimelineSource, StoryTimeline>();
+        services.AddScoped<IMemberTimelineSource, StageTimeline>();
         services.AddSingleton<StageRecomputation>();
         services.AddHostedService(sp => sp.GetRequiredService<StageRecomputation>());
         return services;
@@ -35,6 +42,12 @@ public static class LifecycleModule
     {
         var staff = app.MapGroup("/api/admin/members").WithTags("Lifecycle").RequireAuthorization(StaffPolicy);
         ShowMemberLifecycle.Map(staff);
+        MemberTimeline.Map(staff);
+        app.MapGet("/admin/members", (Delegate)Page).ExcludeFromDescription();
+        app.MapGet("/admin/members/{key}", (Delegate)Page).ExcludeFromDescription();
         return app;
     }
+
+    private static Task<IResult> Page(HttpContext http) => StaffPages.ServeAsync(http, StaffPolicy, "admin-member.html", "member-timeline",
+        "Member timelines are for staff", "<h1>Member timelines are for staff</h1><p>Moderators, marketing and admins see members' timelines.</p>");
 }
