@@ -2,6 +2,8 @@ using Community.Web.Features.Accounts;
 using Community.Web.Features.Forums;
 using Community.Web.Features.Publishing;
 using Community.Web.Features.Referrals;
+using Community.Web.Features.Insights;
+using Community.Web.Features.Lifecycle.Insights;
 using Community.Web.Features.Lifecycle.Timeline;
 using Community.Web.Infrastructure.Activity;
 using Community.Web.Infrastructure.Pages;
@@ -33,6 +35,9 @@ public static class LifecycleModule
         services.AddScoped<IMemberTimelineSource, ForumTimeline>();
         services.AddScoped<IMemberTimelineSource, StoryTimeline>();
         services.AddScoped<IMemberTimelineSource, StageTimeline>();
+        services.AddScoped<StageFlowRollup>();
+        services.AddScoped<IInsightSource, StageDistributionInsight>();
+        services.AddScoped<IInsightSource, StageFlowsInsight>();
         services.AddSingleton<StageRecomputation>();
         services.AddHostedService(sp => sp.GetRequiredService<StageRecomputation>());
         return services;
