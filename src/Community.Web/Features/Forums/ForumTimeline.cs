@@ -17,7 +17,8 @@ internal sealed class ForumTimeline(CommunityDb db, ForumReader reader) : IMembe
                            orderby p.CreatedAt, p.Id
                            select new Found(p.CreatedAt, t.Id, t.Slug, t.Title, t.CategoryId, p.Seq)).FirstOrDefaultAsync(ct);
         var answer = await (from t in db.Set<ForumThread>().AsNoTracking()
-                            join p in db.Set<ForumPost>().AsNoTracking() on new { t.Id, Seq = t.AcceptedSeq!.Value } equals new { Id = p.ThreadId, p.Seq }
+                            join p in db.Set<ForumPost>().AsNoTracking()
+                                on new { t.Id, Seq = t.AcceptedSeq!.Value } equals new { Id = p.ThreadId, p.Seq }
                             where t.AcceptedSeq != null && !t.IsDeleted && p.AuthorId == id && !p.IsDeleted
                             orderby p.CreatedAt, p.Id
                             select new Found(p.CreatedAt, t.Id, t.Slug, t.Title, t.CategoryId, p.Seq)).FirstOrDefaultAsync(ct);
@@ -31,7 +32,8 @@ internal sealed class ForumTimeline(CommunityDb db, ForumReader reader) : IMembe
 
         TimelineEntry Entry(Found f, string kind, string title, string detail) =>
             categories.TryGetValue(f.CategoryId, out var category) && viewer.CanRead(category)
-                ? new TimelineEntry(f.At, kind, $"{title}: {f.Title}", $"{detail} in {category.Name}", ForumReader.ThreadUrl(f.ThreadId, f.Slug) + "#p" + f.Seq)
+                ? new TimelineEntry(f.At, kind, $"{title}: {f.Title}", $"{detail} in {category.Name}",
+                    ForumReader.ThreadUrl(f.ThreadId, f.Slug) + "#p" + f.Seq)
                 : new TimelineEntry(f.At, kind, $"{title} (in a category you cannot read)", null);
     }
 

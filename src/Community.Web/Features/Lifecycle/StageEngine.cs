@@ -25,7 +25,8 @@ public sealed class StageEngine(CommunityDb db, IEnumerable<IMemberFactSource> s
         foreach (var source in sources) await source.AddFactsAsync(facts, ct);
         var stored = db.Set<MemberStage>().AsNoTracking();
         if (only is not null) stored = stored.Where(s => only.Contains(s.MemberId));
-        var current = await stored.Select(s => new { s.MemberId, s.Stage }).ToDictionaryAsync(s => s.MemberId, s => s.Stage, StringComparer.Ordinal, ct);
+        var current = await stored.Select(s => new { s.MemberId, s.Stage })
+            .ToDictionaryAsync(s => s.MemberId, s => s.Stage, StringComparer.Ordinal, ct);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var changes = new List<Change>();

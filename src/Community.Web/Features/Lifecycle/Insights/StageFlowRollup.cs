@@ -18,7 +18,10 @@ public sealed class StageFlowRollup(CommunityDb db)
             .Select(g => new { g.Key.Date, g.Key.FromStage, g.Key.ToStage, Count = g.Count() }).ToListAsync(ct);
         await using var tx = await db.BeginWriteAsync(ct);
         await db.Set<StageFlowDay>().ExecuteDeleteAsync(ct);
-        db.AddRange(rows.Select(r => new StageFlowDay { Day = DateOnly.FromDateTime(r.Date), FromStage = r.FromStage, ToStage = r.ToStage, Count = r.Count }));
+        db.AddRange(rows.Select(r => new StageFlowDay
+        {
+            Day = DateOnly.FromDateTime(r.Date), FromStage = r.FromStage, ToStage = r.ToStage, Count = r.Count,
+        }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();

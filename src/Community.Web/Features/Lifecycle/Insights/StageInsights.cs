@@ -23,12 +23,14 @@ internal sealed class StageDistributionInsight(StageFlowRollup rollup) : IInsigh
         var previousTotals = Stages.All.ToDictionary(Stages.Label, s => (double)previous[s][^1]);
         var members = totals.Values.Sum();
         var parts = Stages.All.Where(s => current[s][^1] > 0)
-            .Select(s => $"{current[s][^1].ToString("N0", CultureInfo.InvariantCulture)} {Stages.Label(s)}" + Change(current[s][^1], previous[s][^1]));
+            .Select(s => $"{current[s][^1].ToString("N0", CultureInfo.InvariantCulture)} {Stages.Label(s)}"
+                + Change(current[s][^1], previous[s][^1]));
         var summary = members == 0
             ? "No member has a lifecycle stage yet."
             : $"On {query.To:yyyy-MM-dd}: {string.Join(", ", parts)} (of {members.ToString("N0", CultureInfo.InvariantCulture)} members)."
               + (query.Plan is not null || query.Account is not null || query.CategoryId is not null ? " Filters do not apply to stages." : "");
-        return new InsightChart(Key, Title, "members", summary, Series(current, query.From), Series(previous, query.PreviousFrom), totals, previousTotals);
+        return new InsightChart(Key, Title, "members", summary, Series(current, query.From), Series(previous, query.PreviousFrom), totals,
+            previousTotals);
     }
 
     private static List<InsightSeries> Series(Dictionary<string, int[]> counts, DateOnly from) =>
@@ -67,7 +69,8 @@ internal sealed class StageFlowsInsight(StageFlowRollup rollup) : IInsightSource
         var table = new InsightTable(["From", "To", "Members", "Previous period", "Change"], rows);
         return new InsightChart(Key, Title, "members", summary,
             [Daily(flows, query.From, query.To)], [Daily(flows, query.PreviousFrom, query.PreviousTo)],
-            new Dictionary<string, double> { ["Stage changes"] = moves }, new Dictionary<string, double> { ["Stage changes"] = previousMoves }, table);
+            new Dictionary<string, double> { ["Stage changes"] = moves },
+            new Dictionary<string, double> { ["Stage changes"] = previousMoves }, table);
     }
 
     private static Dictionary<(string From, string To), int> Sum(List<StageFlowDay> flows, DateOnly from, DateOnly to) =>
