@@ -2,9 +2,7 @@ using System.Text.Json;
 using Community.Tests.Forums;
 using Community.Tests.Infrastructure;
 using Community.Tests.Integrations.Webhooks;
-using Community.Web.Data;
 using Community.Web.Features.Lifecycle;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Community.Tests.Lifecycle;
@@ -59,25 +57,20 @@ public static class LifecycleKit
     public static async Task<int> DailyPassAsync(this CommunityFactory factory) =>
         await factory.Services.GetRequiredService<StageRecomputation>().RunOnceAsync(default) ?? -1;
 
-    public static async Task<List<JsonElement>> StageEventsAsync(this CommunityFactory factory, string memberId)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
-        var rows = await db.Set<Community.Web.Features.Integrations.WebhookEvent>().AsNoTracking()
-            .Where(e => e.Type == "member.stage_changed").OrderBy(e => e.CreatedAt).Select(e => e.Data).ToListAsync();
-        return [.. rows.Select(r => JsonSerializer.Deserialize<JsonElement>(r)).Where(d => d.GetProperty("memberId").GetString() == memberId)];
-    }
-
-    /// <summary>Moves the clock and runs the daily pass. The webhook subscription is renewed first: its failing test target is
-    /// disabled a day after its first failure.</summary>
+    /// <summary>Moves the clock and runs the daily pass.</summary>
     public static async Task AdvanceAsync(this CommunityFactory factory, TimeSpan by)
     {
         factory.Clock.Advance(by);
-        SubscribeWebhooks(factory);
         await factory.DailyPassAsync();
     }
 
-    public static void SubscribeWebhooks(CommunityFactory factory) => WebhookKit.SubscribeEverything(factory.Services);
+    /// <summary>The member.stage_changed payloads a receiver got for one member, as (from, to, cause).</summary>
+    public static List<(string From, string To, string Cause)> StageEvents(WebhookReceiver receiver, string memberId) =>
+        [.. receiver.Requests.Where(r => r.Refusal is null).Select(r => JsonSerializer.Deserialize<JsonElement>(r.Body))
+            .Where(b => b.GetProperty("type").GetString() == "member.stage_changed")
+            .Select(b => b.GetProperty("data"))
+            .Where(d => d.GetProperty("memberId").GetString() == memberId)
+            .Select(d => (d.GetProperty("from").GetString()!, d.GetProperty("to").GetString()!, d.GetProperty("cause").GetString()!))];
 }
 
 public sealed class PostgresLifecycleFactory(string connectionString) : LifecycleFactory(connectionString);

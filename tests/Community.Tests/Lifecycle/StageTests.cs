@@ -1,6 +1,8 @@
 using Community.Tests.Forums;
 using Community.Tests.Infrastructure;
+using Community.Tests.Integrations.Webhooks;
 using Community.Tests.Referrals;
+using Community.Web.Features.Integrations;
 using Community.Web.Features.Lifecycle;
 
 namespace Community.Tests.Lifecycle;
@@ -11,11 +13,15 @@ public sealed class StageTests(LifecycleFactory factory) : IClassFixture<Lifecyc
     [Fact]
     public async Task A_member_goes_from_joined_to_dormant_by_activity_and_silence_and_comes_back_when_active()
     {
-        LifecycleKit.SubscribeWebhooks(factory);
         using var admin = await factory.MemberAsync("Stage Admin", "Admin");
+        await using var receiver = new WebhookReceiver(factory.Clock.GetUtcNow);
+        await receiver.StartAsync();
+        receiver.Secret = (await admin.CreateEndpointAsync(receiver.Url, [WebhookTypes.MemberStageChanged])).Secret;
         var category = await Forum.CategoryAsync(admin);
         using var member = await factory.MemberAsync("Stage Walker");
         var id = member.Current!.Id;
+        // Each delivery is awaited before the clock jumps: a webhook signed before a jump looks stale to the receiver after it.
+        Task SentAsync(int count) => Eventually.TrueAsync(() => LifecycleKit.StageEvents(receiver, id).Count >= count);
 
         var joined = await admin.StageBecomesAsync(id, Stages.Joined);
         Assert.Equal("signed up", joined.Cause);
@@ -23,21 +29,25 @@ public sealed class StageTests(LifecycleFactory factory) : IClassFixture<Lifecyc
         await Forum.ThreadAsync(member, category.Id);
         var onboarding = await admin.StageBecomesAsync(id, Stages.Onboarding);
         Assert.Equal("first contribution", onboarding.Cause);
+        await SentAsync(2);
 
         await factory.AdvanceAsync(TimeSpan.FromDays(15));
         await admin.SignInAgainAsync();
         Assert.Equal(Stages.Engaged, (await admin.LifecycleAsync(id)).Stage);
+        await SentAsync(3);
 
         await factory.AdvanceAsync(TimeSpan.FromDays(16)); // 31 days since the thread
         await admin.SignInAgainAsync();
         var atRisk = await admin.LifecycleAsync(id);
         Assert.Equal(Stages.AtRisk, atRisk.Stage);
         Assert.Equal("no activity for 30 days", atRisk.Cause);
+        await SentAsync(4);
 
         await factory.AdvanceAsync(TimeSpan.FromDays(60)); // 91 days
         await admin.SignInAgainAsync();
         Assert.Equal(Stages.Dormant, (await admin.LifecycleAsync(id)).Stage);
         Assert.Equal(0, await factory.DailyPassAsync()); // a second pass changes nothing
+        await SentAsync(5);
 
         await member.SignInAgainAsync();
         await Forum.ThreadAsync(member, category.Id, "Back with a question");
@@ -49,12 +59,25 @@ public sealed class StageTests(LifecycleFactory factory) : IClassFixture<Lifecyc
         Assert.Equal(["", Stages.Joined, Stages.Onboarding, Stages.Engaged, Stages.AtRisk, Stages.Dormant],
             back.History.Select(h => h.From).Reverse());
 
-        var events = await factory.StageEventsAsync(id);
-        Assert.Equal([Stages.Joined, Stages.Onboarding, Stages.Engaged, Stages.AtRisk, Stages.Dormant, Stages.Engaged],
-            events.Select(e => e.GetProperty("to").GetString()));
-        Assert.Equal("no activity for 90 days", events[4].GetProperty("cause").GetString());
-        Assert.Equal(Stages.AtRisk, events[4].GetProperty("from").GetString());
+        // Each change was sent as a signed member.stage_changed webhook (the receiver checks the signature).
+        await SentAsync(6);
+        var sent = LifecycleKit.StageEvents(receiver, id);
+        Assert.Equal(
+            [("", Stages.Joined), (Stages.Joined, Stages.Onboarding), (Stages.Onboarding, Stages.Engaged), (Stages.Engaged, Stages.AtRisk),
+             (Stages.AtRisk, Stages.Dormant), (Stages.Dormant, Stages.Engaged)],
+            sent.Select(e => (e.From, e.To)).OrderBy(Order).ToList());
+        Assert.Contains(sent, e => e.To == Stages.Dormant && e.Cause == "no activity for 90 days");
     }
+
+    private static int Order((string From, string To) change) => change switch
+    {
+        ("", _) => 0,
+        (Stages.Joined, _) => 1,
+        (Stages.Onboarding, _) => 2,
+        (Stages.Engaged, _) => 3,
+        (Stages.AtRisk, _) => 4,
+        _ => 5,
+    };
 
     [Fact]
     public async Task A_member_who_never_takes_part_stays_joined_and_is_dormant_after_90_days_but_never_at_risk()

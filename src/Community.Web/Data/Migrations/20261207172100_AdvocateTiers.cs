@@ -11,7 +11,7 @@ public sealed class AdvocateTiers : Migration
     private static readonly (string Column, int Default)[] ProgramColumns =
     [
         ("TierBronzeConversions", 1), ("TierSilverConversions", 5), ("TierGoldConversions", 10),
-        ("TierBronzePercent", 100), ("TierSilverPercent", 125), ("TierGoldPercent", 150),
+        ("TierBronzePercent", 100), ("TierSilverPercent", 100), ("TierGoldPercent", 100),
     ];
 
     protected override void Up(MigrationBuilder migrationBuilder)

@@ -10,7 +10,7 @@ public sealed record ProgramView(long SignupAdvocateCredits, long SignupFriendCr
     int VelocityPerHour, bool InviteOnly, string? LandingUrl, DateTime UpdatedAt, string? RecurringMode = RecurringModes.None,
     int RecurringPercent = 0, long RecurringCredits = 0, int RecurringMonths = 12, long RecurringCap = 0,
     int TierBronzeConversions = 1, int TierSilverConversions = 5, int TierGoldConversions = 10, int TierBronzePercent = 100,
-    int TierSilverPercent = 125, int TierGoldPercent = 150);
+    int TierSilverPercent = 100, int TierGoldPercent = 100);
 
 /// <summary>GET and PUT /api/admin/referrals/program: the reward rules marketing edits.</summary>
 internal static class EditProgram
