@@ -27,11 +27,14 @@ public sealed class LifecycleJourneyTests(BrowserFixture browser)
         await Assertions.Expect(firstPost).ToHaveAttributeAsync("href", threadUrl + "#p1");
         await Assertions.Expect(entries.GetByText("Signed up with email")).ToBeVisibleAsync();
         // The stage appears once the activity listener has run (a moment after the post): reload until it has.
-        await Assertions.Expect(async () =>
+        var stage = page.Locator("#member-stage");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await stage.TextContentAsync() ?? "").Contains("Onboarding", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await page.ReloadAsync();
-            await Assertions.Expect(page.Locator("#member-stage")).ToContainTextAsync("Onboarding", new() { Timeout = 1000 });
-        }).ToPassAsync(new() { Timeout = 20_000 });
+            await Assertions.Expect(page.Locator("#member-summary")).ToBeVisibleAsync();
+        }
+        await Assertions.Expect(stage).ToContainTextAsync("Onboarding");
         await Assertions.Expect(entries.GetByText("Stage: Joined → Onboarding")).ToBeVisibleAsync();
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("member-timeline");

@@ -1,5 +1,5 @@
 // The advocate dashboard: link, QR, sharing, funnel, credits (live), referrals and leaderboard.
-import { api, bindForm, currentUser, el, formatDate, plural, showStatus } from '../api.js';
+import { api, bindForm, currentUser, el, formatDate, showStatus } from '../api.js';
 import { on, whenConnected } from '../live.js';
 
 const root = document.getElementById('refer');
