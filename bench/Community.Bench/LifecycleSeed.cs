@@ -72,10 +72,12 @@ internal static class LifecycleSeed
             while (await reader.ReadAsync())
             {
                 var name = reader.GetString(1);
-                if (reader.GetInt64(3) == 0 || !reader.IsDBNull(4) || reader.GetInt64(5) > 0 || columns.Contains(name, StringComparer.Ordinal)) continue;
+                var optional = reader.GetInt64(3) == 0 || !reader.IsDBNull(4) || reader.GetInt64(5) > 0;
+                if (optional || columns.Contains(name, StringComparer.Ordinal)) continue;
                 var type = reader.GetString(2).ToUpperInvariant();
                 extra.Add((name, type.Contains("INT", StringComparison.Ordinal) ? "0" : type.Contains("REAL", StringComparison.Ordinal) ? "0.0"
-                    : type.Contains("TEXT", StringComparison.Ordinal) && name.EndsWith("At", StringComparison.Ordinal) ? $"'{Stamp(DateTime.UtcNow)}'" : "''"));
+                    : type.Contains("TEXT", StringComparison.Ordinal) && name.EndsWith("At", StringComparison.Ordinal)
+                        ? $"'{Stamp(DateTime.UtcNow)}'" : "''"));
             }
         }
         var command = db.CreateCommand();

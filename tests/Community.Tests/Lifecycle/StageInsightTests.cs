@@ -37,7 +37,10 @@ public sealed class StageInsightTests(LifecycleFactory factory) : IClassFixture<
             for (var step = random.Next(1, 7); step > 0 && at < Today.ToDateTime(TimeOnly.MaxValue, DateTimeKind.Utc); step--)
             {
                 var to = Stages.All.Where(s => s != previousStage).ElementAt(random.Next(previousStage.Length == 0 ? 7 : 6));
-                history.Add(new MemberStageChange { MemberId = $"seed{seed}-m{m}", FromStage = previousStage, ToStage = to, Cause = "random", At = at });
+                history.Add(new MemberStageChange
+                {
+                    MemberId = $"seed{seed}-m{m}", FromStage = previousStage, ToStage = to, Cause = "random", At = at,
+                });
                 previousStage = to;
                 at = at.AddHours(random.Next(1, 24 * 60));
             }
@@ -73,7 +76,8 @@ public sealed class StageInsightTests(LifecycleFactory factory) : IClassFixture<
         Assert.Equal(inPeriod.Count, flows.Totals["Stage changes"]);
         var pairs = inPeriod.CountBy(c => (From: c.FromStage.Length == 0 ? "(none)" : Stages.Label(c.FromStage), To: Stages.Label(c.ToStage)));
         foreach (var (pair, count) in pairs)
-            Assert.Contains(flows.Table!.Rows, r => r[0] == pair.From && r[1] == pair.To && r[2] == count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Contains(flows.Table!.Rows,
+                r => r[0] == pair.From && r[1] == pair.To && r[2] == count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var previousStart = start.AddDays(-90);
         Assert.Equal(history.Count(c => c.At >= previousStart && c.At < start), flows.PreviousTotals["Stage changes"]);
     }
@@ -100,11 +104,13 @@ public sealed class StageInsightTests(LifecycleFactory factory) : IClassFixture<
         var flows = await ChartAsync("stage-flows", day0, day15);
         Assert.Contains(flows.Table!.Rows, r => r[0] == "Onboarding" && r[1] == "Engaged");
 
-        var kept = await factory.DbAsync(db => db.Set<StageFlowDay>().AsNoTracking().OrderBy(f => f.Day).ThenBy(f => f.FromStage).ThenBy(f => f.ToStage)
+        var kept = await factory.DbAsync(db => db.Set<StageFlowDay>().AsNoTracking()
+            .OrderBy(f => f.Day).ThenBy(f => f.FromStage).ThenBy(f => f.ToStage)
             .Select(f => $"{f.Day} {f.FromStage}>{f.ToStage} {f.Count}").ToListAsync());
         await using (var scope = factory.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<StageFlowRollup>().RebuildAsync(default);
-        var rebuilt = await factory.DbAsync(db => db.Set<StageFlowDay>().AsNoTracking().OrderBy(f => f.Day).ThenBy(f => f.FromStage).ThenBy(f => f.ToStage)
+        var rebuilt = await factory.DbAsync(db => db.Set<StageFlowDay>().AsNoTracking()
+            .OrderBy(f => f.Day).ThenBy(f => f.FromStage).ThenBy(f => f.ToStage)
             .Select(f => $"{f.Day} {f.FromStage}>{f.ToStage} {f.Count}").ToListAsync());
         Assert.Equal(kept, rebuilt);
     }

@@ -44,6 +44,7 @@ public sealed class StageRulesTests
         Assert.Equal(Stages.Engaged, StageRules.Decide(facts, Now, quick).Stage);
         Assert.Equal(Stages.AtRisk, StageRules.Decide(facts, Now.AddDays(5), quick).Stage);
         Assert.Equal(Stages.Dormant, StageRules.Decide(facts, Now.AddDays(9), quick).Stage);
-        Assert.Equal("active again: 1 accepted answers", StageRules.CauseOfChange(Stages.AtRisk, new StageVerdict(Stages.Advocate, "1 accepted answers")));
+        Assert.Equal("active again: 1 accepted answers",
+            StageRules.CauseOfChange(Stages.AtRisk, new StageVerdict(Stages.Advocate, "1 accepted answers")));
     }
 }

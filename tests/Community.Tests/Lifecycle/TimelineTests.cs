@@ -40,9 +40,10 @@ public sealed class TimelineTests(LifecycleFactory factory) : IClassFixture<Life
         var kinds = friendView.Entries.Select(e => e.Kind).ToList();
         Assert.Equal(friendView.Entries.OrderByDescending(e => e.At).Select(e => e.At), friendView.Entries.Select(e => e.At));
         var arrived = friendView.Entries.Where(e => e.Kind == "arrived").ToList();
-        Assert.Contains(arrived, e => e.Title == "Arrived through a referral link from Timeline Advocate" && e.Detail!.Contains("code " + code, StringComparison.Ordinal)
-            && e.Url == "/admin/members/" + advocate.Current.Id);
-        Assert.Contains(arrived, e => e.Title.StartsWith("Clicked a referral link", StringComparison.Ordinal) && e.Detail == "campaign spring · source newsletter");
+        Assert.Contains(arrived, e => e.Title == "Arrived through a referral link from Timeline Advocate"
+            && e.Detail!.Contains("code " + code, StringComparison.Ordinal) && e.Url == "/admin/members/" + advocate.Current.Id);
+        Assert.Contains(arrived, e => e.Title.StartsWith("Clicked a referral link", StringComparison.Ordinal)
+            && e.Detail == "campaign spring · source newsletter");
         Assert.Contains(friendView.Entries, e => e.Kind == "joined" && e.Title == "Signed up with email");
         var firstPost = Assert.Single(friendView.Entries, e => e.Kind == "first-post");
         Assert.Equal("First post: How do timelines work?", firstPost.Title);
@@ -53,7 +54,8 @@ public sealed class TimelineTests(LifecycleFactory factory) : IClassFixture<Life
         Assert.True(kinds.IndexOf("first-post") < kinds.IndexOf("joined"));
 
         var advocateView = await TimelineAsync(admin, advocate.Current.Id);
-        Assert.Contains(advocateView.Entries, e => e.Kind == "referral" && e.Title == "Referred Timeline Friend" && e.Url == "/admin/members/" + me.Id);
+        Assert.Contains(advocateView.Entries,
+            e => e.Kind == "referral" && e.Title == "Referred Timeline Friend" && e.Url == "/admin/members/" + me.Id);
         Assert.Contains(advocateView.Entries, e => e.Kind == "first-answer" && e.Title == "First accepted answer: How do timelines work?");
         Assert.Contains(advocateView.Entries, e => e.Kind == "credit" && e.Detail == "Someone joined with your link");
         Assert.Contains(advocateView.Entries, e => e.Kind == "stage" && e.Detail == "referred a sign-up");

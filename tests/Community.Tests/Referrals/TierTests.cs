@@ -41,7 +41,8 @@ public sealed class TierTests(LifecycleFactory factory) : IClassFixture<Lifecycl
             using var friend = factory.CreateApiClient();
             friends.Add(await friend.JoinWithCodeAsync($"Tier Friend {i}", code));
         }
-        object Payment(int i) => new { id = $"tier-pay-{i}", type = "conversion", customer = new { email = friends[i].Email }, amount = 5000, currency = "USD" };
+        object Payment(int i) =>
+            new { id = $"tier-pay-{i}", type = "conversion", customer = new { email = friends[i].Email }, amount = 5000, currency = "USD" };
 
         await factory.EventOkAsync(http, key, Payment(0));
         var bronze = await advocate.DashboardAsync();
