@@ -6,6 +6,7 @@ using Community.Web.Features.Health;
 using Community.Web.Features.Home;
 using Community.Web.Features.Integrations;
 using Community.Web.Features.Knowledge;
+using Community.Web.Features.Lifecycle;
 using Community.Web.Features.Notifications;
 using Community.Web.Features.Publishing;
 using Community.Web.Features.Referrals;
@@ -66,6 +67,7 @@ builder.Services.AddKnowledge(config);
 builder.Services.AddReferrals(config, root);
 builder.Services.AddIntegrations(config);
 builder.Services.AddNotifications(config);
+builder.Services.AddLifecycle(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -107,6 +109,7 @@ app.MapKnowledge();
 app.MapReferrals();
 app.MapIntegrations();
 app.MapNotifications();
+app.MapLifecycle();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

@@ -11,9 +11,10 @@ public sealed class StaffMenuTests(BrowserFixture browser)
 {
     public static TheoryData<string, string[]> RolesAndTools => new()
     {
-        { "Marketing", ["Publishing", "Knowledge base", "Referral program"] },
-        { "Moderator", ["Knowledge base", "Moderation"] },
-        { "Admin", ["Publishing", "Knowledge base", "Moderation", "Referral program", "Members", "Sign-in", "Categories", "Integrations"] },
+        { "Marketing", ["Publishing", "Knowledge base", "Referral program", "Member timelines"] },
+        { "Moderator", ["Knowledge base", "Moderation", "Member timelines"] },
+        { "Admin", ["Publishing", "Knowledge base", "Moderation", "Referral program", "Members", "Member timelines", "Sign-in", "Categories",
+            "Integrations"] },
     };
 
     /// <summary>What proves each tool's page works for the person (not a "sign in" or "moderators only" page).</summary>
@@ -24,6 +25,7 @@ public sealed class StaffMenuTests(BrowserFixture browser)
         ["Moderation"] = "#flags:not([aria-busy])",
         ["Referral program"] = "main:has(#referral-admin[aria-busy=false]):has(#referral-admin-status:empty)",
         ["Members"] = "#members tr",
+        ["Member timelines"] = "#member-find",
         ["Sign-in"] = "main:has(#sign-in-admin[aria-busy=false]):has(#sign-in-admin-status:empty) #providers tr",
         ["Categories"] = "#category-admin:not([hidden])",
         ["Integrations"] = "main:has(#integrations-admin[aria-busy=false]):has(#integrations-status:empty)",

@@ -30,7 +30,8 @@ function row(member) {
   more.addEventListener('click', () => show(member.id));
   const tr = el('tr', { dataset: { id: member.id } },
     el('td', {}, el('a', { href: `/u/${encodeURIComponent(member.userName)}` }, member.displayName), el('div', { class: 'muted' }, `@${member.userName}`),
-      more),
+      more, ' · ', el('a', { href: `/admin/members/${encodeURIComponent(member.id)}` }, 'Timeline',
+        el('span', { class: 'visually-hidden' }, ` of ${member.displayName}`))),
     el('td', {}, member.email, member.emailConfirmed ? '' : el('div', { class: 'muted' }, 'unconfirmed')),
     el('td', {}, formatDate(member.joinedAt)),
     el('td', {}, member.externalId ?? '', member.deactivatedAt ? el('div', { class: 'muted' }, 'deactivated') : ''),

@@ -18,7 +18,8 @@ function numbersOf(data, names) {
 
 const PROGRAM_NUMBERS = ['signupAdvocateCredits', 'signupFriendCredits', 'conversionAdvocateCredits', 'conversionAdvocatePercent', 'conversionFriendCredits',
   'monthlyCap', 'lifetimeCap', 'attributionDays', 'holdDays', 'velocityPerHour', 'recurringPercent', 'recurringCredits', 'recurringMonths',
-  'recurringCap'];
+  'recurringCap', 'tierBronzeConversions', 'tierSilverConversions', 'tierGoldConversions', 'tierBronzePercent', 'tierSilverPercent',
+  'tierGoldPercent'];
 
 async function loadProgram() {
   const program = await api.get('/api/admin/referrals/program');

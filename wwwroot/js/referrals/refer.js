@@ -56,6 +56,28 @@ function shareLinks(link) {
   document.getElementById('share-x').href = `https://x.com/intent/post?text=${encodeURIComponent(text)}&url=${encodeURIComponent(link)}`;
 }
 
+/** Bronze, Silver, Gold: where the advocate stands and how many paying customers (in 12 months) reach the next tier. */
+function renderTier(tier) {
+  if (!tier) return;
+  document.getElementById('tier-card').hidden = false;
+  document.getElementById('tier-name').textContent = tier.tier ?? 'No tier yet';
+  document.getElementById('tier-multiplier').textContent = tier.tier ? `${tier.multiplier} rewards` : '';
+  const progress = document.getElementById('tier-progress');
+  const next = document.getElementById('tier-next');
+  if (tier.nextTier) {
+    progress.max = tier.nextConversions;
+    progress.value = tier.conversions;
+    next.textContent = `${plural(tier.conversions, 'paying customer')} in the last 12 months; `
+      + `${tier.toNext} more to reach ${tier.nextTier} (${tier.nextMultiplier} rewards).`;
+  } else {
+    progress.max = 1;
+    progress.value = 1;
+    next.textContent = `${plural(tier.conversions, 'paying customer')} in the last 12 months: you are in the top tier.`;
+  }
+  document.getElementById('tier-list').replaceChildren(...tier.tiers.filter((t) => t.conversions > 0).map((t) =>
+    el('li', {}, el('strong', {}, t.name), ` from ${plural(t.conversions, 'paying customer')}: ${t.multiplier} rewards`)));
+}
+
 let qrVersion = 0;
 async function load() {
   const d = await api.get('/api/referrals/me');
@@ -71,6 +93,7 @@ async function load() {
     : d.rank ? `You are #${d.rank} on the leaderboard.` : 'Your first referral puts you on the leaderboard.';
   document.getElementById('opt-out').checked = d.leaderboardOptOut;
   setBalances(d.balances);
+  renderTier(d.tier);
   renderLedger(d.entries);
   renderReferrals(d.referrals);
   const claim = document.getElementById('claim-card');

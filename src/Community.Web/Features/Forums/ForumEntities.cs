@@ -213,6 +213,8 @@ internal sealed class PostReactionConfiguration : IEntityTypeConfiguration<PostR
         b.Property(x => x.Kind).HasMaxLength(20).IsRequired();
         b.HasOne<ForumPost>().WithMany().HasForeignKey(x => x.PostId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.PostId, x.MemberId, x.Kind }).IsUnique();
+        // A member's latest reaction, for their lifecycle stage (ForumLifecycleFacts) after each batch of activity.
+        b.HasIndex(x => new { x.MemberId, x.CreatedAt });
     }
 }
 

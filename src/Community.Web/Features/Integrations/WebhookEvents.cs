@@ -21,12 +21,13 @@ public static class WebhookTypes
     public const string CreditReversed = "credit.reversed";
     public const string CreditRedeemed = "credit.redeemed";
     public const string StoryPublished = "story.published";
+    public const string MemberStageChanged = "member.stage_changed";
     public const string Test = "webhook.test";
 
     public static readonly IReadOnlyList<string> All =
     [
         MemberCreated, MemberUpdated, ThreadCreated, PostCreated, AnswerAccepted, FlagCreated, ReferralSignedUp,
-        ReferralConverted, CreditGranted, CreditReversed, CreditRedeemed, StoryPublished,
+        ReferralConverted, CreditGranted, CreditReversed, CreditRedeemed, StoryPublished, MemberStageChanged,
     ];
 }
 

@@ -32,6 +32,10 @@ public static class ReferralsModule
         services.AddSingleton<Notifications.INotificationInbox>(sp => sp.GetRequiredService<CreditNotifications>());
         services.AddScoped<ReferralWebhooks>();
         services.AddScoped<ReferralRewards>();
+        services.AddScoped<AdvocateTiers>();
+        services.AddSingleton<TierNotifications>();
+        services.AddSingleton<Notifications.INewNotifications>(sp => sp.GetRequiredService<TierNotifications>());
+        services.AddSingleton<Notifications.INotificationInbox>(sp => sp.GetRequiredService<TierNotifications>());
         services.AddScoped<ReportEvent>();
         services.AddScoped<Ledger>();
         services.AddScoped<ReferralAttribution>();

@@ -50,13 +50,17 @@ public static class RuleKeys
     public const string RecurringAdvocate = "recurring:advocate";
     public const string MilestonePrefix = "milestone:";
     public const string ReversePrefix = "reverse:";
+    /// <summary>An advocate tier's bonus on a reward: "tier:" + the reward's rule, keyed like the reward (same referral and source
+    /// event), so it is paid once and reversed with it.</summary>
+    public const string TierPrefix = "tier:";
     /// <summary>Credits or debits by the community team; never capped.</summary>
     public const string Adjustment = "adjustment";
     /// <summary>A member spending their available credits.</summary>
     public const string Redemption = "redemption";
 
     public static bool IsCapped(string rule) =>
-        rule is SignupAdvocate or ConversionAdvocate or RecurringAdvocate || rule.StartsWith(MilestonePrefix, StringComparison.Ordinal);
+        rule is SignupAdvocate or ConversionAdvocate or RecurringAdvocate || rule.StartsWith(MilestonePrefix, StringComparison.Ordinal)
+        || rule.StartsWith(TierPrefix, StringComparison.Ordinal);
 }
 
 /// <summary>The source part of a grant's key for rules that are not about one payment.</summary>

@@ -8,7 +8,9 @@ namespace Community.Web.Features.Referrals;
 public sealed record ProgramView(long SignupAdvocateCredits, long SignupFriendCredits, long ConversionAdvocateCredits, int ConversionAdvocatePercent,
     long ConversionFriendCredits, string Milestones, long MonthlyCap, long LifetimeCap, int AttributionDays, bool LastTouch, int HoldDays,
     int VelocityPerHour, bool InviteOnly, string? LandingUrl, DateTime UpdatedAt, string? RecurringMode = RecurringModes.None,
-    int RecurringPercent = 0, long RecurringCredits = 0, int RecurringMonths = 12, long RecurringCap = 0);
+    int RecurringPercent = 0, long RecurringCredits = 0, int RecurringMonths = 12, long RecurringCap = 0,
+    int TierBronzeConversions = 1, int TierSilverConversions = 5, int TierGoldConversions = 10, int TierBronzePercent = 100,
+    int TierSilverPercent = 100, int TierGoldPercent = 100);
 
 /// <summary>GET and PUT /api/admin/referrals/program: the reward rules marketing edits.</summary>
 internal static class EditProgram
@@ -24,7 +26,8 @@ internal static class EditProgram
     private static ProgramView View(ReferralProgram p) => new(p.SignupAdvocateCredits, p.SignupFriendCredits, p.ConversionAdvocateCredits,
         p.ConversionAdvocatePercent, p.ConversionFriendCredits, p.Milestones, p.MonthlyCap, p.LifetimeCap, p.AttributionDays, p.LastTouch, p.HoldDays,
         p.VelocityPerHour, p.InviteOnly, p.LandingUrl, p.UpdatedAt, p.RecurringMode, p.RecurringPercent, p.RecurringCredits, p.RecurringMonths,
-        p.RecurringCap);
+        p.RecurringCap, p.TierBronzeConversions, p.TierSilverConversions, p.TierGoldConversions, p.TierBronzePercent, p.TierSilverPercent,
+        p.TierGoldPercent);
 
     private static async Task<Ok<ProgramView>> Get(ProgramStore programs, CancellationToken ct) => TypedResults.Ok(View(await programs.GetAsync(ct)));
 
@@ -55,6 +58,16 @@ internal static class EditProgram
             errors.Add("recurringPercent", "Give the percentage of each later payment (1–100), or choose none.");
         if (request.RecurringMode == RecurringModes.Fixed && request.RecurringCredits == 0)
             errors.Add("recurringCredits", "Give the credits per later payment, or choose none.");
+        Range("tierBronzeConversions", request.TierBronzeConversions, 0, 10_000, "Paying customers for Bronze (0 = off)");
+        Range("tierSilverConversions", request.TierSilverConversions, 0, 10_000, "Paying customers for Silver (0 = off)");
+        Range("tierGoldConversions", request.TierGoldConversions, 0, 10_000, "Paying customers for Gold (0 = off)");
+        Range("tierBronzePercent", request.TierBronzePercent, 100, 1000, "Bronze multiplier (%)");
+        Range("tierSilverPercent", request.TierSilverPercent, 100, 1000, "Silver multiplier (%)");
+        Range("tierGoldPercent", request.TierGoldPercent, 100, 1000, "Gold multiplier (%)");
+        if (request.TierSilverConversions > 0 && request.TierSilverConversions <= request.TierBronzeConversions)
+            errors.Add("tierSilverConversions", "Silver needs more paying customers than Bronze.");
+        if (request.TierGoldConversions > 0 && request.TierGoldConversions <= Math.Max(request.TierBronzeConversions, request.TierSilverConversions))
+            errors.Add("tierGoldConversions", "Gold needs more paying customers than Silver and Bronze.");
         if (milestones.Length > 200 || (milestones.Length > 0 && ProgramStore.ParseMilestones(milestones).Count == 0))
             errors.Add("milestones", "Write milestones as count:credits pairs, e.g. 5:2500,10:5000.");
         if (landing is not null && (landing.Length > 500 || !LocalUrls.IsSafeLanding(landing)))
@@ -91,6 +104,12 @@ internal static class EditProgram
         row.RecurringCredits = request.RecurringCredits;
         row.RecurringMonths = request.RecurringMonths;
         row.RecurringCap = request.RecurringCap;
+        row.TierBronzeConversions = request.TierBronzeConversions;
+        row.TierSilverConversions = request.TierSilverConversions;
+        row.TierGoldConversions = request.TierGoldConversions;
+        row.TierBronzePercent = request.TierBronzePercent;
+        row.TierSilverPercent = request.TierSilverPercent;
+        row.TierGoldPercent = request.TierGoldPercent;
         row.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
         programs.Invalidate();

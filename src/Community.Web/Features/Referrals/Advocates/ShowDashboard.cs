@@ -12,7 +12,7 @@ public sealed record AdvocateReferral(long Id, DateTime CreatedAt, string Who, s
     IReadOnlyList<string> Reasons, IReadOnlyList<string> Explanations);
 public sealed record AdvocateDashboard(string Link, string Code, IReadOnlyList<AdvocateCode> Codes, Funnel Funnel, Balances Balances,
     IReadOnlyList<LedgerEntryView> Entries, IReadOnlyList<AdvocateReferral> Referrals, int? Rank, bool LeaderboardOptOut, bool CanClaim,
-    int ClaimDaysLeft, bool DeviceKnown);
+    int ClaimDaysLeft, bool DeviceKnown, AdvocateTierView? Tier = null);
 
 /// <summary>GET /api/referrals/me: the advocate's link, codes, funnel, balances, ledger and referrals.</summary>
 internal static class ShowDashboard
@@ -23,7 +23,7 @@ internal static class ShowDashboard
     /// <see cref="RememberDevice"/> separately, only when <c>deviceKnown</c> is false.</summary>
     private static async Task<Results<Ok<AdvocateDashboard>, ProblemHttpResult>> Handle(ClaimsPrincipal user, HttpContext http, CommunityDb db,
         IMemberDirectory members, Ledger ledger, Leaderboard leaderboard, IpHasher ips, PublicUrls urls, ReferralOptions options, TimeProvider clock,
-        CancellationToken ct)
+        AdvocateTiers tiers, CancellationToken ct)
     {
         var id = Advocates.MemberId(user);
         var primary = await Advocates.PersonalCodeAsync(db, id, clock, ct);
@@ -52,7 +52,7 @@ internal static class ShowDashboard
             recent.Select(r => View(r, r.ReferredMemberId is { } friend ? people.GetValueOrDefault(friend)?.DisplayName : null)).ToList(),
             await leaderboard.RankAsync(id, ct),
             settings?.LeaderboardOptOut ?? false,
-            canClaim, Math.Max(0, claimLeft), deviceKnown));
+            canClaim, Math.Max(0, claimLeft), deviceKnown, await tiers.OfAsync(id, ct)));
     }
 
     /// <summary>A referral as its advocate sees it: kind words, and only the signals that stopped it.</summary>

@@ -113,7 +113,7 @@ public sealed class Credits(CommunityDb db, TimeProvider clock, ProgramStore pro
         var monthStart = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
         var capped = db.Set<RewardGrant>().Where(g => g.BeneficiaryId == beneficiary
             && (g.RuleKey == RuleKeys.SignupAdvocate || g.RuleKey == RuleKeys.ConversionAdvocate || g.RuleKey == RuleKeys.RecurringAdvocate
-                || g.RuleKey.StartsWith(RuleKeys.MilestonePrefix)));
+                || g.RuleKey.StartsWith(RuleKeys.MilestonePrefix) || g.RuleKey.StartsWith(RuleKeys.TierPrefix)));
         var left = long.MaxValue;
         if (program.LifetimeCap > 0) left = Math.Min(left, program.LifetimeCap - await capped.SumAsync(g => g.Amount, ct));
         if (program.MonthlyCap > 0)

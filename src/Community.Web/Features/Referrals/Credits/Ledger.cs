@@ -53,7 +53,9 @@ public sealed class Ledger(CommunityDb db, TimeProvider clock, ILiveBus live)
             e.ReferralId, e.ReversesEntryId, e.Note);
     }
 
-    public static string Explain(LedgerEntry e) => e.Reason switch
+    public static string Explain(LedgerEntry e) => ExplainReason(e.Reason);
+
+    public static string ExplainReason(string reason) => reason switch
     {
         RuleKeys.SignupAdvocate => "Someone joined with your link",
         RuleKeys.SignupFriend => "Welcome credit for joining through a friend",
@@ -66,6 +68,7 @@ public sealed class Ledger(CommunityDb db, TimeProvider clock, ILiveBus live)
         RuleKeys.Adjustment => "Adjustment by the community team",
         var r when r.StartsWith(RuleKeys.MilestonePrefix, StringComparison.Ordinal) =>
             $"Milestone bonus: {r[RuleKeys.MilestonePrefix.Length..]} paying referrals",
+        var r when r.StartsWith(RuleKeys.TierPrefix, StringComparison.Ordinal) => AdvocateTiers.ExplainBonus(r) ?? r,
         var r => r,
     };
 

@@ -7,7 +7,7 @@ namespace Community.Web.Features.Referrals;
 /// The program's reward rules: what a sign-up, a first payment, a milestone or a refund is worth, and to whom.
 /// Only allowed referrals earn; every amount is written through <see cref="Credits"/>, so each stays exactly once.
 /// </summary>
-public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStore programs)
+public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStore programs, AdvocateTiers tiers, TimeProvider clock)
 {
     /// <summary>Ledger entries written through this instance, to announce once the transaction has committed.</summary>
     public IReadOnlyList<LedgerEntry> Created => credits.Created;
@@ -20,7 +20,10 @@ public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStor
         if (referral.ReferredMemberId is not null && referral.ConfirmedAt is null) return grants;
         var program = await programs.GetAsync(ct);
         if (referral.AdvocateId is { } advocate && program.SignupAdvocateCredits > 0)
-            grants.Add(await GrantAsync(RuleKeys.SignupAdvocate, referral, advocate, GrantSources.Signup, program.SignupAdvocateCredits, ct));
+        {
+            var grant = await GrantAsync(RuleKeys.SignupAdvocate, referral, advocate, GrantSources.Signup, program.SignupAdvocateCredits, ct);
+            await WithTierBonusAsync(grants, grant, referral, advocate, ct);
+        }
         if (referral.ReferredMemberId is { } friend)
         {
             // A campaign code may replace the new member's reward.
@@ -41,7 +44,12 @@ public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStor
         if (referral.AdvocateId is { } advocate)
         {
             var amount = program.ConversionAdvocateCredits + conversion.Amount * program.ConversionAdvocatePercent / 100;
-            if (amount > 0) grants.Add(await GrantAsync(RuleKeys.ConversionAdvocate, referral, advocate, conversion.EventId, amount, ct));
+            if (amount > 0)
+            {
+                var grant = await GrantAsync(RuleKeys.ConversionAdvocate, referral, advocate, conversion.EventId, amount, ct);
+                if (IsNew(grant)) await RecordTierChangeAsync(referral, advocate, conversion.EventId, ct);
+                await WithTierBonusAsync(grants, grant, referral, advocate, ct);
+            }
         }
         if (referral.ReferredMemberId is { } friend && program.ConversionFriendCredits > 0)
             grants.Add(await GrantAsync(RuleKeys.ConversionFriend, referral, friend, conversion.EventId, program.ConversionFriendCredits, ct));
@@ -63,8 +71,59 @@ public sealed class ReferralRewards(CommunityDb db, Credits credits, ProgramStor
         if (payment.At > firstAt.AddMonths(program.RecurringMonths)) return [];
         var amount = program.RecurringMode == RecurringModes.Percent ? payment.Amount * program.RecurringPercent / 100 : program.RecurringCredits;
         if (amount <= 0) return [];
-        return [await GrantAsync(RuleKeys.RecurringAdvocate, referral, advocate, payment.EventId, amount, ct)];
+        var grants = new List<RewardGrant>();
+        var grant = await GrantAsync(RuleKeys.RecurringAdvocate, referral, advocate, payment.EventId, amount, ct);
+        await WithTierBonusAsync(grants, grant, referral, advocate, ct);
+        return grants;
     }
+
+    /// <summary>
+    /// Adds <paramref name="grant"/> and, when the advocate's tier multiplies rewards, the tier's bonus as its own ledger entry: the
+    /// reward's granted amount (after caps) times the multiplier less one, keyed by the reward's referral and source event, so a repeated
+    /// or concurrent report finds it instead of paying it twice, and a refund of that payment reverses it pro rata with the reward.
+    /// </summary>
+    private async Task WithTierBonusAsync(List<RewardGrant> grants, RewardGrant grant, Referral referral, string advocate, CancellationToken ct)
+    {
+        grants.Add(grant);
+        if (grant.Amount <= 0 || referral.IsTest) return;
+        var rule = RuleKeys.TierPrefix + grant.RuleKey;
+        if (!IsNew(grant))
+        {
+            // A repeat: the bonus, if any, was decided with the reward (the tier may differ by now).
+            if (await FindBonus(db, rule, referral.Id, advocate, grant.SourceEventId, ct) is { } earlier) grants.Add(earlier);
+            return;
+        }
+        if (await tiers.TierAsync(advocate, referral, ct) is not { Percent: > 100 } tier) return;
+        var bonus = grant.Amount * (tier.Percent - 100) / 100;
+        if (bonus <= 0) return;
+        grants.Add(await credits.GrantAsync(new Credit(rule, advocate, grant.SourceEventId, bonus)
+        {
+            Referral = referral, Reason = AdvocateTiers.BonusReason(tier, grant.RuleKey),
+        }, ct));
+    }
+
+    /// <summary>A first payment may lift the advocate into a new tier: recorded once per payment, and the member is told (credits topic).</summary>
+    private async Task RecordTierChangeAsync(Referral referral, string advocate, string eventId, CancellationToken ct)
+    {
+        if (referral.IsTest) return;
+        var rules = AdvocateTiers.Rules(await programs.GetAsync(ct));
+        var count = await tiers.ConversionsAsync(advocate, referral, ct);
+        var (before, after) = (AdvocateTiers.TierFor(count - 1, rules), AdvocateTiers.TierFor(count, rules));
+        if (after is null || before?.Name == after.Name) return;
+        db.Add(new AdvocateTierChange
+        {
+            MemberId = advocate, FromTier = before?.Name ?? "", ToTier = after.Name, Percent = after.Percent, SourceEventId = eventId,
+            At = clock.GetUtcNow().UtcDateTime,
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private bool IsNew(RewardGrant grant) => grant.LedgerEntry is { } entry && credits.Created.Contains(entry);
+
+    private static readonly Func<CommunityDb, string, long, string, string, CancellationToken, Task<RewardGrant?>> FindBonus = EF.CompileAsyncQuery(
+        (CommunityDb db, string rule, long referralId, string beneficiary, string source, CancellationToken ct) =>
+            db.Set<RewardGrant>().AsNoTracking()
+            .FirstOrDefault(g => g.RuleKey == rule && g.ReferralId == referralId && g.BeneficiaryId == beneficiary && g.SourceEventId == source));
 
     private async Task<List<RewardGrant>> GrantMilestonesAsync(string advocateId, ReferralProgram program, CancellationToken ct)
     {

@@ -31,6 +31,15 @@ public sealed class ReferralProgram
     public int RecurringMonths { get; set; } = 12;
     /// <summary>The most one referral earns from later payments, net of reversals; 0 = no cap of its own.</summary>
     public long RecurringCap { get; set; }
+    /// <summary>Advocate tiers: paying customers in the last 12 months that reach Bronze, Silver and Gold (0 = tier off), and each
+    /// tier's reward multiplier in percent (100 = no bonus). Multipliers start at 100%: an upgraded site pays nothing more until
+    /// marketing sets them.</summary>
+    public int TierBronzeConversions { get; set; } = 1;
+    public int TierSilverConversions { get; set; } = 5;
+    public int TierGoldConversions { get; set; } = 10;
+    public int TierBronzePercent { get; set; } = 100;
+    public int TierSilverPercent { get; set; } = 100;
+    public int TierGoldPercent { get; set; } = 100;
     public bool InviteOnly { get; set; }
     /// <summary>Where /r/{code} sends people: empty = our sign-up page, or an external URL that receives ?ref=.</summary>
     public string? LandingUrl { get; set; }
@@ -66,5 +75,11 @@ internal sealed class ReferralProgramConfiguration : IEntityTypeConfiguration<Re
         b.Property(p => p.RecurringCredits).HasDefaultValue(0L);
         b.Property(p => p.RecurringMonths).HasDefaultValue(12);
         b.Property(p => p.RecurringCap).HasDefaultValue(0L);
+        b.Property(p => p.TierBronzeConversions).HasDefaultValue(1);
+        b.Property(p => p.TierSilverConversions).HasDefaultValue(5);
+        b.Property(p => p.TierGoldConversions).HasDefaultValue(10);
+        b.Property(p => p.TierBronzePercent).HasDefaultValue(100);
+        b.Property(p => p.TierSilverPercent).HasDefaultValue(100);
+        b.Property(p => p.TierGoldPercent).HasDefaultValue(100);
     }
 }

@@ -117,7 +117,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
             return Idempotency.Replay(seen, pending.BodyHash);
         // Fresh for every attempt: the entries of an undone attempt must never be announced.
         var credits = new Credits(db, clock, programs, webhooks);
-        var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), pending.Request, null, searched: false, ct);
+        var rewards = new ReferralRewards(db, credits, programs, new AdvocateTiers(db, programs, clock), clock);
+        var (result, problem) = await ProcessAsync(rewards, pending.Request, null, searched: false, ct);
         if (problem is not null) return new EventReply(400, null, problem, []);
         var json = JsonSerializer.Serialize(result!, EventsJson.Default.EventResult);
         if (pending.IdempotencyKey.Length > 0)
@@ -140,7 +141,8 @@ internal sealed class ReportEvent(CommunityDb db, CodeDirectory codes, FraudSign
         Referral? known, CancellationToken ct)
     {
         var credits = new Credits(db, clock, programs, webhooks);
-        var (result, problem) = await ProcessAsync(new ReferralRewards(db, credits, programs), request, known, searched: true, ct);
+        var rewards = new ReferralRewards(db, credits, programs, new AdvocateTiers(db, programs, clock), clock);
+        var (result, problem) = await ProcessAsync(rewards, request, known, searched: true, ct);
         return (result, problem, [.. credits.Created]);
     }
 
