@@ -8,6 +8,7 @@ using Community.Web.Features.Integrations;
 using Community.Web.Features.Knowledge;
 using Community.Web.Features.Notifications;
 using Community.Web.Features.Publishing;
+using Community.Web.Features.Recognition;
 using Community.Web.Features.Referrals;
 using Community.Web.Infrastructure;
 using Community.Web.Infrastructure.Activity;
@@ -65,6 +66,7 @@ builder.Services.AddKnowledge(config);
 builder.Services.AddReferrals(config, root);
 builder.Services.AddIntegrations(config);
 builder.Services.AddNotifications(config);
+builder.Services.AddRecognition(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -89,6 +91,7 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseSharedRateLimits();
 app.UseAuthorization();
+app.UseMemberVisits();
 app.UseCsrfProtection();
 
 app.MapStaticAssets();
@@ -105,6 +108,7 @@ app.MapKnowledge();
 app.MapReferrals();
 app.MapIntegrations();
 app.MapNotifications();
+app.MapRecognition();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
