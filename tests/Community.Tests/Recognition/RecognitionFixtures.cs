@@ -7,25 +7,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Community.Tests.Recognition;
 
-/// <summary>The forum factory (high posting limits) without the background daily pass: tests run the pass themselves.</summary>
+/// <summary>The forum factory (high posting limits) without the background daily pass (tests run the pass themselves), and with low
+/// trust thresholds reached by visiting on several days (the clock moves): level 1 after 2 days, 2 after 3, 3 after 4.</summary>
 public class RecognitionFactory : ForumFactory
 {
     protected override IDictionary<string, string?> Settings()
     {
         var settings = base.Settings();
         settings["Trust:DailyPass"] = "false";
-        return settings;
-    }
-}
-
-/// <summary>Low trust thresholds reached by visiting on several days (the clock moves), and strict limits for level 0.</summary>
-public sealed class TrustFactory : RecognitionFactory
-{
-    protected override IDictionary<string, string?> Settings()
-    {
-        var settings = base.Settings();
-        settings["Forums:PostsPerMinute"] = "1000";
-        settings["Forums:NewMemberPostsPerMinute"] = "3";
         foreach (var (level, days) in new[] { (1, 2), (2, 3), (3, 4) })
         {
             settings[$"Trust:Level{level}:DaysVisited"] = days.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -34,6 +23,32 @@ public sealed class TrustFactory : RecognitionFactory
             settings[$"Trust:Level{level}:MaxFlagsAgainst"] = "3";
         }
         return settings;
+    }
+}
+
+/// <summary>Strict posting limits for level 0 (3 a minute).</summary>
+public sealed class TrustFactory : RecognitionFactory
+{
+    protected override IDictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Forums:PostsPerMinute"] = "1000";
+        settings["Forums:NewMemberPostsPerMinute"] = "3";
+        return settings;
+    }
+}
+
+public static class Visits
+{
+    /// <summary>Visits on <paramref name="days"/> days in all (today's counts): each next day the clock moves and the member makes a request.</summary>
+    public static async Task DaysAsync(CommunityFactory factory, ApiClient member, int days)
+    {
+        await member.GetAsync("/api/notifications");
+        for (var i = 1; i < days; i++)
+        {
+            factory.Clock.Advance(TimeSpan.FromDays(1));
+            await member.GetAsync("/api/notifications");
+        }
     }
 }
 
