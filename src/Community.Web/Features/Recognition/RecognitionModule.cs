@@ -9,12 +9,13 @@ public static class RecognitionModule
 {
     public static IServiceCollection AddRecognition(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection(TrustOptions.Section).Get<TrustOptions>() ?? new TrustOptions());
+        var trust = configuration.GetSection(TrustOptions.Section).Get<TrustOptions>() ?? new TrustOptions();
+        services.AddSingleton(trust);
         services.AddScoped<ITrustLevels, TrustLevelReader>();
         services.AddScoped<TrustRecompute>();
         services.AddScoped<BadgeGrants>();
         services.AddScoped<BadgeRules>();
-        services.AddScoped<IMemberActivityHandler, RecognitionActivityHandler>();
+        if (trust.Listen) services.AddScoped<IMemberActivityHandler, RecognitionActivityHandler>();
         services.AddScoped<IMemberDataSection, RecognitionMemberData>();
         services.AddSingleton<MemberVisits>();
         services.AddSingleton<RecognitionPass>();
@@ -28,6 +29,7 @@ public static class RecognitionModule
         var admins = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(Policies.Administer);
         ManageBadges.Map(admins);
         ProfileActivity.Map(app, members);
+        RecomputeTrust.Map(admins);
         app.MapGet("/admin/badges", (Delegate)AdminPage).ExcludeFromDescription();
         return app;
     }

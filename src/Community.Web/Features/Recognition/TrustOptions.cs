@@ -25,6 +25,10 @@ public sealed class TrustOptions
     /// <summary>A flag by a member at this level hides the post at once, pending a moderator's review.</summary>
     public int FlagHidesLevel { get; set; } = 3;
 
+    /// <summary>Handle member activity (visits, levels, badges) as it is reported. Off only to measure what the listener costs (the bench);
+    /// the daily pass still runs.</summary>
+    public bool Listen { get; set; } = true;
+
     /// <summary>Run the daily pass (recompute every trust level, grant missed badges) in the background.</summary>
     public bool DailyPass { get; set; } = true;
 
