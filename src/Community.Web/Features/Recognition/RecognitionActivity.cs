@@ -12,7 +12,8 @@ namespace Community.Web.Features.Recognition;
 /// and grants the badges they earned. Everything it decides comes from committed data, so a report handled before its write
 /// committed is made good by the member's next report or the daily pass.
 /// </summary>
-internal sealed class RecognitionActivityHandler(CommunityDb db, TrustRecompute trust, BadgeRules badges) : IMemberActivityHandler
+internal sealed class RecognitionActivityHandler(CommunityDb db, TrustRecompute trust, BadgeRules badges, RecognitionRecheck recheck)
+    : IMemberActivityHandler
 {
     // Visits and votes earn no badge: only these send the members through the badge rules.
     private static readonly HashSet<ActivityKind> Earning = [ActivityKind.Joined, ActivityKind.ThreadStarted, ActivityKind.Replied,
@@ -31,7 +32,9 @@ internal sealed class RecognitionActivityHandler(CommunityDb db, TrustRecompute 
         var members = batch.Select(a => a.MemberId).Distinct(StringComparer.Ordinal).ToList();
         await trust.RecomputeAsync(members, ct);
         var earning = batch.Where(a => Earning.Contains(a.Kind)).Select(a => a.MemberId).Distinct(StringComparer.Ordinal).ToList();
-        if (earning.Count > 0) await badges.ApplyAsync(earning, ct);
+        if (earning.Count == 0) return;
+        await badges.ApplyAsync(earning, ct);
+        recheck.Later(earning);
     }
 }
 

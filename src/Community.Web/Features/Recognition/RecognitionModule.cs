@@ -20,6 +20,8 @@ public static class RecognitionModule
         services.AddSingleton<MemberVisits>();
         services.AddSingleton<RecognitionPass>();
         services.AddHostedService<RecognitionDailyPass>();
+        services.AddSingleton<RecognitionRecheck>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecognitionRecheck>());
         return services;
     }
 
