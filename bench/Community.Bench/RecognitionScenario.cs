@@ -100,7 +100,7 @@ internal static class RecognitionScenario
         return (watch.Elapsed.TotalSeconds, result.GetProperty("levelsChanged").GetInt32());
     }
 
-    /// <summary>Members trust-member-00000…99999; 1,000,000 replies spread over them in one demo thread; member i visited on i % 20 days,
+    /// <summary>Members trust-member-00000…99999; 1,000,000 replies spread over them, appended to one demo thread; member i visited on i % 20 days,
     /// read i % 500 posts, and every 50th has a flag against one post. Levels spread over 0–3 with the default thresholds.</summary>
     private static async Task SeedAsync(SqliteConnection db)
     {
@@ -108,11 +108,13 @@ internal static class RecognitionScenario
         var names = new[] { "Id", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed", "DisplayName", "SecurityStamp",
             "ConcurrencyStamp" };
         var extra = required.Where(c => !names.Contains(c.Name, StringComparer.Ordinal)).ToList();
-        long threadId;
+        long threadId, lastSeq;
         await using (var first = db.CreateCommand())
         {
-            first.CommandText = """SELECT "Id" FROM "ForumThreads" ORDER BY "Id" LIMIT 1""";
-            threadId = (long)(await first.ExecuteScalarAsync())!;
+            first.CommandText = """SELECT "Id", "LastSeq" FROM "ForumThreads" ORDER BY "Id" LIMIT 1""";
+            await using var row = await first.ExecuteReaderAsync();
+            await row.ReadAsync();
+            (threadId, lastSeq) = (row.GetInt64(0), row.GetInt64(1));
         }
         var postColumns = await ForumsScenario.PostColumnsAsync(db, "'Id', 'Seq', 'Body', 'Html', 'AuthorId'");
         var today = DateTime.UtcNow.Date;
@@ -127,10 +129,10 @@ internal static class RecognitionScenario
                      'TRUST-' || i || '@BENCH.LOCAL', 1, 'Trust Member ' || i, 'x', 'x'{string.Concat(extra.Select(c => ", " + c.Default))} FROM n;
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {Posts - 1})
             INSERT INTO "ForumPosts" ("Seq", "Body", "Html", "AuthorId", {string.Join(", ", postColumns.Select(c => $"\"{c}\""))})
-              SELECT n.i + 2, 'Bench reply', '<p>Bench reply</p>', 'trust-member-' || printf('%05d', (n.i * 7919) % {Members}),
+              SELECT n.i + {lastSeq + 1}, 'Bench reply', '<p>Bench reply</p>', 'trust-member-' || printf('%05d', (n.i * 7919) % {Members}),
                      {string.Join(", ", postColumns.Select(c => $"p.\"{c}\""))}
               FROM n, (SELECT * FROM "ForumPosts" WHERE "ThreadId" = {threadId} AND "Seq" = 1) AS p;
-            UPDATE "ForumThreads" SET "LastSeq" = {Posts + 1} WHERE "Id" = {threadId};
+            UPDATE "ForumThreads" SET "LastSeq" = {lastSeq + Posts} WHERE "Id" = {threadId};
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {Members - 1}),
                  d(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM d WHERE k < 19)
             INSERT INTO "MemberVisitDays" ("MemberId", "Day")

@@ -8,12 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Community.Web.Features.Recognition;
 
 /// <summary>
-/// Listens to member activity (in the background, off the request path): stores visit days, recomputes the members' trust levels
-/// and grants the badges they earned. Everything it decides comes from committed data, so a report handled before its write
-/// committed is made good by the member's next report or the daily pass.
+/// Listens to member activity (in the background, off the request path): stores visit days at once, and leaves the members to
+/// <see cref="RecognitionRecheck"/>, which recomputes their trust levels and grants the badges they earned a moment later, coalesced.
+/// Everything it decides comes from committed data; what it misses, the daily pass makes good.
 /// </summary>
-internal sealed class RecognitionActivityHandler(CommunityDb db, TrustRecompute trust, BadgeRules badges, RecognitionRecheck recheck)
-    : IMemberActivityHandler
+internal sealed class RecognitionActivityHandler(CommunityDb db, RecognitionRecheck soon) : IMemberActivityHandler
 {
     // Visits and votes earn no badge: only these send the members through the badge rules.
     private static readonly HashSet<ActivityKind> Earning = [ActivityKind.Joined, ActivityKind.ThreadStarted, ActivityKind.Replied,
@@ -29,12 +28,9 @@ internal sealed class RecognitionActivityHandler(CommunityDb db, TrustRecompute 
                 ON CONFLICT DO NOTHING
                 """, ct);
         }
-        var members = batch.Select(a => a.MemberId).Distinct(StringComparer.Ordinal).ToList();
-        await trust.RecomputeAsync(members, ct);
-        var earning = batch.Where(a => Earning.Contains(a.Kind)).Select(a => a.MemberId).Distinct(StringComparer.Ordinal).ToList();
-        if (earning.Count == 0) return;
-        await badges.ApplyAsync(earning, ct);
-        recheck.Later(earning);
+        var earning = batch.Where(a => Earning.Contains(a.Kind)).Select(a => a.MemberId).ToHashSet(StringComparer.Ordinal);
+        soon.Soon(earning, earning: true);
+        soon.Soon(batch.Select(a => a.MemberId).Where(m => !earning.Contains(m)).Distinct(StringComparer.Ordinal), earning: false);
     }
 }
 
