@@ -34,7 +34,7 @@ public sealed class RecognitionPostgresTests
         await using (var scope = one.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<Web.Data.CommunityDb>().Set<MemberVisitDay>().AddRangeAsync(
-                Enumerable.Range(0, 60).Select(d => new MemberVisitDay { MemberId = id, Day = DateTime.UtcNow.Date.AddDays(-d) }));
+                Enumerable.Range(0, 60).Select(d => new MemberVisitDay { MemberId = id, Day = DateTime.UtcNow.Date.AddDays(-d - 1) }));
             await scope.ServiceProvider.GetRequiredService<Web.Data.CommunityDb>().SaveChangesAsync();
         }
         await two.Services.GetRequiredService<RecognitionPass>().RunAsync(CancellationToken.None);
