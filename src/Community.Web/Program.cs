@@ -57,6 +57,7 @@ builder.Services.AddCommunityRateLimits(config);
 builder.Services.AddCommunityDb(config, root);
 builder.Services.AddJobLeases();
 builder.Services.AddMemberActivity();
+builder.Services.AddSingleton<ForegroundLoad>();
 builder.Services.AddMailOutbox(config, root);
 builder.Services.AddAccounts(config, root);
 builder.Services.AddLive(config);
@@ -84,6 +85,7 @@ app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing")) app.UseHsts();
 app.UseCommunityMetrics(); // before the request log: scrapes are not worth a log line
 app.UseRequestLog();
+app.UseForegroundLoad();
 app.UseRouting();
 app.UseImmutableFingerprintedAssets();
 app.UseApiBodyLimits();

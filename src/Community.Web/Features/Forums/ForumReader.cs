@@ -31,7 +31,7 @@ public sealed record CategoryInfo(int Id, string Slug, string Name, string Descr
 /// </summary>
 public sealed class ForumReader : IDisposable
 {
-    private const string ThreadTopic = "forum-thread", CategoryTopic = "forum-categories";
+    private const string ThreadTopic = "forum-thread", CategoryTopic = "forum-categories", CounterTopic = "forum-counters";
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 });
     private readonly ConcurrentDictionary<long, long> _generations = new();
     private volatile IReadOnlyDictionary<int, CategoryInfo>? _categories;
@@ -51,6 +51,7 @@ public sealed class ForumReader : IDisposable
         _signals = signals;
         signals.Subscribe(ThreadTopic, OnThreadChanged);
         signals.Subscribe(CategoryTopic, _ => OnCategoriesChanged());
+        signals.Subscribe(CounterTopic, _ => ActivityChanged());
         signals.Subscribe(MemberCardSignals.Topic, _ => OnMemberCardChanged());
     }
 
@@ -95,6 +96,9 @@ public sealed class ForumReader : IDisposable
         _categories = null;
         Interlocked.Increment(ref _categoryGeneration);
     }
+
+    /// <summary>After <see cref="ForumCounters"/> wrote a batch: every server's category list shows the new numbers.</summary>
+    public void CountersChanged() => _signals.Publish(CounterTopic, "");
 
     /// <summary>After any post or thread write: category counters and lists move.</summary>
     public void ActivityChanged() => Interlocked.Increment(ref _categoryGeneration);

@@ -44,7 +44,7 @@ public static class ForumProblems
 /// them in its own file. Refusals come back as ProblemDetails results, never as exceptions.
 /// </summary>
 public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiveBus bus, TimeProvider clock, PostingLimiter limiter,
-    IMemberDirectory members, ITrustLevels trust, ILogger<ForumWrites> logger)
+    IMemberDirectory members, ITrustLevels trust, ForumCounters counters, SanctionCache sanctions)
 {
     public const int TitleMin = 3, TitleMax = 200;
 
@@ -65,8 +65,7 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
         if (viewer.MemberId is null || await members.FindAsync(viewer.MemberId, ct) is not { } member) return (null, Problems.Unauthorized());
         if (!posting) return (member, null);
         var now = Now;
-        var sanction = await db.Set<MemberSanction>().AsNoTracking()
-            .Where(s => s.MemberId == member.Id && s.LiftedAt == null && s.Until > now).OrderByDescending(s => s.Until).FirstOrDefaultAsync(ct);
+        var sanction = await sanctions.ActiveAsync(db, member.Id, ct);
         if (sanction is not null)
         {
             var state = sanction.Kind == SanctionKinds.Suspend ? "suspended" : "silenced";
@@ -131,15 +130,17 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
             return;
         }
         await tx.CommitAsync(ct);
-        try { await CountAsync(categoryId, threads, posts: 1, activity, CancellationToken.None); }
-        catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
-        {
-            LogCountLost(logger, categoryId, e.Message); // the post is saved; only the category's number is behind
-        }
+        counters.Counted(categoryId, threads, posts: 1, activity);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Category {CategoryId}'s post count was not moved after a commit: {Error}")]
-    private static partial void LogCountLost(ILogger logger, int categoryId, string error);
+    /// <summary>The author's read mark after their own post: in the post's transaction on SQLite, a moment later on PostgreSQL
+    /// (see <see cref="ForumCounters"/>).</summary>
+    public Task MarkOwnPostReadAsync(string memberId, long threadId, int seq, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql()) return MarkReadAsync(memberId, threadId, seq, ct);
+        counters.Read(memberId, threadId, seq);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Moves a category's counters, and its last activity when given.</summary>
     public Task<int> CountAsync(int categoryId, int threads, int posts, DateTime? activity, CancellationToken ct)

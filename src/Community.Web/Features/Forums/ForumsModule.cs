@@ -20,6 +20,9 @@ public static class ForumsModule
         services.AddSingleton<MemberThreadStates>();
         services.AddSingleton<SearchCache>();
         services.AddSingleton<PostingLimiter>();
+        services.AddSingleton<ForumCounters>();
+        services.AddSingleton<SanctionCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<ForumCounters>());
         services.AddSingleton<ServerPresence>();
         services.AddSingleton<IServerSignalHandler, PresenceSignalHandler>();
         services.AddSingleton<IThreadPresence, InMemoryThreadPresence>();

@@ -30,7 +30,7 @@ public static class LiveSetup
         if (bus.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
         {
             if (!database.IsPostgres) throw new InvalidOperationException("Live:Bus=Postgres needs Database:Provider=Postgres.");
-            services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(database.ConnectionString));
+            services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(Data.DatabaseSetup.NormalisePostgres(database.ConnectionString)));
             services.AddSingleton<ILiveBus, PostgresLiveBus>();
             services.AddHostedService<PostgresLiveListener>();
         }

@@ -17,17 +17,53 @@ internal sealed partial class PostgresLiveBus(NpgsqlDataSource dataSource, ILogg
     /// <summary>The hub message that tells every connected page to catch up by sequence number now (the bus may have lost messages).</summary>
     public const string Resync = "Resync";
 
+    private const int MaxChunksPerStatement = 256;
+    private readonly System.Threading.Channels.Channel<Pending> _queue =
+        System.Threading.Channels.Channel.CreateUnbounded<Pending>(new() { SingleReader = true });
+    private int _started;
+
+    private sealed record Pending(string[] Chunks, string Group, string Method, TaskCompletionSource Sent);
+
     /// <summary>
     /// Publishes after the change has committed, so a failure here must not fail the request (the write is saved; a 503 would
-    /// make the user retry it). A pooled connection that died is retried once on a fresh one; beyond that the message is logged
-    /// and dropped: pages catch up by sequence number, and when the database is back every listener reconnects and sends
-    /// <see cref="Resync"/>.
+    /// make the user retry it). Messages queue for one sender, which NOTIFYs everything queued in one statement: under load sixteen
+    /// replies' messages cost PostgreSQL one round trip instead of thirty-two, and the queue keeps their order. A pooled connection
+    /// that died is retried once on a fresh one; beyond that the messages are logged and dropped: pages catch up by sequence number,
+    /// and when the database is back every listener reconnects and sends <see cref="Resync"/>. The returned task completes when the
+    /// message was sent (or dropped).
     /// </summary>
-    public async Task PublishAsync(string group, string method, object payload, CancellationToken ct = default)
+    public Task PublishAsync(string group, string method, object payload, CancellationToken ct = default)
     {
         var envelope = new LiveEnvelope(group, method, JsonSerializer.SerializeToElement(payload, JsonSerializerOptions.Web));
         var json = JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web);
-        var chunks = LiveChunks.Split(Guid.NewGuid().ToString("N"), json);
+        var pending = new Pending(LiveChunks.Split(Guid.NewGuid().ToString("N"), json), group, method,
+            new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _queue.Writer.TryWrite(pending);
+        if (Interlocked.Exchange(ref _started, 1) == 0) _ = Task.Run(SendLoopAsync, CancellationToken.None);
+        return pending.Sent.Task.WaitAsync(ct);
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var reader = _queue.Reader;
+        List<Pending> batch = [];
+        while (await reader.WaitToReadAsync())
+        {
+            var chunks = 0;
+            while (chunks < MaxChunksPerStatement && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                chunks += next.Chunks.Length;
+            }
+            await SendAsync(batch);
+            foreach (var sent in batch) sent.Sent.TrySetResult();
+            batch.Clear();
+        }
+    }
+
+    private async Task SendAsync(List<Pending> batch)
+    {
+        var chunks = batch.Count == 1 ? batch[0].Chunks : [.. batch.SelectMany(p => p.Chunks)];
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -35,14 +71,13 @@ internal sealed partial class PostgresLiveBus(NpgsqlDataSource dataSource, ILogg
                 await using var command = dataSource.CreateCommand(
                     $"SELECT pg_notify('{Channel}', c) FROM unnest(@chunks) WITH ORDINALITY AS t(c, n) ORDER BY n");
                 command.Parameters.AddWithValue("chunks", chunks);
-                await command.ExecuteNonQueryAsync(ct);
+                await command.ExecuteNonQueryAsync();
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException
-                                      && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or IOException or TimeoutException)
             {
                 if (attempt == 1) { dataSource.Clear(); continue; }
-                LogDropped(logger, method, group, e.Message);
+                foreach (var p in batch) LogDropped(logger, p.Method, p.Group, e.Message);
                 return;
             }
         }

@@ -24,7 +24,7 @@ internal sealed class RedisLiveBus(IHubContext<LiveHub> hub, InProcessLiveBus lo
         services.AddSingleton<InProcessLiveBus>();
         if (database.IsPostgres)
         {
-            services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(database.ConnectionString));
+            services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(Data.DatabaseSetup.NormalisePostgres(database.ConnectionString)));
             services.AddSingleton<PostgresLiveBus>();
             services.AddHostedService<PostgresLiveListener>();
         }

@@ -41,7 +41,8 @@ public static class Sanctions
     }
 
     /// <summary>Members are read through the directory; the lockout itself is Accounts' own <see cref="UserManager{Member}"/> call.</summary>
-    public sealed class Handler(CommunityDb db, IMemberDirectory members, ForumWrites writes, UserManager<Member> users, MemberSessions sessions)
+    public sealed class Handler(CommunityDb db, IMemberDirectory members, ForumWrites writes, UserManager<Member> users, MemberSessions sessions,
+        SanctionCache sanctions)
     {
         public async Task<Results<Created<SanctionDto>, ProblemHttpResult, ValidationProblem>> SanctionAsync(ForumViewer viewer, string userName,
             SanctionRequest request, CancellationToken ct)
@@ -72,6 +73,7 @@ public static class Sanctions
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }
+            sanctions.Changed(member.Id);
             if (request.Kind == SanctionKinds.Suspend && await users.FindByIdAsync(member.Id) is { } account)
             {
                 await users.SetLockoutEnabledAsync(account, true);
@@ -98,6 +100,7 @@ public static class Sanctions
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }
+            sanctions.Changed(sanction.MemberId);
             if (sanction.Kind == SanctionKinds.Suspend && member is not null && await users.FindByIdAsync(member.Id) is { } account)
                 await users.SetLockoutEndDateAsync(account, null);
             return TypedResults.NoContent();

@@ -71,6 +71,8 @@ public static class ReplyToThread
             var (rendered, rejected) = await writes.RenderAsync(request.Body!, ct);
             if (rejected is not null) return rejected;
             var now = writes.Now;
+            // Read before the transaction: inside it every round trip lengthens the hold on the thread's row.
+            var watchers = await db.Set<ThreadWatch>().AsNoTracking().Where(w => w.ThreadId == threadId).Select(w => w.MemberId).ToListAsync(ct);
 
             await using var tx = await db.BeginWriteAsync(ct);
             var row = (await db.Database.SqlQuery<SeqRow>($"""
@@ -87,7 +89,6 @@ public static class ReplyToThread
                     Version = row.Version,
             };
             db.Add(post);
-            var watchers = await db.Set<ThreadWatch>().AsNoTracking().Where(w => w.ThreadId == threadId).Select(w => w.MemberId).ToListAsync(ct);
             var mentionIds = rendered.Mentioned.Select(m => m.Id).Where(id => id != author.Id).ToHashSet(StringComparer.Ordinal);
             // Only people who may read the thread now: a watcher of a thread since moved into a private category, or someone
             // mentioned in a staff thread, must not learn its title.
@@ -99,7 +100,7 @@ public static class ReplyToThread
             webhooks.PostCreated(db, threadId, row.Slug, row.Title, category, post, author, rendered.Html);
             await db.SaveChangesAsync(ct);
             if (!watchers.Contains(author.Id)) await writes.WatchAsync(author.Id, threadId, ct);
-            await writes.MarkReadAsync(author.Id, threadId, row.LastSeq, ct);
+            await writes.MarkOwnPostReadAsync(author.Id, threadId, row.LastSeq, ct);
             await search.IndexAsync(db, post, null, row.CategoryId, ct, isNew: true);
             var authorDto = ForumWrites.Author(author);
             var dto = new PostDto(post.Id, threadId, row.LastSeq, authorDto, rendered.Html, now, null, false, false, ForumWrites.NoReactions,

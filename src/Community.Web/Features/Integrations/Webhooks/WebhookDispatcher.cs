@@ -46,7 +46,7 @@ public sealed class WebhookSignal
 /// </summary>
 internal sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes, WebhookDeliveryPass deliveries, WebhookSignal signal, WebhookEventSignal events, WebhookOptions options,
-    TimeProvider clock,
+    TimeProvider clock, Infrastructure.ForegroundLoad foreground,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -59,8 +59,20 @@ internal sealed partial class WebhookDispatcher(
         await Task.Yield();
         var idle = TimeSpan.FromMilliseconds(Math.Max(10, options.PollMilliseconds));
         var eager = TimeSpan.FromMilliseconds(Math.Min(20, idle.TotalMilliseconds));
+        var yieldedSince = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Deliveries are asynchronous by contract; the replies of a burst are not. While people are writing hard this loop
+            // steps aside (nothing is lost: the work stays in the database), for the first MaxYield of a burst only, so a long one
+            // cannot starve the receivers.
+            if (!foreground.IsBusy) yieldedSince = 0;
+            else if (yieldedSince == 0) yieldedSince = Environment.TickCount64;
+            if (yieldedSince != 0 && Environment.TickCount64 - yieldedSince < options.MaxYieldMilliseconds)
+            {
+                try { await Task.Delay(YieldStep, stoppingToken); }
+                catch (OperationCanceledException) { return; }
+                continue;
+            }
             var worked = false;
             try
             {
@@ -76,6 +88,7 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
+    private static readonly TimeSpan YieldStep = TimeSpan.FromMilliseconds(50);
     private DateTime _purgedAt = DateTime.MinValue;
 
     internal async Task<bool> FanOutAsync(CancellationToken ct)

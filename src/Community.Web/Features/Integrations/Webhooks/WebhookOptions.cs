@@ -19,6 +19,10 @@ public sealed class WebhookOptions
     public int Concurrency { get; set; } = 64;
     /// <summary>Delivering loops per server.</summary>
     public int Workers { get; set; } = 4;
+
+    /// <summary>How long, at the start of a burst of writes (see <c>ForegroundLoad</c>), dispatch waits for it to pass before it
+    /// delivers alongside it. 0: never wait.</summary>
+    public int MaxYieldMilliseconds { get; set; } = 15_000;
     /// <summary>Days an event and its finished deliveries are kept after fan-out (the delivery log's reach); 0 keeps them forever.
     /// Every reply and referral writes an event whether or not an endpoint wants it, so without a limit the table only grows.</summary>
     public int RetentionDays { get; set; } = 30;
