@@ -21,7 +21,8 @@ public sealed class ManualBadgeTests(RecognitionFactory factory) : IClassFixture
         await ApiClient.ProblemAsync(await admin.PostAsync("/api/admin/badges", new { name = HtmlName }), HttpStatusCode.Conflict);
 
         var grant = new { userName = member.Current!.UserName, reason = "Ran the community meetup" };
-        var held = await ApiClient.ReadAsync<HolderView>(await admin.PostAsync($"/api/admin/badges/{badge.Key}/grants", grant), HttpStatusCode.Created);
+        var grants = $"/api/admin/badges/{badge.Key}/grants";
+        var held = await ApiClient.ReadAsync<HolderView>(await admin.PostAsync(grants, grant), HttpStatusCode.Created);
         Assert.Equal("Ran the community meetup", held.Reason);
         await ApiClient.ProblemAsync(await admin.PostAsync($"/api/admin/badges/{badge.Key}/grants", grant), HttpStatusCode.Conflict);
 
@@ -33,9 +34,9 @@ public sealed class ManualBadgeTests(RecognitionFactory factory) : IClassFixture
         var holders = await ApiClient.ReadAsync<List<HolderView>>(await admin.GetAsync($"/api/admin/badges/{badge.Key}/grants"));
         Assert.Equal(member.Current!.UserName, Assert.Single(holders).UserName);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/badges/{badge.Key}/grants/{member.Current!.UserName}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"{grants}/{member.Current!.UserName}")).StatusCode);
         Assert.DoesNotContain((await Recognition.ActivityAsync(member, member.Current!.UserName)).Badges, b => b.Manual);
-        await ApiClient.ProblemAsync(await admin.DeleteAsync($"/api/admin/badges/{badge.Key}/grants/{member.Current!.UserName}"), HttpStatusCode.NotFound);
+        await ApiClient.ProblemAsync(await admin.DeleteAsync($"{grants}/{member.Current!.UserName}"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -45,7 +46,8 @@ public sealed class ManualBadgeTests(RecognitionFactory factory) : IClassFixture
         using var member = await factory.MemberAsync("Manual Outsider");
         var problem = await ApiClient.ProblemAsync(await admin.PostAsync("/api/admin/badges", new { name = " " }), HttpStatusCode.BadRequest);
         Assert.True(problem.Errors!.ContainsKey("name"));
-        var badge = await ApiClient.ReadAsync<BadgeAdminView>(await admin.PostAsync("/api/admin/badges", new { name = "Bug hunter" }), HttpStatusCode.Created);
+        var badge = await ApiClient.ReadAsync<BadgeAdminView>(await admin.PostAsync("/api/admin/badges", new { name = "Bug hunter" }),
+            HttpStatusCode.Created);
         var nobody = await ApiClient.ProblemAsync(await admin.PostAsync($"/api/admin/badges/{badge.Key}/grants",
             new { userName = "no-such-member-here", reason = "Found a bug" }), HttpStatusCode.BadRequest);
         Assert.True(nobody.Errors!.ContainsKey("userName"));

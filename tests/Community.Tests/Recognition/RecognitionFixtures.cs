@@ -40,7 +40,8 @@ public sealed class TrustFactory : RecognitionFactory
 
 public static class Visits
 {
-    /// <summary>Visits on <paramref name="days"/> days in all (today's counts): each next day the clock moves and the member makes a request.</summary>
+    /// <summary>Visits on <paramref name="days"/> days in all (today's counts): each next day the clock moves and the member makes a
+    /// request.</summary>
     public static async Task DaysAsync(CommunityFactory factory, ApiClient member, int days)
     {
         await member.GetAsync("/api/notifications");

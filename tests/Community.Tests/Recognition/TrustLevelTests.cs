@@ -93,7 +93,8 @@ public sealed class LinkGateTests(RecognitionFactory factory) : IClassFixture<Re
             Assert.Contains("trust level 1", refused.Errors!["body"].Single(), StringComparison.Ordinal);
         }
         // A link the sanitiser removes is not a link; nor is a mention; and text about links is only text.
-        await Forum.ReplyAsync(fresh, thread.Thread.Id, "[click](javascript:alert(1)) and `https://example.com` in code, hi @" + admin.Current!.UserName);
+        await Forum.ReplyAsync(fresh, thread.Thread.Id,
+            "[click](javascript:alert(1)) and `https://example.com` in code, hi @" + admin.Current!.UserName);
         await ApiClient.ProblemAsync(await fresh.PostAsync("/api/threads", new { categoryId = category.Id, title = "Linky thread",
             body = "[x](https://example.com)" }), HttpStatusCode.BadRequest);
 

@@ -22,7 +22,9 @@ function list(node, items, render, empty) {
 function showTitle(name) {
   const title = document.getElementById('profile-title');
   title.hidden = !name;
-  title.replaceChildren(...(name ? [el('span', { class: 'visually-hidden' }, 'Title: '), el('span', { class: 'badge member-title', 'data-testid': 'member-title' }, name)] : []));
+  const shown = name ? [el('span', { class: 'visually-hidden' }, 'Title: '),
+    el('span', { class: 'badge member-title', 'data-testid': 'member-title' }, name)] : [];
+  title.replaceChildren(...shown);
 }
 
 function titleForm(activity) {

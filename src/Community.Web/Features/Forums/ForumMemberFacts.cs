@@ -46,7 +46,8 @@ internal sealed class ForumMemberFacts(CommunityDb db, ForumReader reader) : IFo
                            group f by p.AuthorId into g
                            select new { g.Key, Count = g.Count() }).ToDictionaryAsync(r => r.Key, r => r.Count, StringComparer.Ordinal, ct);
         return replies.Keys.Union(read.Keys).Union(flags.Keys).ToDictionary(id => id,
-            id => new ForumTrustFacts(replies.GetValueOrDefault(id), read.GetValueOrDefault(id), flags.GetValueOrDefault(id)), StringComparer.Ordinal);
+            id => new ForumTrustFacts(replies.GetValueOrDefault(id), read.GetValueOrDefault(id), flags.GetValueOrDefault(id)),
+            StringComparer.Ordinal);
     }
 
     public async Task<Dictionary<string, ForumBadgeFacts>> BadgeFactsAsync(IReadOnlyCollection<string>? memberIds, CancellationToken ct)

@@ -88,9 +88,9 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
             var rendered = MarkdownRenderer.Render(body, known.Select(k => k.UserName.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal));
             if (_postingLevel is { } level && level < trust.Options.LinksMinimumLevel && (rendered.HasLinks || rendered.HasImages))
             {
-                return (null, ForumProblems.BodyRefused(rendered.HasImages
-                    ? $"New members cannot post links or images yet (trust level {trust.Options.LinksMinimumLevel} needed). Remove them and try again."
-                    : $"New members cannot post links yet (trust level {trust.Options.LinksMinimumLevel} needed). Remove them and try again."));
+                var what = rendered.HasImages ? "links or images" : "links";
+                return (null, ForumProblems.BodyRefused(
+                    $"New members cannot post {what} yet (trust level {trust.Options.LinksMinimumLevel} needed). Remove them and try again."));
             }
             return (new RenderedPost(rendered.Html, [.. known.Where(k => rendered.Mentions.Contains(k.UserName.ToLowerInvariant()))]), null);
         }

@@ -32,8 +32,9 @@ public static class ManageBadges
         var holders = await db.Set<MemberBadge>().AsNoTracking().GroupBy(b => b.Badge).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, StringComparer.Ordinal, ct);
         var custom = await db.Set<CustomBadge>().AsNoTracking().OrderBy(b => b.Name).ToListAsync(ct);
-        return TypedResults.Ok(BadgeCatalog.Automatic.Select(b => new BadgeAdminDto(b.Key, b.Name, b.Description, false, holders.GetValueOrDefault(b.Key)))
-            .Concat(custom.Select(b => new BadgeAdminDto(b.Key, b.Name, b.Description, true, holders.GetValueOrDefault(b.Key)))).ToList());
+        var automatic = BadgeCatalog.Automatic.Select(b => new BadgeAdminDto(b.Key, b.Name, b.Description, false, holders.GetValueOrDefault(b.Key)));
+        var manual = custom.Select(b => new BadgeAdminDto(b.Key, b.Name, b.Description, true, holders.GetValueOrDefault(b.Key)));
+        return TypedResults.Ok(automatic.Concat(manual).ToList());
     }
 
     private static async Task<Results<Created<BadgeAdminDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateBadgeRequest request,
@@ -70,7 +71,8 @@ public static class ManageBadges
     }
 
     private static async Task<Results<Created<BadgeHolderDto>, ValidationProblem, ProblemHttpResult>> GrantAsync(string key,
-        GrantBadgeRequest request, ClaimsPrincipal user, CommunityDb db, IMemberDirectory members, BadgeGrants grants, TimeProvider clock, CancellationToken ct)
+        GrantBadgeRequest request, ClaimsPrincipal user, CommunityDb db, IMemberDirectory members, BadgeGrants grants, TimeProvider clock,
+        CancellationToken ct)
     {
         if (BadgeCatalog.CustomId(key) is null || await NameOfAsync(db, key, ct) is not { } name)
         {
@@ -81,7 +83,10 @@ public static class ManageBadges
         errors.Text("reason", request.Reason, 3, BadgeRules.ReasonMax, "Reason");
         if (errors.Any) return errors.ToProblem();
         var id = await members.FindIdByHandleAsync(request.UserName!.Trim().TrimStart('@'), ct);
-        if (id is null || await members.FindAsync(id, ct) is not { } member) return new FieldErrors().Add("userName", "No member has that username.").ToProblem();
+        if (id is null || await members.FindAsync(id, ct) is not { } member)
+        {
+            return new FieldErrors().Add("userName", "No member has that username.").ToProblem();
+        }
         var reason = request.Reason!.Trim();
         if (!await grants.GrantAsync(member.Id, key, name, reason, user.FindFirstValue(ClaimTypes.NameIdentifier), ct))
         {

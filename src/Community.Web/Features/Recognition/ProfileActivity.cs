@@ -70,7 +70,10 @@ public static class ProfileActivity
         var held = await db.Set<MemberBadge>().AsNoTracking().Where(b => b.MemberId == memberId).OrderBy(b => b.GrantedAt).ToListAsync(ct);
         var customIds = held.Select(b => BadgeCatalog.CustomId(b.Badge)).OfType<int>().ToList();
         var custom = await db.Set<CustomBadge>().AsNoTracking().Where(b => customIds.Contains(b.Id)).ToDictionaryAsync(b => b.Key, ct);
-        return [.. held.Select(b => BadgeCatalog.Find(b.Badge) is { } auto ? new EarnedBadgeDto(b.Badge, auto.Name, auto.Description, b.GrantedAt, false)
-            : custom.TryGetValue(b.Badge, out var c) ? new EarnedBadgeDto(b.Badge, c.Name, c.Description, b.GrantedAt, true) : null).OfType<EarnedBadgeDto>()];
+        EarnedBadgeDto? Dto(MemberBadge b) =>
+            BadgeCatalog.Find(b.Badge) is { } auto ? new EarnedBadgeDto(b.Badge, auto.Name, auto.Description, b.GrantedAt, false)
+            : custom.TryGetValue(b.Badge, out var c) ? new EarnedBadgeDto(b.Badge, c.Name, c.Description, b.GrantedAt, true)
+            : null; // a manual badge deleted since (there is no delete yet)
+        return [.. held.Select(Dto).OfType<EarnedBadgeDto>()];
     }
 }

@@ -21,7 +21,8 @@ internal sealed class RecognitionMemberData(CommunityDb db) : IMemberDataSection
     public async Task EraseAsync(string memberId, CancellationToken ct)
     {
         await db.Set<MemberBadge>().Where(b => b.MemberId == memberId).ExecuteDeleteAsync(ct);
-        await db.Set<MemberBadge>().Where(b => b.GrantedById == memberId).ExecuteUpdateAsync(s => s.SetProperty(b => b.GrantedById, (string?)null), ct);
+        await db.Set<MemberBadge>().Where(b => b.GrantedById == memberId)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.GrantedById, (string?)null), ct);
         await db.Set<MemberStanding>().Where(s => s.MemberId == memberId).ExecuteDeleteAsync(ct);
         await db.Set<MemberVisitDay>().Where(v => v.MemberId == memberId).ExecuteDeleteAsync(ct);
     }
