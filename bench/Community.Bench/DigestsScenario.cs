@@ -138,7 +138,7 @@ internal static class DigestsScenario
     }
 
     /// <summary>NOT NULL columns of the member table without a default, with a value of their type (the schema grows per feature).</summary>
-    private static async Task<List<(string Name, string Default)>> RequiredUserColumnsAsync(SqliteConnection db)
+    internal static async Task<List<(string Name, string Default)>> RequiredUserColumnsAsync(SqliteConnection db)
     {
         var columns = new List<(string, string)>();
         await using var command = db.CreateCommand();

@@ -3,7 +3,7 @@ using Community.Bench;
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
 //        [--postgres <Npgsql connection string; default $COMMUNITY_TEST_POSTGRES>] [--pg-search-posts 100000]
 //        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,forumspg,webhooks,
-//                billing,cache,drill,digests,ideas,kb,lifecycle] [--out file.md]
+//                billing,cache,drill,digests,ideas,kb,lifecycle,recognition] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
 var report = new Report();
@@ -84,7 +84,9 @@ static async Task RunScenariosAsync(Options options, Report report)
     // Issue #15: one daily digest run for 10,000 members on a server of its own.
     if (options.Wants("digests")) await DigestsScenario.RunAsync(options.Repo, options.Port + 8, report);
     // Issue #16: the nightly lifecycle-stage recomputation for 100,000 members on a server of its own.
-    if (options.Wants("lifecycle")) await LifecycleScenario.RunAsync(options.Repo, options.Port + 8, report);
+    if (options.Wants("lifecycle")) await LifecycleScenario.RunAsync(options.Repo, options.Port + 10, report);
+    // Issue #16: the recognition listener's cost on replies (two servers), and recomputing 100,000 members' trust levels.
+    if (options.Wants("recognition")) await RecognitionScenario.RunAsync(options.Repo, options.Port + 8, options.Port + 9, report, options.Seconds);
 
     if (options.Wants("webhooks")) await WebhooksScenario.RunAsync(options.Repo, options.Port + 6, report);
     if (options.Wants("webhooks")) await WebhookReplyScenario.RunAsync(options.Repo, options.Port + 6, report, options.Seconds);

@@ -9,6 +9,7 @@ using Community.Web.Features.Knowledge;
 using Community.Web.Features.Lifecycle;
 using Community.Web.Features.Notifications;
 using Community.Web.Features.Publishing;
+using Community.Web.Features.Recognition;
 using Community.Web.Features.Referrals;
 using Community.Web.Infrastructure;
 using Community.Web.Infrastructure.Activity;
@@ -68,6 +69,7 @@ builder.Services.AddReferrals(config, root);
 builder.Services.AddIntegrations(config);
 builder.Services.AddNotifications(config);
 builder.Services.AddLifecycle(config);
+builder.Services.AddRecognition(config);
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -93,6 +95,7 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseSharedRateLimits();
 app.UseAuthorization();
+app.UseMemberVisits();
 app.UseCsrfProtection();
 
 app.MapStaticAssets();
@@ -110,6 +113,7 @@ app.MapReferrals();
 app.MapIntegrations();
 app.MapNotifications();
 app.MapLifecycle();
+app.MapRecognition();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

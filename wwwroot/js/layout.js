@@ -43,6 +43,7 @@ const STAFF_TOOLS = [
   { label: 'Referral program', href: '/admin/referrals', roles: ['Marketing', 'Admin'] },
   { label: 'Members', href: '/admin', roles: ['Admin'] },
   { label: 'Member timelines', href: '/admin/members', roles: ['Moderator', 'Marketing', 'Admin'] },
+  { label: 'Badges', href: '/admin/badges', roles: ['Admin'] },
   { label: 'Sign-in', href: '/admin/sign-in', roles: ['Admin'] },
   { label: 'Categories', href: '/forums#category-admin', roles: ['Admin'] },
   { label: 'Integrations', href: '/admin/integrations', roles: ['Admin'] },

@@ -1,5 +1,6 @@
 import { api, avatar, currentUser, el, formatDate } from '../api.js';
 import { roleBadges } from '../badges.js';
+import { renderActivity } from '../recognition/profile-activity.js';
 
 const userName = decodeURIComponent(location.pathname.split('/')[2] || '');
 const card = document.getElementById('profile');
@@ -19,6 +20,7 @@ try {
   if (me?.userName === profile.userName) {
     document.getElementById('profile-actions').replaceChildren(el('a', { class: 'button secondary', href: '/settings' }, 'Edit profile'));
   }
+  await renderActivity(profile.userName, me?.userName === profile.userName);
   document.dispatchEvent(new CustomEvent('community:profile', { detail: profile }));
 } catch (error) {
   document.getElementById('profile-name').textContent = error.status === 404 ? 'Member not found' : 'Could not load this profile';

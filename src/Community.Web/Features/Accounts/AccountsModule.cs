@@ -72,6 +72,7 @@ public static class AccountsModule
         services.AddSingleton<SessionDirectory>();
         services.AddScoped<MemberSessions>();
         services.AddScoped<IMemberDirectory, MemberDirectory>();
+        services.AddScoped<IMemberJoins, MemberJoins>();
         services.AddSingleton<IServerSignalHandler, SessionSignalHandler>();
         services.AddSingleton<ILiveConnectionGate, SessionConnectionGate>();
         services.AddSsoSignIn(configuration);

@@ -175,6 +175,8 @@ internal sealed class ForumThreadConfiguration : IEntityTypeConfiguration<ForumT
         b.HasOne<ForumCategory>().WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.CategoryId, x.LastPostAt });
         b.HasIndex(x => x.LastPostAt);
+        // A member's threads (the Welcomer badge asks whether a thread was its author's first).
+        b.HasIndex(x => x.AuthorId);
     }
 }
 

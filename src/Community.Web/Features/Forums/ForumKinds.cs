@@ -12,6 +12,8 @@ public static class NotificationKinds
     public const string IdeaMerged = "idea-merged";
     /// <summary>An accepted answer was turned into a knowledge-base article.</summary>
     public const string Promoted = "promoted";
+    /// <summary>The member earned (or was granted) a badge (Features/Recognition); not about a thread.</summary>
+    public const string Badge = "badge";
 }
 
 /// <summary>What a category holds (<see cref="ForumCategory.Kind"/>).</summary>

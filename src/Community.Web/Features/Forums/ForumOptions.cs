@@ -1,6 +1,6 @@
 namespace Community.Web.Features.Forums;
 
-/// <summary>Configuration section <c>Forums</c>. Rate limits are per member; members who joined less than <see cref="NewMemberHours"/> ago get the
+/// <summary>Configuration section <c>Forums</c>. Rate limits are per member; members at trust level 0 (Features/Recognition) get the
 /// stricter numbers.</summary>
 public sealed class ForumOptions
 {
@@ -8,7 +8,6 @@ public sealed class ForumOptions
 
     public int PostsPerMinute { get; set; } = 10;
     public int NewMemberPostsPerMinute { get; set; } = 3;
-    public int NewMemberHours { get; set; } = 24;
     public int FlagsPerHour { get; set; } = 20;
     /// <summary>Votes and unvotes on ideas: each is a write and two live events, so a script toggling one cannot flood viewers.</summary>
     public int VotesPerMinute { get; set; } = 60;

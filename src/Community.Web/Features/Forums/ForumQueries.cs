@@ -86,10 +86,9 @@ public sealed class ForumQueries(CommunityDb db, ForumReader reader, TimeProvide
     {
         var memberId = viewer.MemberId!;
         var visible = (await VisibleCategoriesAsync(viewer, ct)).Select(c => c.Id).ToList();
-        var mine = from n in db.Set<ForumNotification>().AsNoTracking()
-                   join t in db.Set<ForumThread>() on n.ThreadId equals t.Id
-                   where n.MemberId == memberId && !t.IsDeleted && visible.Contains(t.CategoryId)
-                   select n;
+        // ThreadId 0: a notification about the member, not a thread (see IMemberNotices).
+        var mine = db.Set<ForumNotification>().AsNoTracking().Where(n => n.MemberId == memberId && (n.ThreadId == 0
+            || db.Set<ForumThread>().Any(t => t.Id == n.ThreadId && !t.IsDeleted && visible.Contains(t.CategoryId))));
         var items = await mine.OrderByDescending(n => n.Id).Take(30)
             .Select(n => new NotificationDto(n.Id, n.Kind, n.Text, n.Url, n.CreatedAt, n.ReadAt != null)).ToListAsync(ct);
         var unread = await mine.CountAsync(n => n.ReadAt == null, ct);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Community.Web.Data;
 using Community.Web.Features.Accounts;
+using Community.Web.Features.Recognition;
 using Community.Web.Infrastructure.Live;
 using Community.Web.Infrastructure.Markdown;
 using Community.Web.Infrastructure.Problems;
@@ -24,6 +25,10 @@ public static class ForumProblems
 
     public static ValidationProblem Invalid(string field, string message) => new FieldErrors().Add(field, message).ToProblem();
 
+    /// <summary>A body the member may not post as it is (links below the trust level for them): a 400 with the body field.</summary>
+    public static ProblemHttpResult BodyRefused(string message) => Problems.BadRequest(message,
+        new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = new FieldErrors().Add("body", message).ToDictionary() });
+
     /// <summary>Markdown the renderer refused (too large, nested too deeply), reported against the body field.</summary>
     public static ProblemHttpResult Rejected(MarkdownRejectedException m)
     {
@@ -39,7 +44,7 @@ public static class ForumProblems
 /// them in its own file. Refusals come back as ProblemDetails results, never as exceptions.
 /// </summary>
 public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiveBus bus, TimeProvider clock, PostingLimiter limiter,
-    ForumOptions options, IMemberDirectory members, ForumCounters counters, SanctionCache sanctions)
+    IMemberDirectory members, ITrustLevels trust, ForumCounters counters, SanctionCache sanctions)
 {
     public const int TitleMin = 3, TitleMax = 200;
 
@@ -49,6 +54,10 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
     public static readonly IReadOnlyDictionary<string, int> NoReactions = new Dictionary<string, int>(StringComparer.Ordinal);
 
     public DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    // The trust level of the member ActorAsync let post (null for staff, who are never gated): RenderAsync, which every posting use
+    // case calls right after, refuses links and images below the level that may post them.
+    private int? _postingLevel;
 
     /// <summary>The signed-in member about to act; when posting, also not silenced or suspended and within the posting limit.</summary>
     public async Task<(MemberCard? Actor, ProblemHttpResult? Refused)> ActorAsync(ForumViewer viewer, bool posting, CancellationToken ct)
@@ -64,8 +73,9 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
             return (null, Problems.Forbidden($"You are {state} until {until} UTC and cannot post."));
         }
         if (viewer.IsModerator) return (member, null);
-        var isNew = now - member.JoinedAt < TimeSpan.FromHours(options.NewMemberHours);
-        return await limiter.PostAsync(member.Id, isNew, ct) is { } limited ? (null, limited)
+        // Trust level 0 (a new member, or one flagged a lot) posts under the stricter limit: this replaced "joined in the last day".
+        _postingLevel = await trust.LevelOfAsync(member.Id, ct);
+        return await limiter.PostAsync(member.Id, _postingLevel == 0, ct) is { } limited ? (null, limited)
             : (member, null);
     }
 
@@ -76,6 +86,12 @@ public sealed partial class ForumWrites(CommunityDb db, ForumReader reader, ILiv
         try
         {
             var rendered = MarkdownRenderer.Render(body, known.Select(k => k.UserName.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal));
+            if (_postingLevel is { } level && level < trust.Options.LinksMinimumLevel && (rendered.HasLinks || rendered.HasImages))
+            {
+                var what = rendered.HasImages ? "links or images" : "links";
+                return (null, ForumProblems.BodyRefused(
+                    $"New members cannot post {what} yet (trust level {trust.Options.LinksMinimumLevel} needed). Remove them and try again."));
+            }
             return (new RenderedPost(rendered.Html, [.. known.Where(k => rendered.Mentions.Contains(k.UserName.ToLowerInvariant()))]), null);
         }
         catch (MarkdownRejectedException m)

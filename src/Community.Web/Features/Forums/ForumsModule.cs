@@ -35,6 +35,8 @@ public static class ForumsModule
         services.AddScoped<ForumQueries>();
         services.AddScoped<ForumWrites>();
         services.AddScoped<IForumAnswers, ForumAnswers>();
+        services.AddScoped<IForumMemberFacts, ForumMemberFacts>();
+        services.AddScoped<IMemberNotices, MemberNotices>();
         services.AddScoped<IForumFinder, ForumFinder>();
         services.AddScoped<StartThread.Handler>();
         services.AddScoped<UpdateThread.Handler>();

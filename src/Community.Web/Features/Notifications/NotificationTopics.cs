@@ -3,7 +3,7 @@ namespace Community.Web.Features.Notifications;
 /// <summary>What a member can choose how to hear about. Each in-app notification belongs to one topic.</summary>
 public static class NotificationTopics
 {
-    public const string Replies = "replies", Watched = "watched", IdeaStatus = "idea-status", Credits = "credits";
+    public const string Replies = "replies", Watched = "watched", IdeaStatus = "idea-status", Credits = "credits", Badges = "badges";
 
     /// <summary>The topics in the order the settings page shows them, with the delivery a member has until they choose.</summary>
     public static readonly IReadOnlyList<(string Topic, string Label, string Default)> All =
@@ -12,6 +12,7 @@ public static class NotificationTopics
         (Watched, "New replies in threads you watch", Deliveries.Daily),
         (IdeaStatus, "Status changes of ideas you voted on or watch", Deliveries.Immediately),
         (Credits, "Referral credits you earn", Deliveries.Immediately),
+        (Badges, "Badges you earn", Deliveries.Immediately),
     ];
 
     public static bool IsKnown(string topic) => All.Any(t => t.Topic == topic);

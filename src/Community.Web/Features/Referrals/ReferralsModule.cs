@@ -27,6 +27,7 @@ public static class ReferralsModule
         services.AddHostedService<ReferralPurgeJob>();
         services.AddScoped<FraudSignals>();
         services.AddScoped<Credits>();
+        services.AddScoped<IReferralMemberFacts, ReferralMemberFacts>();
         services.AddSingleton<CreditNotifications>();
         services.AddSingleton<Notifications.INewNotifications>(sp => sp.GetRequiredService<CreditNotifications>());
         services.AddSingleton<Notifications.INotificationInbox>(sp => sp.GetRequiredService<CreditNotifications>());

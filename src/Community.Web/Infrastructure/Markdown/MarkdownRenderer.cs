@@ -16,7 +16,13 @@ public sealed class MarkdownRejectedException(string message, int status) : Exce
 }
 
 /// <summary>The rendered HTML plus the @handles it linked.</summary>
-public sealed record RenderedMarkdown(string Html, IReadOnlyList<string> Mentions);
+public sealed record RenderedMarkdown(string Html, IReadOnlyList<string> Mentions)
+{
+    /// <summary>The rendered HTML links somewhere (a link or autolink that survived sanitising; @mentions do not count).</summary>
+    public bool HasLinks { get; init; }
+    /// <summary>The rendered HTML shows an image.</summary>
+    public bool HasImages { get; init; }
+}
 
 /// <summary>
 /// The one safe Markdown pipeline for user text. Raw HTML is escaped, URL schemes are allow-listed on the parsed
@@ -61,13 +67,20 @@ public static partial class MarkdownRenderer
         {
             var document = Markdig.Markdown.Parse(markdown, Pipeline);
             var mentions = new List<string>();
-            foreach (var inline in document.Descendants<Inline>().ToList()) Sanitise(inline, knownHandles, mentions);
+            var mentionLinks = new HashSet<LinkInline>();
+            foreach (var inline in document.Descendants<Inline>().ToList()) Sanitise(inline, knownHandles, mentions, mentionLinks);
             using var writer = new StringWriter();
             var renderer = new HtmlRenderer(writer) { MaximumNestingDepth = MaxDepth + 8 };
             Pipeline.Setup(renderer);
             renderer.Render(document);
             writer.Flush();
-            return new RenderedMarkdown(writer.ToString(), mentions);
+            // Counted on the sanitised document, i.e. on what the HTML will hold, not on the raw text.
+            var links = document.Descendants<LinkInline>().ToList();
+            return new RenderedMarkdown(writer.ToString(), mentions)
+            {
+                HasLinks = links.Any(l => !l.IsImage && !mentionLinks.Contains(l)) || document.Descendants<AutolinkInline>().Any(),
+                HasImages = links.Any(l => l.IsImage),
+            };
         }
         // Markdig reports nesting beyond its limits with either exception.
         catch (Exception e) when (e is InvalidOperationException || (e is ArgumentException && e is not ArgumentNullException))
@@ -89,7 +102,7 @@ public static partial class MarkdownRenderer
         return text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1).TrimEnd(), "…");
     }
 
-    private static void Sanitise(Inline inline, IReadOnlySet<string>? knownHandles, List<string> mentions)
+    private static void Sanitise(Inline inline, IReadOnlySet<string>? knownHandles, List<string> mentions, HashSet<LinkInline> mentionLinks)
     {
         switch (inline)
         {
@@ -113,7 +126,7 @@ public static partial class MarkdownRenderer
                 if (!IsSafeLink(auto.IsEmail ? "mailto:" + auto.Url : auto.Url)) auto.ReplaceBy(new LiteralInline(auto.Url));
                 break;
             case LiteralInline literal when knownHandles is { Count: > 0 } && !InsideLink(literal):
-                LinkMentions(literal, knownHandles, mentions);
+                LinkMentions(literal, knownHandles, mentions, mentionLinks);
                 break;
         }
     }
@@ -127,7 +140,8 @@ public static partial class MarkdownRenderer
         return false;
     }
 
-    private static void LinkMentions(LiteralInline literal, IReadOnlySet<string> knownHandles, List<string> mentions)
+    private static void LinkMentions(LiteralInline literal, IReadOnlySet<string> knownHandles, List<string> mentions,
+        HashSet<LinkInline> mentionLinks)
     {
         var text = literal.Content.ToString();
         var matches = MentionPattern().Matches(text);
@@ -142,6 +156,7 @@ public static partial class MarkdownRenderer
             if (start > at) pieces.Add(new LiteralInline(text[at..start]));
             var link = new LinkInline("/u/" + handle, "") { IsClosed = true };
             link.AppendChild(new LiteralInline("@" + m.Groups[1].Value));
+            mentionLinks.Add(link);
             pieces.Add(link);
             if (!mentions.Contains(handle)) mentions.Add(handle);
             at = m.Groups[1].Index + m.Groups[1].Length;

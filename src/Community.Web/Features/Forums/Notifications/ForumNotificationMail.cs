@@ -31,6 +31,7 @@ internal static class ForumNotificationTopics
         NotificationKinds.Reply => threadAuthorId == memberId ? NotificationTopics.Replies : NotificationTopics.Watched,
         // A merge is what became of an idea the member voted on, as much as a status is.
         NotificationKinds.IdeaStatus or NotificationKinds.IdeaMerged => NotificationTopics.IdeaStatus,
+        NotificationKinds.Badge => NotificationTopics.Badges,
         _ => NotificationTopics.Replies,
     };
 }
