@@ -4,6 +4,7 @@ using Community.Web.Features.Demo;
 using Community.Web.Features.Forums;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
+using Community.Web.Features.Insights;
 using Community.Web.Features.Integrations;
 using Community.Web.Features.Knowledge;
 using Community.Web.Features.Notifications;
@@ -65,6 +66,7 @@ builder.Services.AddKnowledge(config);
 builder.Services.AddReferrals(config, root);
 builder.Services.AddIntegrations(config);
 builder.Services.AddNotifications(config);
+builder.Services.AddInsights();
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -105,6 +107,7 @@ app.MapKnowledge();
 app.MapReferrals();
 app.MapIntegrations();
 app.MapNotifications();
+app.MapInsights();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

@@ -41,6 +41,7 @@ const STAFF_TOOLS = [
   { label: 'Knowledge base', href: '/kb/manage', roles: ['Moderator', 'Marketing', 'Admin'] },
   { label: 'Moderation', href: '/mod', roles: ['Moderator', 'Admin'], flags: true },
   { label: 'Referral program', href: '/admin/referrals', roles: ['Marketing', 'Admin'] },
+  { label: 'Insights', href: '/admin/insights', roles: ['Moderator', 'Marketing', 'Admin'] },
   { label: 'Members', href: '/admin', roles: ['Admin'] },
   { label: 'Sign-in', href: '/admin/sign-in', roles: ['Admin'] },
   { label: 'Categories', href: '/forums#category-admin', roles: ['Admin'] },

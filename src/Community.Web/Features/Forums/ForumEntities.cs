@@ -175,6 +175,7 @@ internal sealed class ForumThreadConfiguration : IEntityTypeConfiguration<ForumT
         b.HasOne<ForumCategory>().WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.CategoryId, x.LastPostAt });
         b.HasIndex(x => x.LastPostAt);
+        b.HasIndex(x => x.CreatedAt); // insights: a day's new threads
     }
 }
 
@@ -189,6 +190,7 @@ internal sealed class ForumPostConfiguration : IEntityTypeConfiguration<ForumPos
         b.HasOne<ForumThread>().WithMany().HasForeignKey(x => x.ThreadId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.ThreadId, x.Seq }).IsUnique();
         b.HasIndex(x => x.AuthorId);
+        b.HasIndex(x => x.CreatedAt); // insights: a day's posts
     }
 }
 
@@ -213,6 +215,7 @@ internal sealed class PostReactionConfiguration : IEntityTypeConfiguration<PostR
         b.Property(x => x.Kind).HasMaxLength(20).IsRequired();
         b.HasOne<ForumPost>().WithMany().HasForeignKey(x => x.PostId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.PostId, x.MemberId, x.Kind }).IsUnique();
+        b.HasIndex(x => x.CreatedAt); // insights: a day's reactions
     }
 }
 

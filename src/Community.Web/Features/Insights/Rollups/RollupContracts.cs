@@ -1,0 +1,36 @@
+namespace Community.Web.Features.Insights.Rollups;
+
+/// <summary>A raw table whose new rows (by id) mark days to recompute. <paramref name="DaysAsync"/> gives the days the rows with ids
+/// in (after, upTo] belong to.</summary>
+public sealed record RawFeed(string Name, Func<CancellationToken, Task<long>> MaxIdAsync,
+    Func<long, long, CancellationToken, Task<IReadOnlyCollection<DateOnly>>> DaysAsync);
+
+public sealed record DayFigure(string Metric, string Dimension, long Value);
+
+/// <summary>What one feature contributes to a day: its figures and the members it saw active that day.</summary>
+public sealed record DayContribution(IReadOnlyList<DayFigure> Figures, IReadOnlyCollection<string> ActiveMembers);
+
+/// <summary>
+/// A feature's part of the daily roll-ups. The fold recomputes a whole day from the raw rows of that day (so folding is idempotent
+/// and a rebuild matches exactly); <see cref="Feeds"/> only tell it which days changed. A feature that keeps its own derived rows
+/// (the forums' first-response facts) refreshes them in <see cref="RefreshAsync"/>.
+/// </summary>
+public interface IInsightRollup
+{
+    IReadOnlyList<RawFeed> Feeds { get; }
+
+    /// <summary>The first day with raw rows, or null: where a rebuild starts.</summary>
+    Task<DateOnly?> FirstDayAsync(CancellationToken ct);
+
+    Task<DayContribution> ComputeDayAsync(DateOnly day, CancellationToken ct);
+
+    /// <summary>Brings the feature's own derived rows for <paramref name="days"/> up to date (all of them when rebuilding).</summary>
+    Task RefreshAsync(IReadOnlyCollection<DateOnly> days, bool rebuild, CancellationToken ct) => Task.CompletedTask;
+}
+
+public static class InsightDays
+{
+    public static DateTime Start(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+    public static DateOnly Of(DateTime at) => DateOnly.FromDateTime(at);
+}
