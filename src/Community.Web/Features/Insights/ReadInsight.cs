@@ -50,7 +50,7 @@ internal static class ReadInsight
         var chart = await source.ComputeAsync(query, ct);
         if (!csv) return TypedResults.Ok(chart);
         var name = string.Create(CultureInfo.InvariantCulture, $"insights-{source.Key}-{fromDay:yyyy-MM-dd}-to-{toDay:yyyy-MM-dd}.csv");
-        return TypedResults.File(Encoding.UTF8.GetBytes(ToCsv(chart, query)), "text/csv; charset=utf-8", name);
+        return TypedResults.File(Encoding.UTF8.GetBytes(ReadInsightCsv.Write(chart, query)), "text/csv; charset=utf-8", name);
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -62,10 +62,14 @@ internal static class ReadInsight
         errors.Add(field, "Give the date as YYYY-MM-DD.");
         return fallback;
     }
+}
 
+/// <summary>A chart as CSV.</summary>
+public static class ReadInsightCsv
+{
     /// <summary>The chart's numbers: one row per date with a column per series, the previous period's rows after them, then the
     /// table (if any). Series and column names are text from the chart (campaign names come from members): the writer escapes them.</summary>
-    public static string ToCsv(InsightChart chart, InsightQuery query)
+    public static string Write(InsightChart chart, InsightQuery query)
     {
         var sb = new StringBuilder();
         if (chart.Series.Count > 0)

@@ -30,8 +30,8 @@ internal sealed class MemberRollup(CommunityDb db) : IInsightRollup
     public IReadOnlyList<RawFeed> Feeds { get; } =
     [
         new("members", async ct => (await db.Users.MaxAsync(u => (DateTime?)u.JoinedAt, ct))?.Ticks ?? 0,
-            async (after, upTo, ct) => (await db.Users.Where(u => u.JoinedAt > new DateTime(after, DateTimeKind.Utc).AddDays(-1)
-                && u.JoinedAt <= new DateTime(upTo, DateTimeKind.Utc)).Select(u => u.JoinedAt).ToListAsync(ct))
+            async (after, upTo, ct) => (await db.Users.Where(u => u.JoinedAt > InsightDays.Since(after)
+                && u.JoinedAt <= InsightDays.Until(upTo)).Select(u => u.JoinedAt).ToListAsync(ct))
                 .Select(InsightDays.Of).Distinct().ToList()),
     ];
 

@@ -22,8 +22,8 @@ internal sealed class ForumRollup(CommunityDb db) : IInsightRollup
                 .ToListAsync(ct))),
         // Votes have no id: the newest vote's time stands in for one (and the fold looks a day further back).
         new("idea.votes", async ct => (await db.Set<IdeaVote>().MaxAsync(v => (DateTime?)v.CreatedAt, ct))?.Ticks ?? 0,
-            async (after, upTo, ct) => Days(await db.Set<IdeaVote>().Where(v => v.CreatedAt > new DateTime(after, DateTimeKind.Utc).AddDays(-1)
-                && v.CreatedAt <= new DateTime(upTo, DateTimeKind.Utc)).Select(v => v.CreatedAt).ToListAsync(ct))),
+            async (after, upTo, ct) => Days(await db.Set<IdeaVote>().Where(v => v.CreatedAt > InsightDays.Since(after)
+                && v.CreatedAt <= InsightDays.Until(upTo)).Select(v => v.CreatedAt).ToListAsync(ct))),
     ];
 
     private static HashSet<DateOnly> Days(List<DateTime> times) => times.Select(InsightDays.Of).ToHashSet();

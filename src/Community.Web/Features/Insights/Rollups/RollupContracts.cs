@@ -33,4 +33,10 @@ public static class InsightDays
     public static DateTime Start(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     public static DateOnly Of(DateTime at) => DateOnly.FromDateTime(at);
+
+    /// <summary>For feeds keyed by a time (in ticks) rather than an id: a day before the mark, so rows written a little late and
+    /// out of order are still seen.</summary>
+    public static DateTime Since(long ticks) => new(Math.Max(0, ticks - TimeSpan.TicksPerDay), DateTimeKind.Utc);
+
+    public static DateTime Until(long ticks) => new(Math.Max(0, ticks), DateTimeKind.Utc);
 }

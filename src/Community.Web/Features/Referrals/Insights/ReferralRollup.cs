@@ -21,19 +21,17 @@ internal sealed class ReferralRollup(CommunityDb db) : IInsightRollup
 
     public IReadOnlyList<RawFeed> Feeds => _feeds ??= BuildFeeds();
 
-    private static DateTime FromTicks(long ticks) => new(Math.Max(0, ticks), DateTimeKind.Utc);
-
     private IReadOnlyList<RawFeed> BuildFeeds() =>
     [
         new("referral.clicks", async ct => await db.Set<ReferralClick>().MaxAsync(c => (long?)c.Id, ct) ?? 0,
             async (after, upTo, ct) => Days(await db.Set<ReferralClick>().Where(c => c.Id > after && c.Id <= upTo).Select(c => c.At).ToListAsync(ct))),
         // Confirmation and conversion change a referral without a new row: their newest time stands in for an id.
         new("referral.confirmed", async ct => (await db.Set<Referral>().MaxAsync(r => r.ConfirmedAt, ct))?.Ticks ?? 0,
-            async (after, upTo, ct) => Days(await db.Set<Referral>().Where(r => r.ConfirmedAt > FromTicks(after).AddDays(-1)
-                && r.ConfirmedAt <= FromTicks(upTo)).Select(r => r.ConfirmedAt!.Value).ToListAsync(ct))),
+            async (after, upTo, ct) => Days(await db.Set<Referral>().Where(r => r.ConfirmedAt > InsightDays.Since(after)
+                && r.ConfirmedAt <= InsightDays.Until(upTo)).Select(r => r.ConfirmedAt!.Value).ToListAsync(ct))),
         new("referral.converted", async ct => (await db.Set<Referral>().MaxAsync(r => r.ConvertedAt, ct))?.Ticks ?? 0,
             async (after, upTo, ct) => Days(await db.Set<Referral>().Where(r => r.ConfirmedAt != null
-                && r.ConvertedAt > FromTicks(after).AddDays(-1) && r.ConvertedAt <= FromTicks(upTo)).Select(r => r.ConfirmedAt!.Value)
+                && r.ConvertedAt > InsightDays.Since(after) && r.ConvertedAt <= InsightDays.Until(upTo)).Select(r => r.ConfirmedAt!.Value)
                 .ToListAsync(ct))),
         new("referral.grants", async ct => await db.Set<RewardGrant>().MaxAsync(g => (long?)g.Id, ct) ?? 0,
             async (after, upTo, ct) => Days(await (from g in db.Set<RewardGrant>().Where(g => g.Id > after && g.Id <= upTo)
