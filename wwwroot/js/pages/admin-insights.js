@@ -59,11 +59,16 @@ function plot(chart, box) {
   const u = new uPlot({
     width: width(), height: 220, legend: { show: true }, cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true } },
-    series: [{}, ...chart.series.map((s, i) => ({ label: s.name, stroke: COLORS[i % COLORS.length], width: 2 }))],
+    series: [{}, ...chart.series.map((s, i) => ({
+      label: s.name, stroke: COLORS[i % COLORS.length], width: 2, points: { show: dates.length <= 31 },
+    }))],
     axes: [{ stroke: ink, grid: { stroke: line } }, { stroke: ink, grid: { stroke: line } }],
   }, [dates, ...chart.series.map((s) => s.points.map((p) => p.value))], box);
   plots.push({ u, box, width });
 }
+
+// A table wider than a phone scrolls sideways: keyboard users must be able to reach and scroll it too.
+const scrollable = (label) => ({ tabindex: '0', role: 'region', 'aria-label': label });
 
 function card(source, chart, q) {
   const id = `insight-${source.key}`;
@@ -72,7 +77,7 @@ function card(source, chart, q) {
   const body = [el('p', { class: 'insight-summary', id: `${id}-summary` }, chart.summary)];
   if (chart.series.length) {
     const box = el('div', { class: 'insight-plot', 'aria-hidden': 'true' });
-    const table = el('div', { class: 'table-wrap', hidden: true }, dataTable(chart));
+    const table = el('div', { class: 'table-wrap', hidden: true, ...scrollable(`${chart.title}, by day`) }, dataTable(chart));
     const toggle = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, 'Show the numbers');
     toggle.addEventListener('click', () => {
       const open = table.hidden;
@@ -83,7 +88,7 @@ function card(source, chart, q) {
     body.push(box, el('p', { class: 'actions' }, toggle), table);
     queueMicrotask(() => plot(chart, box));
   }
-  if (chart.table) body.push(el('div', { class: 'table-wrap' }, plainTable(chart)));
+  if (chart.table) body.push(el('div', { class: 'table-wrap', ...scrollable(chart.title) }, plainTable(chart)));
   body.push(el('p', {}, el('a', { href: `/api/admin/insights/${encodeURIComponent(source.key)}?${csv}`, download: '',
     'data-csv': source.key }, 'Download CSV', el('span', { class: 'visually-hidden' }, ` of ${chart.title}`))));
   return el('section', { class: 'card insight-card', id, 'aria-labelledby': `${id}-title`, 'data-insight': source.key },

@@ -63,5 +63,8 @@ public static class InsightShapes
     public static string Number(double value) => value.ToString(value == Math.Floor(value) ? "#,0" : "#,0.#",
         System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>"1 post", "2,301 posts".</summary>
+    public static string Count(double value, string noun) => $"{Number(value)} {noun}{(value == 1 ? "" : "s")}";
+
     public static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round(100.0 * part / whole, 1);
 }

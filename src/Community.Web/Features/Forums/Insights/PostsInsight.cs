@@ -23,8 +23,8 @@ internal sealed class PostsInsight(InsightFigures figures) : IInsightSource
         {
             ["posts"] = before[ForumRollup.Posts].Values.Sum(), ["threads"] = before[ForumRollup.Threads].Values.Sum(),
         };
-        var summary = $"{InsightShapes.Number(totals["posts"])} posts ({InsightShapes.Change(totals["posts"], previous["posts"], query.Days)})"
-            + $" in {InsightShapes.Number(totals["threads"])} new threads"
+        var summary = $"{InsightShapes.Count(totals["posts"], "post")} ({InsightShapes.Change(totals["posts"], previous["posts"], query.Days)})"
+            + $" and {InsightShapes.Count(totals["threads"], "new thread")}"
             + $" ({InsightShapes.Change(totals["threads"], previous["threads"], query.Days)}).";
         return new InsightChart(Key, Title, "count", summary,
             [InsightShapes.Daily("Posts", query.From, query.To, now[ForumRollup.Posts]),
