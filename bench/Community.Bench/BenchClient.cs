@@ -11,10 +11,10 @@ internal sealed class BenchClient : IDisposable
     private string _csrf = "";
     private readonly CookieContainer _cookies = new();
 
-    private BenchClient(string baseUrl, int connections)
+    private BenchClient(string baseUrl, int connections, TimeSpan? timeout = null)
     {
         var handler = new SocketsHttpHandler { CookieContainer = _cookies, UseCookies = true, MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        _http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = timeout ?? TimeSpan.FromSeconds(30) };
     }
 
     public HttpClient Http => _http;
@@ -22,9 +22,10 @@ internal sealed class BenchClient : IDisposable
     /// <summary>The Cookie header the browser would send (for wrk runs as this member).</summary>
     public string CookieHeader => _cookies.GetCookieHeader(_http.BaseAddress!);
 
-    public static async Task<BenchClient> SignInAsync(string baseUrl, string email, string password, int connections = 64)
+    public static async Task<BenchClient> SignInAsync(string baseUrl, string email, string password, int connections = 64,
+        TimeSpan? timeout = null)
     {
-        var client = new BenchClient(baseUrl, connections);
+        var client = new BenchClient(baseUrl, connections, timeout);
         await client.RefreshCsrfAsync();
         var response = await client.PostAsync("/api/account/signin", new { email, password });
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Bench sign-in failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
