@@ -11,6 +11,18 @@ public sealed record TableView(List<string> Columns, List<List<string>> Rows);
 public sealed record ChartView(string Key, string Title, string Unit, string Summary, List<SeriesView> Series, List<SeriesView> Previous,
     Dictionary<string, double> Totals, Dictionary<string, double> PreviousTotals, TableView? Table);
 
+/// <summary>The insights factory on a PostgreSQL database (several share one, as servers behind a load balancer do).</summary>
+public sealed class PostgresInsightsFactory(string connectionString) : InsightsFactory
+{
+    protected override IDictionary<string, string?> Settings()
+    {
+        var settings = base.Settings();
+        settings["Database:Provider"] = "Postgres";
+        settings["Database:ConnectionString"] = connectionString;
+        return settings;
+    }
+}
+
 /// <summary>Forum factory whose roll-ups fold only when a test says so.</summary>
 public class InsightsFactory : ForumFactory
 {

@@ -21,6 +21,15 @@ public sealed class InsightFigures(CommunityDb db)
         return result;
     }
 
+    /// <summary>Every row of one metric in the period whose dimension starts with <paramref name="prefix"/> (histograms).</summary>
+    public async Task<List<(DateOnly Day, string Dimension, long Value)>> RowsAsync(string metric, string prefix, DateOnly from, DateOnly to,
+        CancellationToken ct)
+    {
+        var rows = db.Set<InsightFigure>().AsNoTracking().Where(f => f.Metric == metric && f.Day >= from && f.Day <= to);
+        if (prefix.Length > 0) rows = rows.Where(f => f.Dimension.StartsWith(prefix));
+        return (await rows.Select(f => new { f.Day, f.Dimension, f.Value }).ToListAsync(ct)).Select(f => (f.Day, f.Dimension, f.Value)).ToList();
+    }
+
     /// <summary>Sums per dimension of each metric over the period (a table by campaign, say).</summary>
     public async Task<Dictionary<(string Metric, string Dimension), long>> ByDimensionAsync(IReadOnlyCollection<string> metrics, DateOnly from,
         DateOnly to, CancellationToken ct)

@@ -7,7 +7,7 @@ namespace Community.Web.Features.Forums.Insights;
 
 /// <summary>The forums' part of the daily roll-ups: posts and new threads per category, the members who posted, reacted or voted on
 /// ideas, and one <see cref="ThreadFact"/> per thread (when it was first answered by someone else, whether it is solved).</summary>
-internal sealed class ForumRollup(CommunityDb db) : IInsightRollup
+internal sealed class ForumRollup(CommunityDb db, TimeProvider clock) : IInsightRollup
 {
     public const string Posts = "forum.posts";
     public const string Threads = "forum.threads";
@@ -57,13 +57,14 @@ internal sealed class ForumRollup(CommunityDb db) : IInsightRollup
         [
             .. posts.Select(p => new DayFigure(Posts, Dim(p.CategoryId), p.Count)),
             .. threads.Select(t => new DayFigure(Threads, Dim(t.CategoryId), t.Count)),
+            .. await ResponseFigures.OfDayAsync(db, day, clock.GetUtcNow().UtcDateTime, ct),
         ];
         return new DayContribution(figures, members);
     }
 
     public static string Dim(int categoryId) => categoryId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task RefreshAsync(IReadOnlyCollection<DateOnly> days, bool rebuild, CancellationToken ct)
+    public async Task<IReadOnlyCollection<DateOnly>> RefreshAsync(IReadOnlyCollection<DateOnly> days, bool rebuild, CancellationToken ct)
     {
         if (rebuild)
         {
@@ -76,7 +77,7 @@ internal sealed class ForumRollup(CommunityDb db) : IInsightRollup
                 await ThreadFacts.RecomputeAsync(db, ids, ct);
                 last = ids[^1];
             }
-            return;
+            return [];
         }
         var touched = new HashSet<long>();
         foreach (var day in days)
@@ -85,8 +86,10 @@ internal sealed class ForumRollup(CommunityDb db) : IInsightRollup
             touched.UnionWith(await db.Set<ForumPost>().Where(p => p.CreatedAt >= start && p.CreatedAt < end).Select(p => p.ThreadId)
                 .Distinct().ToListAsync(ct));
         }
-        foreach (var chunk in touched.Order().Chunk(2000)) await ThreadFacts.RecomputeAsync(db, chunk, ct);
-        await ThreadFacts.RefreshSolvedAsync(db, ct);
+        var started = new HashSet<DateOnly>();
+        foreach (var chunk in touched.Order().Chunk(2000)) started.UnionWith(await ThreadFacts.RecomputeAsync(db, chunk, ct));
+        started.UnionWith(await ThreadFacts.RefreshSolvedAsync(db, ct));
+        return started;
     }
 }
 

@@ -34,11 +34,15 @@ internal sealed class IdeasInsight(CommunityDb db) : IInsightSource
     private async Task<Dictionary<string, long>> ByStatusAsync(InsightQuery query, DateOnly from, DateOnly to, CancellationToken ct)
     {
         var (start, end) = (InsightDays.Start(from), InsightDays.Start(to.AddDays(1)));
-        var ideas = from i in db.Set<Idea>().AsNoTracking()
-                    join t in db.Set<ForumThread>() on i.ThreadId equals t.Id
-                    where i.MergedIntoId == null && !t.IsDeleted && t.CreatedAt >= start && t.CreatedAt < end
+        // Ideas live in idea boards: narrowing the threads to those few categories first keeps SQLite from walking a year of
+        // every category's threads by date.
+        var boards = await db.Set<ForumCategory>().Where(c => c.Kind == CategoryKinds.Ideas).Select(c => c.Id).ToListAsync(ct);
+        if (query.CategoryId is { } only) boards = boards.Where(b => b == only).ToList();
+        if (boards.Count == 0) return [];
+        var ideas = from t in db.Set<ForumThread>().AsNoTracking()
+                    join i in db.Set<Idea>() on t.Id equals i.ThreadId
+                    where boards.Contains(t.CategoryId) && i.MergedIntoId == null && !t.IsDeleted && t.CreatedAt >= start && t.CreatedAt < end
                     select new { i.Status, t.CategoryId };
-        if (query.CategoryId is { } c) ideas = ideas.Where(i => i.CategoryId == c);
         return await ideas.GroupBy(i => i.Status).Select(g => new { g.Key, Count = (long)g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
     }
 }

@@ -31,7 +31,8 @@ internal sealed class ThreadFactConfiguration : IEntityTypeConfiguration<ThreadF
 
 internal static class ThreadFacts
 {
-    public static async Task RecomputeAsync(CommunityDb db, IReadOnlyCollection<long> threadIds, CancellationToken ct)
+    /// <summary>Recomputes the facts of <paramref name="threadIds"/>; returns the days those threads were started.</summary>
+    public static async Task<HashSet<DateOnly>> RecomputeAsync(CommunityDb db, IReadOnlyCollection<long> threadIds, CancellationToken ct)
     {
         var threads = await (from t in db.Set<ForumThread>().AsNoTracking().Where(t => threadIds.Contains(t.Id))
                              join c in db.Set<ForumCategory>() on t.CategoryId equals c.Id
@@ -43,6 +44,7 @@ internal static class ThreadFacts
                             group p by p.ThreadId into g
                             select new { ThreadId = g.Key, At = g.Min(p => p.CreatedAt) }).ToDictionaryAsync(x => x.ThreadId, x => x.At, ct);
         await using var tx = await db.BeginWriteAsync(ct);
+        await RollupLock.TakeAsync(db, ct);
         await db.Set<ThreadFact>().Where(f => threadIds.Contains(f.ThreadId)).ExecuteDeleteAsync(ct);
         db.Set<ThreadFact>().AddRange(threads.Select(t => new ThreadFact
         {
@@ -53,14 +55,18 @@ internal static class ThreadFacts
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
+        return threads.Select(t => InsightDays.Of(t.CreatedAt)).ToHashSet();
     }
 
     /// <summary>An answer is accepted (or no longer) without a new post: each pass brings the solved flags up to date in two
     /// statements rather than waiting for the thread's next reply.</summary>
-    public static async Task RefreshSolvedAsync(CommunityDb db, CancellationToken ct)
+    public static async Task<List<DateOnly>> RefreshSolvedAsync(CommunityDb db, CancellationToken ct)
     {
         var solved = db.Set<ForumThread>().Where(t => t.AcceptedSeq != null).Select(t => t.Id);
+        var changed = await db.Set<ThreadFact>().Where(f => f.Solved != solved.Contains(f.ThreadId)).Select(f => f.Day).Distinct().ToListAsync(ct);
+        if (changed.Count == 0) return changed;
         await db.Set<ThreadFact>().Where(f => !f.Solved && solved.Contains(f.ThreadId)).ExecuteUpdateAsync(s => s.SetProperty(f => f.Solved, true), ct);
         await db.Set<ThreadFact>().Where(f => f.Solved && !solved.Contains(f.ThreadId)).ExecuteUpdateAsync(s => s.SetProperty(f => f.Solved, false), ct);
+        return changed;
     }
 }

@@ -19,6 +19,7 @@ public static class ActiveCounts
         if (from > to) return;
         var counts = await CountAsync(db.Set<InsightMemberDay>().AsNoTracking(), from, to, ct);
         await using var tx = await db.BeginWriteAsync(ct);
+        await RollupLock.TakeAsync(db, ct);
         await db.Set<InsightFigure>().Where(f => f.Day >= from && f.Day <= to && f.Metric.StartsWith(Prefix)).ExecuteDeleteAsync(ct);
         foreach (var (day, (d, w, m)) in counts)
         {

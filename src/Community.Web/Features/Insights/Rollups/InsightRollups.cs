@@ -76,7 +76,10 @@ public sealed class InsightRollups(CommunityDb db, IEnumerable<IInsightRollup> r
     private async Task RecomputeAsync(SortedSet<DateOnly> days, bool rebuild, CancellationToken ct)
     {
         if (days.Count == 0) return;
-        foreach (var rollup in rollups) await rollup.RefreshAsync(days, rebuild, ct);
+        var asked = days.ToList();
+        foreach (var rollup in rollups) days.UnionWith(await rollup.RefreshAsync(asked, rebuild, ct));
+        var today = Today();
+        days.RemoveWhere(d => d > today);
         foreach (var day in days)
         {
             var figures = new List<DayFigure>();
@@ -96,6 +99,7 @@ public sealed class InsightRollups(CommunityDb db, IEnumerable<IInsightRollup> r
     private async Task WriteDayAsync(DateOnly day, List<DayFigure> figures, HashSet<string> active, CancellationToken ct)
     {
         await using var tx = await db.BeginWriteAsync(ct);
+        await RollupLock.TakeAsync(db, ct);
         await db.Set<InsightFigure>().Where(f => f.Day == day && !f.Metric.StartsWith(ActiveCounts.Prefix)).ExecuteDeleteAsync(ct);
         await db.Set<InsightMemberDay>().Where(f => f.Day == day).ExecuteDeleteAsync(ct);
         db.Set<InsightFigure>().AddRange(figures.Where(f => f.Value != 0)
@@ -109,6 +113,7 @@ public sealed class InsightRollups(CommunityDb db, IEnumerable<IInsightRollup> r
     private async Task SaveMarksAsync(Dictionary<string, long> seen, CancellationToken ct)
     {
         await using var tx = await db.BeginWriteAsync(ct);
+        await RollupLock.TakeAsync(db, ct);
         await db.Set<InsightWatermark>().Where(w => seen.Keys.Contains(w.Feed)).ExecuteDeleteAsync(ct);
         db.Set<InsightWatermark>().AddRange(seen.Select(s => new InsightWatermark { Feed = s.Key, LastId = s.Value }));
         await db.SaveChangesAsync(ct);

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Community.Web.Features.Insights.Rollups;
 
 /// <summary>A raw table whose new rows (by id) mark days to recompute. <paramref name="DaysAsync"/> gives the days the rows with ids
@@ -24,8 +26,10 @@ public interface IInsightRollup
 
     Task<DayContribution> ComputeDayAsync(DateOnly day, CancellationToken ct);
 
-    /// <summary>Brings the feature's own derived rows for <paramref name="days"/> up to date (all of them when rebuilding).</summary>
-    Task RefreshAsync(IReadOnlyCollection<DateOnly> days, bool rebuild, CancellationToken ct) => Task.CompletedTask;
+    /// <summary>Brings the feature's own derived rows for <paramref name="days"/> up to date (all of them when rebuilding), and
+    /// returns further days whose figures those changes affect (a reply today changes the day its thread was started).</summary>
+    Task<IReadOnlyCollection<DateOnly>> RefreshAsync(IReadOnlyCollection<DateOnly> days, bool rebuild, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyCollection<DateOnly>>([]);
 }
 
 public static class InsightDays
@@ -39,4 +43,18 @@ public static class InsightDays
     public static DateTime Since(long ticks) => new(Math.Max(0, ticks - TimeSpan.TicksPerDay), DateTimeKind.Utc);
 
     public static DateTime Until(long ticks) => new(Math.Max(0, ticks), DateTimeKind.Utc);
+}
+
+/// <summary>Roll-up writes replace a day's rows (delete, then insert). On PostgreSQL two servers doing that at once (a rebuild on
+/// one, the minute's fold on another) would collide on the keys, so each such transaction first takes one advisory lock; on
+/// SQLite the write gate already runs them one at a time.</summary>
+public static class RollupLock
+{
+    private const long Key = 0x16_1B5_16; // any constant, the same on every server
+
+    public static async Task TakeAsync(DbContext db, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql()) return;
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({Key})", ct);
+    }
 }
