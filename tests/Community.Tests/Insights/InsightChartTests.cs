@@ -1,5 +1,8 @@
 using Community.Tests.Forums;
 using Community.Tests.Infrastructure;
+using Community.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Community.Tests.Insights;
 
@@ -50,6 +53,18 @@ public sealed class InsightChartTests(InsightsFactory factory) : IClassFixture<I
         Assert.Equal(3, members.Totals["new"]);
         var active = await ChartAsync(staff, "active-members");
         Assert.Equal(2, active.Series.Single(s => s.Name == "Monthly active").Points[^1].Value);
+
+        // Plans come from SSO and member sync; the helper is on the team plan.
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CommunityDb>();
+            await db.Users.Where(u => u.Id == helper.Current!.Id).ExecuteUpdateAsync(u => u.SetProperty(m => m.Plan, "team"));
+        }
+        await factory.RebuildAsync();
+        var team = await ChartAsync(staff, "active-members", "&plan=team");
+        Assert.Equal(1, team.Series.Single(s => s.Name == "Monthly active").Points[^1].Value);
+        var byAccount = await ChartAsync(staff, "active-members", "&account=nobody");
+        Assert.Equal(0, byAccount.Series.Single(s => s.Name == "Monthly active").Points[^1].Value);
 
         // Another category's filter sees none of it.
         var other = await Forum.CategoryAsync(staff);

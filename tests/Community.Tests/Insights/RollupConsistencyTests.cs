@@ -143,13 +143,18 @@ public sealed class RollupConsistencyTests(InsightsFactory factory) : IClassFixt
         rows.AddRange(clicks.GroupBy(c => (codes[c.CodeId].CampaignTag ?? "", D(c.At))).Select(g => $"referral.clicks|{g.Key.Item1}|{g.Key.Item2}|{g.Count()}"));
         var active = (await ExpectedMemberDaysAsync()).Select(s => s.Split('|')).Select(a => (Day: DateOnly.Parse(a[0]), Member: a[1])).ToList();
         var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
+        var planOf = members.Where(m => m.Plan is not null).ToDictionary(m => m.Id, m => m.Plan);
         for (var day = active.Min(a => a.Day); day <= today; day = day.AddDays(1))
         {
             foreach (var (metric, window) in new[] { ("active.day", 1), ("active.week", 7), ("active.month", 30) })
             {
                 var from = day.AddDays(1 - window);
-                var count = active.Where(a => a.Day >= from && a.Day <= day).Select(a => a.Member).Distinct().Count();
-                if (count > 0) rows.Add($"{metric}||{day:yyyy-MM-dd}|{count}");
+                var inWindow = active.Where(a => a.Day >= from && a.Day <= day).Select(a => a.Member).Distinct().ToList();
+                if (inWindow.Count > 0) rows.Add($"{metric}||{day:yyyy-MM-dd}|{inWindow.Count}");
+                foreach (var plan in inWindow.Select(m => planOf.GetValueOrDefault(m)).OfType<string>().Distinct())
+                {
+                    rows.Add($"{metric}|plan:{plan}|{day:yyyy-MM-dd}|{inWindow.Count(m => planOf.GetValueOrDefault(m) == plan)}");
+                }
             }
         }
         return rows.Order().ToList();

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Insights;
 
-/// <summary>Daily, weekly and monthly active members and stickiness (DAU/MAU). Unfiltered it reads the stored daily counts; for a
-/// plan or account it counts that segment's member-days in one pass.</summary>
+/// <summary>Daily, weekly and monthly active members and stickiness (DAU/MAU). For everyone or one plan it reads the stored daily
+/// counts; for an account it counts that account's member-days in one pass.</summary>
 internal sealed class ActiveMembersInsight(CommunityDb db, InsightFigures figures, IInsightSegments segments) : IInsightSource
 {
     public string Key => "active-members";
@@ -28,14 +28,16 @@ internal sealed class ActiveMembersInsight(CommunityDb db, InsightFigures figure
     private async Task<IReadOnlyDictionary<DateOnly, (long Day, long Week, long Month)>> CountsAsync(InsightQuery query, DateOnly from,
         DateOnly to, CancellationToken ct)
     {
-        if (query.Plan is null && query.Account is null)
+        if (query.Account is null)
         {
-            var daily = await figures.DailyAsync([ActiveCounts.Daily, ActiveCounts.Weekly, ActiveCounts.Monthly], "", from, to, ct);
+            var dimension = query.Plan is null ? "" : ActiveCounts.PlanDimension(query.Plan);
+            var daily = await figures.DailyAsync([ActiveCounts.Daily, ActiveCounts.Weekly, ActiveCounts.Monthly], dimension, from, to, ct);
             return InsightShapes.Days(from, to).ToDictionary(d => d, d => (daily[ActiveCounts.Daily].GetValueOrDefault(d),
                 daily[ActiveCounts.Weekly].GetValueOrDefault(d), daily[ActiveCounts.Monthly].GetValueOrDefault(d)));
         }
         var ids = segments.MemberIds(query.Plan, query.Account);
-        return await ActiveCounts.CountAsync(db.Set<InsightMemberDay>().AsNoTracking().Where(m => ids.Contains(m.MemberId)), from, to, ct);
+        // An account is a handful of members: their member-days are counted as asked.
+        return (await ActiveCounts.CountAsync(db.Set<InsightMemberDay>().AsNoTracking().Where(m => ids.Contains(m.MemberId)), from, to, ct))[""];
     }
 
     private static List<InsightSeries> Series(IReadOnlyDictionary<DateOnly, (long Day, long Week, long Month)> counts, DateOnly from, DateOnly to)

@@ -13,6 +13,9 @@ public interface IInsightSegments
 {
     Task<IReadOnlyList<string>> PlansAsync(CancellationToken ct);
 
+    /// <summary>Each member's plan, for the members who have one (the roll-ups count active members per plan).</summary>
+    Task<IReadOnlyDictionary<string, string>> PlanOfMembersAsync(CancellationToken ct);
+
     /// <summary>The ids of the members in a segment, as a query to compose into a roll-up query (not run on its own).</summary>
     IQueryable<string> MemberIds(string? plan, string? account);
 }

@@ -12,6 +12,10 @@ internal sealed class MemberSegments(CommunityDb db) : IInsightSegments
         await db.Users.AsNoTracking().Where(u => u.Plan != null && u.Plan != "").Select(u => u.Plan!).Distinct().OrderBy(p => p).Take(200)
             .ToListAsync(ct);
 
+    public async Task<IReadOnlyDictionary<string, string>> PlanOfMembersAsync(CancellationToken ct) =>
+        await db.Users.AsNoTracking().Where(u => u.Plan != null && u.Plan != "").Select(u => new { u.Id, u.Plan })
+            .ToDictionaryAsync(u => u.Id, u => u.Plan!, StringComparer.Ordinal, ct);
+
     public IQueryable<string> MemberIds(string? plan, string? account)
     {
         var members = db.Users.AsNoTracking();

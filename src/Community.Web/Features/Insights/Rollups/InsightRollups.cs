@@ -15,7 +15,8 @@ public sealed class InsightRollupGate
 /// and yesterday for visits and late writes) and recomputes each of them whole from the raw rows; <see cref="RebuildAsync"/>
 /// recomputes every day. Both write the same rows for the same raw data, so a rebuild matches the incremental result exactly.
 /// </summary>
-public sealed class InsightRollups(CommunityDb db, IEnumerable<IInsightRollup> rollups, InsightRollupGate gate, TimeProvider clock)
+public sealed class InsightRollups(CommunityDb db, IEnumerable<IInsightRollup> rollups, IInsightSegments segments, InsightRollupGate gate,
+    TimeProvider clock)
 {
     // Rows committed out of id order (PostgreSQL sequences) land behind the watermark: each pass looks this far back again.
     private const long Overlap = 1000;
@@ -93,7 +94,7 @@ public sealed class InsightRollups(CommunityDb db, IEnumerable<IInsightRollup> r
             active.UnionWith(await db.Set<InsightVisit>().Where(v => v.Day == day).Select(v => v.MemberId).ToListAsync(ct));
             await WriteDayAsync(day, figures, active, ct);
         }
-        await ActiveCounts.RecomputeAsync(db, days.Min, Today(), ct);
+        await ActiveCounts.RecomputeAsync(db, await segments.PlanOfMembersAsync(ct), days.Min, Today(), ct);
     }
 
     private async Task WriteDayAsync(DateOnly day, List<DayFigure> figures, HashSet<string> active, CancellationToken ct)
