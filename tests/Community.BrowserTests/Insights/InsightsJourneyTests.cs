@@ -29,7 +29,7 @@ public sealed class InsightsJourneyTests(BrowserFixture browser)
 
         var posts = page.Locator("[data-insight=posts]");
         await Assertions.Expect(posts.GetByRole(AriaRole.Heading, new() { Name = "Posts and threads" })).ToBeVisibleAsync();
-        await Assertions.Expect(posts.Locator(".insight-summary")).ToContainTextAsync("posts");
+        await Assertions.Expect(posts.Locator(".insight-summary")).ToContainTextAsync("new thread");
         await Assertions.Expect(posts.Locator("canvas").First).ToBeAttachedAsync();
         await Assertions.Expect(page.Locator("#insights-status")).ToContainTextAsync("Showing");
         await page.AssertAccessibleAsync();

@@ -26,7 +26,13 @@ public sealed class InsightFigures(CommunityDb db)
         CancellationToken ct)
     {
         var rows = db.Set<InsightFigure>().AsNoTracking().Where(f => f.Metric == metric && f.Day >= from && f.Day <= to);
-        if (prefix.Length > 0) rows = rows.Where(f => f.Dimension.StartsWith(prefix));
+        if (prefix.Length > 0)
+        {
+            // A key range rather than LIKE, which SQLite would not answer from the index: every string starting with the prefix
+            // sorts between it and the prefix with its last character bumped.
+            var upper = prefix[..^1] + (char)(prefix[^1] + 1);
+            rows = rows.Where(f => string.Compare(f.Dimension, prefix) >= 0 && string.Compare(f.Dimension, upper) < 0);
+        }
         return (await rows.Select(f => new { f.Day, f.Dimension, f.Value }).ToListAsync(ct)).Select(f => (f.Day, f.Dimension, f.Value)).ToList();
     }
 
