@@ -117,14 +117,17 @@ public sealed class RollupConsistencyTests(InsightsFactory factory) : IClassFixt
         var clicks = await db.Set<ReferralClick>().ToListAsync();
         static string D(DateTime at) => DateOnly.FromDateTime(at).ToString("yyyy-MM-dd");
         var rows = new List<string>();
-        rows.AddRange(posts.GroupBy(p => (threads[p.ThreadId].CategoryId, D(p.CreatedAt))).Select(g => $"forum.posts|{g.Key.CategoryId}|{g.Key.Item2}|{g.Count()}"));
-        rows.AddRange(threads.Values.GroupBy(t => (t.CategoryId, D(t.CreatedAt))).Select(g => $"forum.threads|{g.Key.CategoryId}|{g.Key.Item2}|{g.Count()}"));
+        rows.AddRange(posts.GroupBy(p => (threads[p.ThreadId].CategoryId, D(p.CreatedAt)))
+            .Select(g => $"forum.posts|{g.Key.CategoryId}|{g.Key.Item2}|{g.Count()}"));
+        rows.AddRange(threads.Values.GroupBy(t => (t.CategoryId, D(t.CreatedAt)))
+            .Select(g => $"forum.threads|{g.Key.CategoryId}|{g.Key.Item2}|{g.Count()}"));
         var categories = await db.Set<ForumCategory>().ToDictionaryAsync(c => c.Id);
         var dayOld = factory.Clock.GetUtcNow().UtcDateTime.AddHours(-24);
         var facts = threads.Values.Select(t => new
         {
             t.CategoryId, Day = D(t.CreatedAt), Qa = categories[t.CategoryId].IsQa, Solved = t.AcceptedSeq != null, Due = t.CreatedAt <= dayOld,
-            Response = posts.Where(p => p.ThreadId == t.Id && p.Seq > 1 && p.AuthorId != t.AuthorId).Select(p => (double?)(p.CreatedAt - t.CreatedAt).TotalSeconds)
+            Response = posts.Where(p => p.ThreadId == t.Id && p.Seq > 1 && p.AuthorId != t.AuthorId)
+                .Select(p => (double?)(p.CreatedAt - t.CreatedAt).TotalSeconds)
                 .Min(),
         }).ToList();
         foreach (var g in facts.GroupBy(f => (f.CategoryId, f.Day)))
@@ -140,7 +143,8 @@ public sealed class RollupConsistencyTests(InsightsFactory factory) : IClassFixt
             }
         }
         rows.AddRange(members.GroupBy(m => (m.Plan ?? "", D(m.JoinedAt))).Select(g => $"members.joined|{g.Key.Item1}|{g.Key.Item2}|{g.Count()}"));
-        rows.AddRange(clicks.GroupBy(c => (codes[c.CodeId].CampaignTag ?? "", D(c.At))).Select(g => $"referral.clicks|{g.Key.Item1}|{g.Key.Item2}|{g.Count()}"));
+        rows.AddRange(clicks.GroupBy(c => (codes[c.CodeId].CampaignTag ?? "", D(c.At)))
+            .Select(g => $"referral.clicks|{g.Key.Item1}|{g.Key.Item2}|{g.Count()}"));
         var active = (await ExpectedMemberDaysAsync()).Select(s => s.Split('|')).Select(a => (Day: DateOnly.Parse(a[0]), Member: a[1])).ToList();
         var today = DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime);
         var planOf = members.Where(m => m.Plan is not null).ToDictionary(m => m.Id, m => m.Plan);

@@ -65,8 +65,10 @@ internal static class ThreadFacts
         var solved = db.Set<ForumThread>().Where(t => t.AcceptedSeq != null).Select(t => t.Id);
         var changed = await db.Set<ThreadFact>().Where(f => f.Solved != solved.Contains(f.ThreadId)).Select(f => f.Day).Distinct().ToListAsync(ct);
         if (changed.Count == 0) return changed;
-        await db.Set<ThreadFact>().Where(f => !f.Solved && solved.Contains(f.ThreadId)).ExecuteUpdateAsync(s => s.SetProperty(f => f.Solved, true), ct);
-        await db.Set<ThreadFact>().Where(f => f.Solved && !solved.Contains(f.ThreadId)).ExecuteUpdateAsync(s => s.SetProperty(f => f.Solved, false), ct);
+        await db.Set<ThreadFact>().Where(f => !f.Solved && solved.Contains(f.ThreadId))
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Solved, true), ct);
+        await db.Set<ThreadFact>().Where(f => f.Solved && !solved.Contains(f.ThreadId))
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Solved, false), ct);
         return changed;
     }
 }

@@ -17,11 +17,13 @@ internal sealed class HelpfulnessInsight(CommunityDb db) : IInsightSource
         var now = await DailyAsync(query.From, query.To, ct);
         var before = await DailyAsync(query.PreviousFrom, query.PreviousTo, ct);
         var (yes, all) = (now.Values.Sum(v => v.Yes), now.Values.Sum(v => v.All));
-        var (share, previousShare) = (InsightShapes.Share(yes, all), InsightShapes.Share(before.Values.Sum(v => v.Yes), before.Values.Sum(v => v.All)));
+        var share = InsightShapes.Share(yes, all);
+        var previousShare = InsightShapes.Share(before.Values.Sum(v => v.Yes), before.Values.Sum(v => v.All));
         var summary = all == 0 ? "No one answered \"Was this helpful?\" in the period."
             : $"{share:0.#}% of {InsightShapes.Number(all)} answers found an article helpful, "
               + $"{InsightShapes.Change(share, previousShare, query.Days, percentagePoints: true)}.";
-        return new InsightChart(Key, Title, "answers", summary, Series(now, query.From, query.To), Series(before, query.PreviousFrom, query.PreviousTo),
+        return new InsightChart(Key, Title, "answers", summary, Series(now, query.From, query.To),
+            Series(before, query.PreviousFrom, query.PreviousTo),
             new Dictionary<string, double> { ["helpful"] = yes, ["notHelpful"] = all - yes, ["share"] = share },
             new Dictionary<string, double>
             {

@@ -24,7 +24,8 @@ internal sealed class ReferralRollup(CommunityDb db) : IInsightRollup
     private IReadOnlyList<RawFeed> BuildFeeds() =>
     [
         new("referral.clicks", async ct => await db.Set<ReferralClick>().MaxAsync(c => (long?)c.Id, ct) ?? 0,
-            async (after, upTo, ct) => Days(await db.Set<ReferralClick>().Where(c => c.Id > after && c.Id <= upTo).Select(c => c.At).ToListAsync(ct))),
+            async (after, upTo, ct) => Days(await db.Set<ReferralClick>().Where(c => c.Id > after && c.Id <= upTo).Select(c => c.At)
+                .ToListAsync(ct))),
         // Confirmation and conversion change a referral without a new row: their newest time stands in for an id.
         new("referral.confirmed", async ct => (await db.Set<Referral>().MaxAsync(r => r.ConfirmedAt, ct))?.Ticks ?? 0,
             async (after, upTo, ct) => Days(await db.Set<Referral>().Where(r => r.ConfirmedAt > InsightDays.Since(after)
