@@ -11,9 +11,10 @@ public sealed class StaffMenuTests(BrowserFixture browser)
 {
     public static TheoryData<string, string[]> RolesAndTools => new()
     {
-        { "Marketing", ["Publishing", "Knowledge base", "Referral program"] },
-        { "Moderator", ["Knowledge base", "Moderation"] },
-        { "Admin", ["Publishing", "Knowledge base", "Moderation", "Referral program", "Members", "Sign-in", "Categories", "Integrations"] },
+        { "Marketing", ["Publishing", "Knowledge base", "Referral program", "Insights"] },
+        { "Moderator", ["Knowledge base", "Moderation", "Insights"] },
+        { "Admin", ["Publishing", "Knowledge base", "Moderation", "Referral program", "Insights", "Members", "Sign-in", "Categories",
+            "Integrations"] },
     };
 
     /// <summary>What proves each tool's page works for the person (not a "sign in" or "moderators only" page).</summary>
@@ -27,6 +28,7 @@ public sealed class StaffMenuTests(BrowserFixture browser)
         ["Sign-in"] = "main:has(#sign-in-admin[aria-busy=false]):has(#sign-in-admin-status:empty) #providers tr",
         ["Categories"] = "#category-admin:not([hidden])",
         ["Integrations"] = "main:has(#integrations-admin[aria-busy=false]):has(#integrations-status:empty)",
+        ["Insights"] = "#insights-charts[aria-busy=false] [data-insight]",
     };
 
     [Theory]

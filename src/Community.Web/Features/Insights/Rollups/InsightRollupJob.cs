@@ -16,7 +16,8 @@ internal sealed partial class InsightRollupJob(IServiceScopeFactory scopes, JobL
         using var timer = new PeriodicTimer(every, clock);
         try
         {
-            do
+            // The first pass waits a period: start-up (migrations, seeding, tests' set-up) has work enough.
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 try
                 {
@@ -29,7 +30,6 @@ internal sealed partial class InsightRollupJob(IServiceScopeFactory scopes, JobL
                     LogFailed(log, e);
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         await leases.ReleaseAsync(Job, CancellationToken.None);
