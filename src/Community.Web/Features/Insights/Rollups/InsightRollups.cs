@@ -45,6 +45,22 @@ public sealed class InsightRollups(CommunityDb db, IEnumerable<IInsightRollup> r
         finally { gate.Gate.Release(); }
     }
 
+    /// <summary>Recomputes the last <paramref name="days"/> days whatever the watermarks say: the nightly pass, for changes that
+    /// add no row (a referral rejected after review, a member's new plan, a thread moved with its replies).</summary>
+    public async Task<int> RecomputeRecentAsync(int days, CancellationToken ct)
+    {
+        await gate.Gate.WaitAsync(ct);
+        try
+        {
+            var today = Today();
+            var set = new SortedSet<DateOnly>();
+            for (var d = today.AddDays(1 - days); d <= today; d = d.AddDays(1)) set.Add(d);
+            await RecomputeAsync(set, rebuild: false, ct);
+            return set.Count;
+        }
+        finally { gate.Gate.Release(); }
+    }
+
     public async Task<int> RebuildAsync(CancellationToken ct)
     {
         await gate.Gate.WaitAsync(ct);
