@@ -43,6 +43,14 @@ public sealed class InsightsJourneyTests(BrowserFixture browser)
         await Assertions.Expect(posts.GetByRole(AriaRole.Table)).ToBeVisibleAsync();
         await Assertions.Expect(posts.GetByRole(AriaRole.Table).Locator("tbody tr")).ToHaveCountAsync(7);
 
+        // A reversed custom period is refused next to its field, and the charts stay as they were.
+        await page.GetByLabel("Custom").CheckAsync();
+        await page.GetByLabel("From").FillAsync($"{today:yyyy-MM-dd}");
+        await page.GetByLabel("To", new() { Exact = true }).FillAsync($"{today.AddDays(-3):yyyy-MM-dd}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#insights-to-error")).ToHaveTextAsync("The end of the period must not be before its start.");
+        await Assertions.Expect(page.Locator("#insights-status")).ToHaveTextAsync("Check the period.");
+
         var download = await page.RunAndWaitForDownloadAsync(() => posts.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
         Assert.Equal($"insights-posts-{today.AddDays(-6):yyyy-MM-dd}-to-{today:yyyy-MM-dd}.csv", download.SuggestedFilename);
         var lines = (await File.ReadAllTextAsync(await download.PathAsync())).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);

@@ -78,12 +78,14 @@ function card(source, chart, q) {
   if (chart.series.length) {
     const box = el('div', { class: 'insight-plot', 'aria-hidden': 'true' });
     const table = el('div', { class: 'table-wrap', hidden: true, ...scrollable(`${chart.title}, by day`) }, dataTable(chart));
-    const toggle = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, 'Show the numbers');
+    const verb = el('span', {}, 'Show');
+    const toggle = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' },
+      verb, ' the numbers', el('span', { class: 'visually-hidden' }, ` of ${chart.title}`));
     toggle.addEventListener('click', () => {
       const open = table.hidden;
       table.hidden = !open;
       toggle.setAttribute('aria-expanded', String(open));
-      toggle.textContent = open ? 'Hide the numbers' : 'Show the numbers';
+      verb.textContent = open ? 'Hide' : 'Show';
     });
     body.push(box, el('p', { class: 'actions' }, toggle), table);
     queueMicrotask(() => plot(chart, box));
