@@ -3,7 +3,7 @@
 # project's own HTTP / SignalR WebSocket clients, and prints a table (also written to artifacts/bench.md).
 #   bench/run.sh [--seconds 10] [--stream-seconds 180] [--search-posts 1000000] [--postgres <conn>] [--pg-search-posts 100000]
 #                [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,forumspg,
-#                        webhooks,billing,cache,drill,digests,ideas,kb,lifecycle,recognition] [--baseline [<git-rev>]]
+#                        webhooks,billing,cache,drill,digests,ideas,kb,lifecycle,recognition,insights] [--baseline [<git-rev>]]
 # Every row is printed with its ratio to a reference measured in the same run (bench/Reference, a minimal ASP.NET Core app).
 # --baseline also builds <git-rev> (default: the merge base with main, or HEAD~1 on main itself) in a temporary git worktree
 # under /tmp, runs the same scenarios on it first, and prints each row's ratio to that previous build ("vs previous").

@@ -3,7 +3,7 @@ using Community.Bench;
 // Usage: dotnet Community.Bench.dll --repo <checkout> [--seconds 10] [--stream-seconds 180] [--search-posts 1000000]
 //        [--postgres <Npgsql connection string; default $COMMUNITY_TEST_POSTGRES>] [--pg-search-posts 100000]
 //        [--only site,media,forums,referrals,publishing,members,requestlog,sync,embed,sso,search,memory,live,scaleout,forumspg,webhooks,
-//                billing,cache,drill,digests,ideas,kb,lifecycle,recognition] [--out file.md]
+//                billing,cache,drill,digests,ideas,kb,lifecycle,recognition,insights] [--out file.md]
 //        [--baseline-repo <checkout of the previous build> --baseline-rev <name>] (bench/run.sh --baseline sets these)
 var options = Options.Parse(args);
 var report = new Report();
@@ -47,7 +47,7 @@ static async Task RunScenariosAsync(Options options, Report report)
     if (options.Wants("media") && report.Label is null) MediaScenario.Run(report);
 
     // The areas measured on one shared server; "memory" and "live" start their own.
-    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search", "embed", "sso", "sync", "ideas", "kb"))
+    if (options.WantsAny("site", "publishing", "referrals", "members", "forums", "search", "embed", "sso", "sync", "ideas", "kb", "insights"))
     {
         await using var server = await Server.StartAsync(options.Repo, options.Port);
         // Let start-up work (JIT, caches, demo seeding) settle before measuring memory and throughput.
@@ -64,6 +64,7 @@ static async Task RunScenariosAsync(Options options, Report report)
         if (options.Wants("ideas")) await IdeasScenario.RunAsync(server, report, options.Seconds);
         if (options.Wants("search")) await SearchScenario.RunAsync(server, report, options.SearchPosts);
         if (options.Wants("kb")) await KbScenario.RunAsync(server, report);
+        if (options.Wants("insights")) await InsightsScenario.RunAsync(server, report);
         if (options.Wants("referrals")) await ReferralsScenario.GracefulStopAsync(server, report);
     }
 

@@ -4,6 +4,7 @@ using Community.Web.Features.Demo;
 using Community.Web.Features.Forums;
 using Community.Web.Features.Health;
 using Community.Web.Features.Home;
+using Community.Web.Features.Insights;
 using Community.Web.Features.Integrations;
 using Community.Web.Features.Knowledge;
 using Community.Web.Features.Lifecycle;
@@ -70,6 +71,7 @@ builder.Services.AddIntegrations(config);
 builder.Services.AddNotifications(config);
 builder.Services.AddLifecycle(config);
 builder.Services.AddRecognition(config);
+builder.Services.AddInsights();
 builder.Services.Configure<ForwardedHeadersOptions>(o =>
 {
     o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -114,6 +116,7 @@ app.MapIntegrations();
 app.MapNotifications();
 app.MapLifecycle();
 app.MapRecognition();
+app.MapInsights();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

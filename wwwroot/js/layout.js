@@ -41,6 +41,7 @@ const STAFF_TOOLS = [
   { label: 'Knowledge base', href: '/kb/manage', roles: ['Moderator', 'Marketing', 'Admin'] },
   { label: 'Moderation', href: '/mod', roles: ['Moderator', 'Admin'], flags: true },
   { label: 'Referral program', href: '/admin/referrals', roles: ['Marketing', 'Admin'] },
+  { label: 'Insights', href: '/admin/insights', roles: ['Moderator', 'Marketing', 'Admin'] },
   { label: 'Members', href: '/admin', roles: ['Admin'] },
   { label: 'Member timelines', href: '/admin/members', roles: ['Moderator', 'Marketing', 'Admin'] },
   { label: 'Badges', href: '/admin/badges', roles: ['Admin'] },

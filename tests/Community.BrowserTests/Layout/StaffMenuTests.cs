@@ -11,9 +11,10 @@ public sealed class StaffMenuTests(BrowserFixture browser)
 {
     public static TheoryData<string, string[]> RolesAndTools => new()
     {
-        { "Marketing", ["Publishing", "Knowledge base", "Referral program", "Member timelines"] },
-        { "Moderator", ["Knowledge base", "Moderation", "Member timelines"] },
-        { "Admin", ["Publishing", "Knowledge base", "Moderation", "Referral program", "Members", "Member timelines", "Sign-in", "Categories",
+        { "Marketing", ["Publishing", "Knowledge base", "Referral program", "Insights", "Member timelines"] },
+        { "Moderator", ["Knowledge base", "Moderation", "Insights", "Member timelines"] },
+        { "Admin", ["Publishing", "Knowledge base", "Moderation", "Referral program", "Insights", "Members", "Member timelines", "Badges",
+            "Sign-in", "Categories",
             "Integrations"] },
     };
 
@@ -29,6 +30,8 @@ public sealed class StaffMenuTests(BrowserFixture browser)
         ["Sign-in"] = "main:has(#sign-in-admin[aria-busy=false]):has(#sign-in-admin-status:empty) #providers tr",
         ["Categories"] = "#category-admin:not([hidden])",
         ["Integrations"] = "main:has(#integrations-admin[aria-busy=false]):has(#integrations-status:empty)",
+        ["Insights"] = "#insights-charts[aria-busy=false] [data-insight]",
+        ["Badges"] = "#badges-admin:not([aria-busy]) #badge-rows tr",
     };
 
     [Theory]

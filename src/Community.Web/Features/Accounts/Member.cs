@@ -43,5 +43,6 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
         builder.Property(m => m.ProductAttributes).HasMaxLength(8000);
         builder.HasIndex(m => m.ExternalId).IsUnique();
         builder.HasIndex(m => new { m.Plan, m.AccountId });
+        builder.HasIndex(m => m.JoinedAt); // insights: a day's new members
     }
 }

@@ -177,6 +177,7 @@ internal sealed class ForumThreadConfiguration : IEntityTypeConfiguration<ForumT
         b.HasIndex(x => x.LastPostAt);
         // A member's threads (the Welcomer badge asks whether a thread was its author's first).
         b.HasIndex(x => x.AuthorId);
+        b.HasIndex(x => x.CreatedAt); // insights: a day's new threads
     }
 }
 
@@ -191,6 +192,7 @@ internal sealed class ForumPostConfiguration : IEntityTypeConfiguration<ForumPos
         b.HasOne<ForumThread>().WithMany().HasForeignKey(x => x.ThreadId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.ThreadId, x.Seq }).IsUnique();
         b.HasIndex(x => x.AuthorId);
+        b.HasIndex(x => x.CreatedAt); // insights: a day's posts
     }
 }
 
@@ -217,6 +219,7 @@ internal sealed class PostReactionConfiguration : IEntityTypeConfiguration<PostR
         b.HasIndex(x => new { x.PostId, x.MemberId, x.Kind }).IsUnique();
         // A member's latest reaction, for their lifecycle stage (ForumLifecycleFacts) after each batch of activity.
         b.HasIndex(x => new { x.MemberId, x.CreatedAt });
+        b.HasIndex(x => x.CreatedAt); // insights: a day's reactions
     }
 }
 
