@@ -18,7 +18,7 @@ public sealed class InsightApiTests(InsightsFactory factory) : IClassFixture<Ins
         await ApiClient.ProblemAsync(await member.PostAsync("/api/admin/insights/rebuild"), HttpStatusCode.Forbidden);
         var sources = await ApiClient.ReadAsync<List<SourceView>>(await marketing.GetAsync("/api/admin/insights"));
         Assert.Equal(["new-members", "active-members", "posts", "first-response", "unanswered", "solved", "referral-funnel",
-            "referral-campaigns", "ideas", "kb-helpfulness"], sources.Select(s => s.Key));
+            "referral-campaigns", "ideas", "kb-helpfulness", "stages", "stage-flows"], sources.Select(s => s.Key));
         Assert.Equal(sources.OrderBy(s => s.Order).Select(s => s.Key), sources.Select(s => s.Key));
         var page = await member.GetAsync("/admin/insights");
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
