@@ -1,6 +1,7 @@
 using Community.Tests.Forums;
 using Community.Tests.Forums.Ideas;
 using Community.Tests.Infrastructure;
+using Community.Tests.Publishing;
 using Community.Web.Data;
 using Community.Web.Features.Recognition;
 using Community.Web.Features.Referrals;
@@ -109,6 +110,24 @@ public sealed class BadgeTests(RecognitionFactory factory) : IClassFixture<Recog
         }
         await Recognition.PassAsync(factory);
         await Recognition.BadgeAsync(advocate, advocate.Current!.UserName, BadgeCatalog.Advocate);
+    }
+
+    [Fact]
+    public async Task Being_featured_in_a_story_that_goes_live_earns_spotlighted()
+    {
+        using var marketer = await factory.MemberAsync("Spotlight Marketer", "Marketing");
+        using var member = await factory.MemberAsync("Spotlight Member");
+        var handle = member.Current!.UserName;
+        var story = await ApiClient.ReadAsync<StoryResult>(await marketer.PostAsync("/api/stories", new
+        {
+            kind = "spotlight", slug = "spotlight-badge-" + Guid.NewGuid().ToString("N")[..8], title = "How Acme's admin runs the forum",
+            customer = "Acme Ltd", summary = "Acme's team on what changed.", body = "A story about **results**.", personName = "Pat Doe",
+            personRole = "CTO", quote = "It just works.", featuredMember = handle,
+        }), HttpStatusCode.Created);
+        await Recognition.PassAsync(factory);
+        Assert.DoesNotContain((await Recognition.ActivityAsync(member, handle)).Badges, b => b.Key == BadgeCatalog.Spotlighted); // a draft
+        Assert.Equal(HttpStatusCode.OK, (await marketer.PostAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode);
+        await Recognition.BadgeAsync(member, handle, BadgeCatalog.Spotlighted); // reported when it went live, no daily pass needed
     }
 
     [Fact]

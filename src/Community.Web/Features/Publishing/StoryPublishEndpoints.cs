@@ -8,7 +8,8 @@ namespace Community.Web.Features.Publishing;
 internal static partial class StoryEditorEndpoints
 {
     private static async Task<Results<Ok<PublishResponse>, ValidationProblem, ProblemHttpResult>> Publish(
-        int id, PublishRequest? request, CommunityDb db, StoryCatalog catalog, TimeProvider clock, StoryWebhooks webhooks, CancellationToken ct)
+        int id, PublishRequest? request, CommunityDb db, StoryCatalog catalog, TimeProvider clock, StoryWebhooks webhooks,
+        Accounts.IMemberDirectory members, CancellationToken ct)
     {
         var story = await db.Set<Story>().FirstOrDefaultAsync(s => s.Id == id, ct);
         if (story is null) return Problems.NotFound("No story with that id.");
@@ -41,6 +42,7 @@ internal static partial class StoryEditorEndpoints
         story.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         catalog.Invalidate();
+        if (story.Status == StoryStatus.Published) await webhooks.FeaturedAsync(members, [story], ct);
         return TypedResults.Ok(new PublishResponse(ToDto(story, await RedirectsOf(db, id, ct)), message));
     }
 

@@ -78,6 +78,7 @@ internal sealed partial class StoryScheduler(
         if (due.Count == 0) return 0;
         await db.SaveChangesAsync(ct);
         catalog.Invalidate();
+        await webhooks.FeaturedAsync(scope.ServiceProvider.GetRequiredService<Accounts.IMemberDirectory>(), due, ct);
         LogPublished(logger, due.Count);
         return due.Count;
     }

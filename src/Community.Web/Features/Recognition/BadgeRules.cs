@@ -6,18 +6,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Recognition;
 
+/// <summary>The members a live story features (Publishing answers).</summary>
+public interface IFeaturedMembers
+{
+    Task<IReadOnlyList<string>> FeaturedAsync(IReadOnlyCollection<string>? memberIds, CancellationToken ct);
+}
+
 /// <summary>
 /// The automatic badges' rules, applied to committed data read through the owning features' interfaces. Works for a batch of
 /// members (the activity listener) or everyone (the daily pass) with the same few grouped queries; each grant goes through
 /// <see cref="BadgeGrants"/>, so running this twice, or on two servers at once, grants nothing twice.
 /// </summary>
 public sealed class BadgeRules(CommunityDb db, IForumMemberFacts forum, IReferralMemberFacts referrals, IMemberJoins joins, BadgeGrants grants,
-    TimeProvider clock)
+    IFeaturedMembers featured, TimeProvider clock)
 {
     public const int NameMax = 60, DescriptionMax = 300, ReasonMax = 500;
     public const int HelpfulAnswers = 10, WelcomedThreads = 10;
 
-    /// <summary>Spotlighted has no rule yet: stories do not name the members they feature (see docs/recognition.md).</summary>
     private static readonly string[] Forum = [BadgeCatalog.FirstPost, BadgeCatalog.FirstAnswer, BadgeCatalog.Helpful, BadgeCatalog.Welcomer,
         BadgeCatalog.IdeaShipped];
 
@@ -43,6 +48,7 @@ public sealed class BadgeRules(CommunityDb db, IForumMemberFacts forum, IReferra
             }
         }
         earned.AddRange((await referrals.WithConversionsAsync(memberIds, ct)).Select(id => (id, BadgeCatalog.Advocate)));
+        earned.AddRange((await featured.FeaturedAsync(memberIds, ct)).Select(id => (id, BadgeCatalog.Spotlighted)));
         var yearAgo = clock.GetUtcNow().UtcDateTime.AddYears(-1);
         earned.AddRange((await joins.JoinedByAsync(yearAgo, memberIds, ct)).Select(id => (id, BadgeCatalog.Anniversary)));
         var granted = 0;

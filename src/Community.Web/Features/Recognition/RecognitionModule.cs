@@ -15,6 +15,7 @@ public static class RecognitionModule
         services.AddScoped<TrustRecompute>();
         services.AddScoped<BadgeGrants>();
         services.AddScoped<BadgeRules>();
+        services.AddScoped<IFeaturedMembers, Publishing.StoryFeaturedMembers>();
         if (trust.Listen) services.AddScoped<IMemberActivityHandler, RecognitionActivityHandler>();
         services.AddScoped<IMemberDataSection, RecognitionMemberData>();
         services.AddSingleton<MemberVisits>();
