@@ -39,6 +39,11 @@ public sealed class ProfileActivityTests(RecognitionFactory factory) : IClassFix
             Assert.NotNull(seen.Stats.TrustLevel);
         }
         Assert.Equal(0, (await Recognition.ActivityAsync(member, member.Current!.UserName)).Stats.TrustLevel);
+        // The lifecycle stage is for staff: the member never reads it on their own profile, staff get it with their timeline link.
+        var memberName = member.Current!.UserName;
+        Assert.Null((await Recognition.ActivityAsync(member, memberName)).Stats.Stage);
+        var forStaff = await Eventually.ValueAsync(() => Recognition.ActivityAsync(admin, memberName), a => a.Stats.Stage is not null);
+        Assert.Equal("/admin/members/" + memberName, forStaff.Stats.TimelineUrl);
         await Visits.DaysAsync(factory, member, 2);
         var mine = await Recognition.LevelAsync(member, 1);
         Assert.Equal(2, mine.Stats.DaysVisited);

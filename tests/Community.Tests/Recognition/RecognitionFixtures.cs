@@ -54,7 +54,7 @@ public static class Visits
 }
 
 public sealed record EarnedView(string Key, string Name, string Description, DateTime EarnedAt, bool Manual);
-public sealed record StatsView(int Posts, int AcceptedAnswers, int DaysVisited, int? TrustLevel);
+public sealed record StatsView(int Posts, int AcceptedAnswers, int DaysVisited, int? TrustLevel, string? Stage = null, string? TimelineUrl = null);
 public sealed record MemberPostView(long PostId, string ThreadTitle, string Url, DateTime CreatedAt, string Excerpt, bool Accepted);
 public sealed record ActivityView(string UserName, string? Title, List<EarnedView> Badges, StatsView Stats, List<MemberPostView> RecentPosts,
     List<MemberPostView> Answers);

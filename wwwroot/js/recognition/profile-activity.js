@@ -51,6 +51,10 @@ export async function renderActivity(userName, isMe) {
     if (a.stats.trustLevel !== null && a.stats.trustLevel !== undefined) {
       stats.push(...stat('Trust level', `${a.stats.trustLevel} · ${LEVELS[a.stats.trustLevel] ?? ''}`));
     }
+    if (a.stats.stage) {
+      // Staff only (the server leaves it out for everyone else): the member's lifecycle stage, linked to their timeline.
+      stats.push(el('dt', {}, 'Stage (staff only)'), el('dd', {}, el('a', { href: a.stats.timelineUrl }, a.stats.stage)));
+    }
     document.getElementById('profile-stats').replaceChildren(...stats);
     list(document.getElementById('profile-badges'), a.badges, (b) => el('li', { class: 'earned-badge', 'data-badge-key': b.key },
       el('span', { class: 'badge' }, b.name), ' ',

@@ -8,7 +8,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Community.Web.Features.Recognition;
 
 public sealed record EarnedBadgeDto(string Key, string Name, string Description, DateTime EarnedAt, bool Manual);
-public sealed record ProfileStatsDto(int Posts, int AcceptedAnswers, int DaysVisited, int? TrustLevel);
+/// <summary><c>Stage</c> (the lifecycle stage's label, with a link to the member's timeline) only for staff.</summary>
+public sealed record ProfileStatsDto(int Posts, int AcceptedAnswers, int DaysVisited, int? TrustLevel, string? Stage = null,
+    string? TimelineUrl = null);
 public sealed record ProfileActivityDto(string UserName, string? Title, List<EarnedBadgeDto> Badges, ProfileStatsDto Stats,
     List<MemberPostItem> RecentPosts, List<MemberPostItem> Answers);
 public sealed record TitleRequest(string? Badge);
@@ -30,7 +32,7 @@ public static class ProfileActivity
     }
 
     private static async Task<Results<Ok<ProfileActivityDto>, ProblemHttpResult>> GetAsync(string userName, HttpContext http, CommunityDb db,
-        IMemberDirectory members, IForumMemberFacts forum, CancellationToken ct)
+        IMemberDirectory members, IForumMemberFacts forum, Lifecycle.IMemberLifecycle lifecycle, CancellationToken ct)
     {
         http.Response.Headers.CacheControl = "no-store";
         if (await members.FindIdByHandleAsync(userName, ct) is not { } id || await members.FindAsync(id, ct) is not { } member)
@@ -45,8 +47,11 @@ public static class ProfileActivity
         var staff = viewer.IsModerator || http.User.IsInRole(Roles.Marketing);
         var level = viewer.MemberId == id || staff ? standing?.TrustLevel ?? 0 : (int?)null;
         var title = badges.FirstOrDefault(b => b.Key == standing?.Title)?.Name;
+        // The lifecycle stage is a staff tool (a member labelled "At risk" should not read it on their own profile).
+        var stage = staff ? (await lifecycle.OfAsync(id, ct))?.Label : null;
+        var timeline = staff ? "/admin/members/" + Uri.EscapeDataString(member.UserName) : null;
         return TypedResults.Ok(new ProfileActivityDto(member.UserName, title, badges,
-            new ProfileStatsDto(posts.PostCount, posts.AnswerCount, days, level), posts.Recent, posts.Answers));
+            new ProfileStatsDto(posts.PostCount, posts.AnswerCount, days, level, stage, timeline), posts.Recent, posts.Answers));
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> SetTitleAsync(TitleRequest request, ClaimsPrincipal user, CommunityDb db,
