@@ -8,8 +8,9 @@ namespace Community.Bench;
 /// <summary>
 /// Issue #16, recognition (badges and trust levels). Two rows:
 /// <list type="bullet">
-/// <item>The reply burst's p99 with the recognition listener on and off: two servers started alike but for <c>Trust:Listen</c>, each
-/// with its own database and busy threads; bursts alternate between them for three rounds so drift on a shared machine hits both.</item>
+/// <item>The reply burst's p99 with the recognition and lifecycle listeners on and off: two servers alike but for
+/// <c>Trust:Listen</c> and <c>Lifecycle:Listen</c>, each with its own database and busy threads; bursts alternate between them
+/// for three rounds so drift on a shared machine hits both.</item>
 /// <item>Recomputing every trust level for 100,000 members with 1,000,000 posts, ~1,000,000 visit days, read marks and flags, seeded
 /// straight into a fresh server's SQLite file and run through <c>POST /api/admin/trust/recompute</c> (what the daily pass runs). The
 /// reference: the bench process reading the same posts and visits grouped by member from the same file.</item>
@@ -28,7 +29,7 @@ internal static class RecognitionScenario
     private static async Task ReplyRowAsync(string repo, int port, int otherPort, Report report, int seconds)
     {
         await using var on = await Server.StartAsync(repo, port);
-        await using var off = await Server.StartAsync(repo, otherPort, null, "--Trust:Listen=false");
+        await using var off = await Server.StartAsync(repo, otherPort, null, "--Trust:Listen=false", "--Lifecycle:Listen=false");
         var sides = new List<(Server Server, BenchClient Admin, List<long> Threads)>();
         foreach (var server in new[] { on, off })
         {
@@ -49,7 +50,7 @@ internal static class RecognitionScenario
         foreach (var side in sides) side.Admin.Dispose();
         var (p99Off, p99On) = (Median(without), Median(with));
         var added = (p99On / p99Off - 1) * 100;
-        report.Add("Recognition", "reply burst p99 with the badge/trust listener on vs off (median of 3 alternating rounds)", "≤ +5%",
+        report.Add("Recognition", "reply burst p99 with the badge/trust and stage listeners on vs off (median of 3 alternating rounds)", "≤ +5%",
             $"{Report.F(p99On, "0.0")} ms vs {Report.F(p99Off, "0.0")} ms ({(added >= 0 ? "+" : "")}{Report.F(added, "0.0")}%; "
             + $"rounds off {string.Join("/", without.Select(x => Report.F(x, "0.0")))}, on {string.Join("/", with.Select(x => Report.F(x, "0.0")))})",
             added <= 5, report.VsMillis(p99On));

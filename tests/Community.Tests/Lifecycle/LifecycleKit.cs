@@ -66,7 +66,9 @@ public static class LifecycleKit
 
     /// <summary>The member.stage_changed payloads a receiver got for one member, as (from, to, cause).</summary>
     public static List<(string From, string To, string Cause)> StageEvents(WebhookReceiver receiver, string memberId) =>
-        [.. receiver.Requests.Where(r => r.Refusal is null).Select(r => JsonSerializer.Deserialize<JsonElement>(r.Body))
+        // Delivery is at least once: a retry (a test's clock jump can outlive a delivery's lease) repeats a webhook-id, which a
+        // receiver counts once, as Standard Webhooks asks.
+        [.. receiver.Requests.Where(r => r.Refusal is null).DistinctBy(r => r.Id).Select(r => JsonSerializer.Deserialize<JsonElement>(r.Body))
             .Where(b => b.GetProperty("type").GetString() == "member.stage_changed")
             .Select(b => b.GetProperty("data"))
             .Where(d => d.GetProperty("memberId").GetString() == memberId)

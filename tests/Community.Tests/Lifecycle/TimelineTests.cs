@@ -59,6 +59,9 @@ public sealed class TimelineTests(LifecycleFactory factory) : IClassFixture<Life
         Assert.Contains(advocateView.Entries, e => e.Kind == "first-answer" && e.Title == "First accepted answer: How do timelines work?");
         Assert.Contains(advocateView.Entries, e => e.Kind == "credit" && e.Detail == "Someone joined with your link");
         Assert.Contains(advocateView.Entries, e => e.Kind == "stage" && e.Detail == "referred a sign-up");
+        // Badges come from Recognition through the same extension point (granted a moment after the post).
+        var withBadge = await Eventually.ValueAsync(() => TimelineAsync(admin, me.UserName), v => v.Entries.Any(e => e.Kind == "badge"));
+        Assert.Contains(withBadge.Entries, e => e.Kind == "badge" && e.Title == "Earned the badge “First post”" && e.Url == "/u/" + me.UserName);
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public static class LifecycleModule
 
     public static IServiceCollection AddLifecycle(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection(LifecycleOptions.Section).Get<LifecycleOptions>() ?? new LifecycleOptions());
+        var options = configuration.GetSection(LifecycleOptions.Section).Get<LifecycleOptions>() ?? new LifecycleOptions();
+        services.AddSingleton(options);
         services.Configure<AuthorizationOptions>(o => o.AddPolicy(StaffPolicy, p => p.RequireRole(Roles.Moderator, Roles.Marketing, Roles.Admin)));
         // Each owning feature's facts (its own class, in its own folder; registered here so the module stays one line in Program).
         services.AddScoped<IMemberFactSource, AccountLifecycleFacts>();
@@ -28,7 +29,7 @@ public static class LifecycleModule
         services.AddScoped<IMemberFactSource, StoryLifecycleFacts>();
         services.AddScoped<StageEngine>();
         services.AddScoped<IMemberLifecycle, MemberLifecycle>();
-        services.AddScoped<IMemberActivityHandler, LifecycleActivityHandler>();
+        if (options.Listen) services.AddScoped<IMemberActivityHandler, LifecycleActivityHandler>();
         services.AddScoped<IMemberDataSection, LifecycleMemberData>();
         services.AddScoped<IMemberTimelineSource, AccountTimeline>();
         services.AddScoped<IMemberTimelineSource, ReferralTimeline>();

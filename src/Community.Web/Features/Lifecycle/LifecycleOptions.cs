@@ -18,4 +18,7 @@ public sealed class LifecycleOptions
     public int RecomputeStartDelaySeconds { get; set; } = 60;
     /// <summary>Stage changes per write transaction in the daily pass (on SQLite other writers wait for each one).</summary>
     public int WriteBatchSize { get; set; } = 2000;
+
+    /// <summary>Recompute a member's stage as their activity arrives (off: only the daily pass does; the benchmark compares).</summary>
+    public bool Listen { get; set; } = true;
 }

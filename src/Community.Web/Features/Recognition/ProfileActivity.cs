@@ -70,7 +70,7 @@ public static class ProfileActivity
         return TypedResults.NoContent();
     }
 
-    private static async Task<List<EarnedBadgeDto>> BadgesOfAsync(CommunityDb db, string memberId, CancellationToken ct)
+    internal static async Task<List<EarnedBadgeDto>> BadgesOfAsync(CommunityDb db, string memberId, CancellationToken ct)
     {
         var held = await db.Set<MemberBadge>().AsNoTracking().Where(b => b.MemberId == memberId).OrderBy(b => b.GrantedAt).ToListAsync(ct);
         var customIds = held.Select(b => BadgeCatalog.CustomId(b.Badge)).OfType<int>().ToList();

@@ -16,6 +16,7 @@ public static class RecognitionModule
         services.AddScoped<BadgeGrants>();
         services.AddScoped<BadgeRules>();
         services.AddScoped<IFeaturedMembers, Publishing.StoryFeaturedMembers>();
+        services.AddScoped<Lifecycle.Timeline.IMemberTimelineSource, BadgeTimeline>();
         if (trust.Listen) services.AddScoped<IMemberActivityHandler, RecognitionActivityHandler>();
         services.AddScoped<IMemberDataSection, RecognitionMemberData>();
         services.AddSingleton<MemberVisits>();

@@ -10,14 +10,18 @@ public enum ActivityKind
     Visited,
 }
 
-public sealed record MemberActivity(string MemberId, ActivityKind Kind, DateTime At);
+public sealed record MemberActivity(string MemberId, ActivityKind Kind, DateTime At)
+{
+    /// <summary>True when this is the feed's second look at a report (see <see cref="IMemberActivity"/>).</summary>
+    public bool SecondLook { get; init; }
+}
 
 /// <summary>
 /// Where features report member activity. Cheap and never blocking: the hot write paths (a reply) call it, so badges, stages and
 /// trust levels must not add to their latency. Reports are handled in the background, a moment later; a report lost to a crash or a
 /// full queue is made good by the listeners' daily recomputation, so a listener must be idempotent and derive its answer from
-/// committed data (a report may be handled before the write that made it commits: the listener then sees it at the next report
-/// or the daily pass).
+/// committed data. Features report from inside their write, so a report may be handled before that write commits: every report is
+/// therefore handed to the listeners twice, a moment later and again two seconds after that.
 /// </summary>
 public interface IMemberActivity
 {
@@ -39,6 +43,7 @@ internal sealed partial class MemberActivityFeed(IServiceScopeFactory scopes, IL
 
     // Gives the reporting write a moment to commit before listeners read it (they are correct either way, see the interface).
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan SecondLookAfter = TimeSpan.FromSeconds(2);
 
     private readonly Channel<MemberActivity> _queue = Channel.CreateBounded<MemberActivity>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
@@ -59,10 +64,20 @@ internal sealed partial class MemberActivityFeed(IServiceScopeFactory scopes, IL
                 await Task.Delay(Settle, stoppingToken);
                 while (batch.Count < BatchSize && reader.TryRead(out var item)) batch.Add(item);
                 await DispatchAsync(batch, stoppingToken);
+                LookAgainLater([.. batch.Where(a => !a.SecondLook).Select(a => a with { SecondLook = true })], stoppingToken);
                 batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+    }
+
+    private void LookAgainLater(MemberActivity[] again, CancellationToken ct)
+    {
+        if (again.Length == 0) return;
+        _ = Task.Delay(SecondLookAfter, ct).ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully) foreach (var a in again) _queue.Writer.TryWrite(a);
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     private async Task DispatchAsync(List<MemberActivity> batch, CancellationToken ct)
