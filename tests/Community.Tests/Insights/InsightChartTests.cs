@@ -54,6 +54,7 @@ public sealed class InsightChartTests(InsightsFactory factory) : IClassFixture<I
         var active = await ChartAsync(staff, "active-members");
         // The two who posted, and the admin who only visited (a visit counts as activity, as in Discourse's DAU/MAU).
         Assert.Equal(3, active.Series.Single(s => s.Name == "Monthly active").Points[^1].Value);
+        Assert.InRange(active.Totals["stickiness"], 1, 100); // DAU over MAU: a share, never above 100%
 
         // Plans come from SSO and member sync; the helper is on the team plan.
         await using (var scope = factory.Services.CreateAsyncScope())

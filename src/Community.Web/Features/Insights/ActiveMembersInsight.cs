@@ -56,12 +56,15 @@ internal sealed class ActiveMembersInsight(CommunityDb db, InsightFigures figure
         DateOnly to)
     {
         var days = to.DayNumber - from.DayNumber + 1;
-        var dau = Math.Round(counts.Where(c => c.Key >= from && c.Key <= to).Sum(c => c.Value.Day) / (double)days, 1);
+        var inPeriod = counts.Where(c => c.Key >= from && c.Key <= to).ToList();
+        var dailySum = inPeriod.Sum(c => c.Value.Day);
+        var monthlySum = inPeriod.Sum(c => c.Value.Month);
         var mau = counts.TryGetValue(to, out var last) ? last.Month : 0;
-        var avgMau = counts.Where(c => c.Key >= from && c.Key <= to).Sum(c => c.Value.Month) / (double)days;
+        // Average DAU over average MAU, from the unrounded sums: each day's DAU is at most its MAU, so this never passes 100%.
         return new Dictionary<string, double>
         {
-            ["dau"] = dau, ["mau"] = mau, ["stickiness"] = avgMau == 0 ? 0 : Math.Round(100 * dau / avgMau, 1),
+            ["dau"] = Math.Round(dailySum / (double)days, 1), ["mau"] = mau,
+            ["stickiness"] = monthlySum == 0 ? 0 : Math.Round(100.0 * dailySum / monthlySum, 1),
         };
     }
 }
