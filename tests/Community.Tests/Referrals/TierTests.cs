@@ -4,6 +4,7 @@ using Community.Tests.Lifecycle;
 using Community.Web.Features.Lifecycle;
 using Community.Web.Features.Referrals;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Community.Tests.Referrals;
 
@@ -84,6 +85,23 @@ public sealed class TierTests(LifecycleFactory factory) : IClassFixture<Lifecycl
 
         var champion = await staff.StageBecomesAsync(id, Stages.Champion);
         Assert.Equal("reached the Gold advocate tier", champion.Cause);
+
+        // Thirteen months on, the customers have aged out of the window: the review moves the advocate down once and tells them.
+        factory.Clock.Advance(TimeSpan.FromDays(400));
+        Assert.Equal(1, await ReviewAsync());
+        Assert.Equal(0, await ReviewAsync()); // the same day again: nothing twice
+        var lapsed = await factory.DbAsync(db => db.Set<AdvocateTierChange>().AsNoTracking().Where(c => c.MemberId == id)
+            .OrderBy(c => c.Id).Select(c => c.FromTier + ">" + c.ToTier).ToListAsync());
+        Assert.Equal(["Gold>"], lapsed.Skip(3));
+        Assert.Contains("advocate tier has lapsed", await advocate.Mail.WaitForAsync(advocate.Current.Email, "lapsed"), StringComparison.Ordinal);
+        await advocate.SignInAgainAsync(); // a session does not last 400 days
+        Assert.Equal(JsonValueKind.Null, (await advocate.DashboardAsync()).GetProperty("tier").GetProperty("tier").ValueKind);
+    }
+
+    private async Task<int> ReviewAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TierReview>().RunAsync(CancellationToken.None);
     }
 
     [Fact]

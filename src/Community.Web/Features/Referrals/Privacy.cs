@@ -98,6 +98,7 @@ internal sealed partial class ReferralPurgeJob(IServiceScopeFactory scopes, Time
                 await using var scope = scopes.CreateAsyncScope();
                 var purged = await scope.ServiceProvider.GetRequiredService<ReferralMaintenance>().PurgeAsync(stoppingToken);
                 if (purged > 0) LogPurged(logger, purged);
+                await scope.ServiceProvider.GetRequiredService<TierReview>().RunAsync(stoppingToken); // tiers lapse with time too
             }
             catch (OperationCanceledException) { return; }
             catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)

@@ -41,6 +41,7 @@ public static class ReferralsModule
         services.AddScoped<Ledger>();
         services.AddScoped<ReferralAttribution>();
         services.AddScoped<ReferralMaintenance>();
+        services.AddScoped<TierReview>();
         services.AddScoped<ReferralPrivacy>();
         services.AddScoped<IReferralPrivacy>(sp => sp.GetRequiredService<ReferralPrivacy>());
         services.AddScoped<IMemberDataSection>(sp => sp.GetRequiredService<ReferralPrivacy>());

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Community.Web.Features.Referrals;
 
-/// <summary>An advocate reaching a new tier hears of it by email like their credits (topic "credits"): at once when written, or in
-/// their digest.</summary>
+/// <summary>An advocate moving to another tier (up with a conversion, down as customers age out of the window) hears of it by email
+/// like their credits (topic "credits"): at once when written, or in their digest.</summary>
 internal sealed class TierNotifications(TimeProvider clock) : INewNotifications, INotificationInbox
 {
     public Task<IReadOnlyList<NewNotification>> FindAsync(CommunityDb db, CancellationToken ct) =>
@@ -22,6 +22,11 @@ internal sealed class TierNotifications(TimeProvider clock) : INewNotifications,
     }
 
     public static string Text(AdvocateTierChange change) =>
-        $"You reached the {change.ToTier} advocate tier: your referral rewards now earn a "
-        + $"{new TierRule(change.ToTier, 0, change.Percent).Multiplier} bonus";
+        TierReview.Rank(change.ToTier) > TierReview.Rank(change.FromTier)
+            ? $"You reached the {change.ToTier} advocate tier: your referral rewards now earn a "
+              + $"{new TierRule(change.ToTier, 0, change.Percent).Multiplier} bonus"
+            : change.ToTier.Length == 0
+                ? $"Your {change.FromTier} advocate tier has lapsed: tiers count paying customers of the last 12 months. Refer again to climb back"
+                : $"Your advocate tier is now {change.ToTier} (was {change.FromTier}), counting paying customers of the last 12 months: "
+                  + $"your referral rewards earn a {new TierRule(change.ToTier, 0, change.Percent).Multiplier} bonus";
 }
