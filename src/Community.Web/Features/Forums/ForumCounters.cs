@@ -92,7 +92,11 @@ public sealed partial class ForumCounters(IServiceScopeFactory scopes, ForumRead
         {
             sql.Append(CultureInfo.InvariantCulture, $"""UPDATE "ForumCategories" SET "ThreadCount" = "ThreadCount" + {P(c.Threads)}, """)
                 .Append(CultureInfo.InvariantCulture, $""" "PostCount" = "PostCount" + {P(c.Posts)}""");
-            if (c.At is { } at) sql.Append(CultureInfo.InvariantCulture, $""", "LastActivityAt" = GREATEST(COALESCE("LastActivityAt", {P(at)}), {P(at)})""");
+            if (c.At is { } at)
+            {
+                var when = P(at);
+                sql.Append(CultureInfo.InvariantCulture, $""", "LastActivityAt" = GREATEST(COALESCE("LastActivityAt", {when}), {when})""");
+            }
             sql.Append(CultureInfo.InvariantCulture, $""" WHERE "Id" = {P(id)};""").Append('\n');
         }
         foreach (var ((member, thread), seq) in reads.OrderBy(r => r.Key.Member, StringComparer.Ordinal).ThenBy(r => r.Key.Thread))

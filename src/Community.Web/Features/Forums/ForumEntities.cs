@@ -175,8 +175,7 @@ internal sealed class ForumThreadConfiguration : IEntityTypeConfiguration<ForumT
         b.HasOne<ForumCategory>().WithMany().HasForeignKey(x => x.CategoryId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.CategoryId, x.LastPostAt });
         b.HasIndex(x => x.LastPostAt);
-        // A member's threads (the Welcomer badge asks whether a thread was its author's first).
-        b.HasIndex(x => x.AuthorId);
+        b.HasIndex(x => x.AuthorId); // a member's threads: the Welcomer badge asks whether a thread was its author's first
         b.HasIndex(x => x.CreatedAt); // insights: a day's new threads
     }
 }
@@ -217,8 +216,7 @@ internal sealed class PostReactionConfiguration : IEntityTypeConfiguration<PostR
         b.Property(x => x.Kind).HasMaxLength(20).IsRequired();
         b.HasOne<ForumPost>().WithMany().HasForeignKey(x => x.PostId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.PostId, x.MemberId, x.Kind }).IsUnique();
-        // A member's latest reaction, for their lifecycle stage (ForumLifecycleFacts) after each batch of activity.
-        b.HasIndex(x => new { x.MemberId, x.CreatedAt });
+        b.HasIndex(x => new { x.MemberId, x.CreatedAt }); // a member's latest reaction, for their lifecycle stage
         b.HasIndex(x => x.CreatedAt); // insights: a day's reactions
     }
 }

@@ -26,7 +26,8 @@ internal sealed class ForumTimeline(CommunityDb db, ForumReader reader) : IMembe
         var viewer = ForumViewer.From(request.Viewer);
         var categories = await reader.CategoriesAsync(ct);
         var entries = new List<TimelineEntry>();
-        if (first is not null) entries.Add(Entry(first, TimelineKinds.FirstPost, "First post", posts == 1 ? "1 post so far" : $"{posts} posts so far"));
+        var soFar = posts == 1 ? "1 post so far" : $"{posts} posts so far";
+        if (first is not null) entries.Add(Entry(first, TimelineKinds.FirstPost, "First post", soFar));
         if (answer is not null) entries.Add(Entry(answer, TimelineKinds.FirstAnswer, "First accepted answer", "answered"));
         return entries;
 

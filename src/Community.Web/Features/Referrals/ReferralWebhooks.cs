@@ -33,7 +33,10 @@ public sealed class ReferralWebhooks(IWebhookEvents events, IMemberDirectory mem
     public async Task ConvertedAsync(CommunityDb db, Referral referral, string eventId, long amount, string currency, string? plan,
         CancellationToken ct)
     {
-        if (referral.AdvocateId is { } advocate) activity.Report(advocate, ActivityKind.ReferralConverted, referral.ConvertedAt ?? referral.CreatedAt);
+        if (referral.AdvocateId is { } advocate)
+        {
+            activity.Report(advocate, ActivityKind.ReferralConverted, referral.ConvertedAt ?? referral.CreatedAt);
+        }
         if (!events.Wants(WebhookTypes.ReferralConverted)) return;
         events.Add(db, WebhookTypes.ReferralConverted, new ConversionEventData(await DataAsync(referral, ct), eventId, amount,
             currency.ToUpperInvariant(), plan, referral.ConvertedAt ?? referral.CreatedAt));
