@@ -9,6 +9,16 @@ namespace Community.Web.Features.Forums.Insights;
 /// ideas, and one <see cref="ThreadFact"/> per thread (when it was first answered by someone else, whether it is solved).</summary>
 internal sealed class ForumRollup(CommunityDb db, TimeProvider clock) : IInsightRollup
 {
+    /// <summary>A forum chart's daily figures for the query's period and for the one before it, in the query's category when it
+    /// names one.</summary>
+    public static async Task<(Dictionary<string, Dictionary<DateOnly, long>> Now, Dictionary<string, Dictionary<DateOnly, long>> Before)>
+        PeriodsAsync(InsightFigures figures, string[] metrics, InsightQuery query, CancellationToken ct)
+    {
+        var dim = query.CategoryId is { } c ? Dim(c) : null;
+        return (await figures.DailyAsync(metrics, dim, query.From, query.To, ct),
+            await figures.DailyAsync(metrics, dim, query.PreviousFrom, query.PreviousTo, ct));
+    }
+
     public const string Posts = "forum.posts";
     public const string Threads = "forum.threads";
 

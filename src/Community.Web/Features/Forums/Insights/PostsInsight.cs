@@ -11,10 +11,8 @@ internal sealed class PostsInsight(InsightFigures figures) : IInsightSource
 
     public async Task<InsightChart> ComputeAsync(InsightQuery query, CancellationToken ct)
     {
-        var dim = query.CategoryId is { } c ? ForumRollup.Dim(c) : null;
         string[] metrics = [ForumRollup.Posts, ForumRollup.Threads];
-        var now = await figures.DailyAsync(metrics, dim, query.From, query.To, ct);
-        var before = await figures.DailyAsync(metrics, dim, query.PreviousFrom, query.PreviousTo, ct);
+        var (now, before) = await ForumRollup.PeriodsAsync(figures, metrics, query, ct);
         var totals = new Dictionary<string, double>
         {
             ["posts"] = now[ForumRollup.Posts].Values.Sum(), ["threads"] = now[ForumRollup.Threads].Values.Sum(),

@@ -74,9 +74,7 @@ internal sealed class UnansweredInsight(InsightFigures figures) : IInsightSource
     public async Task<InsightChart> ComputeAsync(InsightQuery query, CancellationToken ct)
     {
         string[] metrics = [ResponseFigures.Late, ResponseFigures.Due];
-        var dim = query.CategoryId is { } c ? ForumRollup.Dim(c) : null;
-        var now = await figures.DailyAsync(metrics, dim, query.From, query.To, ct);
-        var before = await figures.DailyAsync(metrics, dim, query.PreviousFrom, query.PreviousTo, ct);
+        var (now, before) = await ForumRollup.PeriodsAsync(figures, metrics, query, ct);
         var (late, due) = (now[ResponseFigures.Late].Values.Sum(), now[ResponseFigures.Due].Values.Sum());
         var (share, previousShare) = (InsightShapes.Share(late, due),
             InsightShapes.Share(before[ResponseFigures.Late].Values.Sum(), before[ResponseFigures.Due].Values.Sum()));
@@ -102,9 +100,7 @@ internal sealed class SolvedInsight(InsightFigures figures) : IInsightSource
     public async Task<InsightChart> ComputeAsync(InsightQuery query, CancellationToken ct)
     {
         string[] metrics = [ResponseFigures.QaSolved, ResponseFigures.QaThreads];
-        var dim = query.CategoryId is { } c ? ForumRollup.Dim(c) : null;
-        var now = await figures.DailyAsync(metrics, dim, query.From, query.To, ct);
-        var before = await figures.DailyAsync(metrics, dim, query.PreviousFrom, query.PreviousTo, ct);
+        var (now, before) = await ForumRollup.PeriodsAsync(figures, metrics, query, ct);
         var (questions, previousQuestions) = (now[ResponseFigures.QaThreads].Values.Sum(), before[ResponseFigures.QaThreads].Values.Sum());
         var rate = InsightShapes.Share(now[ResponseFigures.QaSolved].Values.Sum(), questions);
         var previousRate = InsightShapes.Share(before[ResponseFigures.QaSolved].Values.Sum(), previousQuestions);
